@@ -1,0 +1,110 @@
+/*
+ * voorzorg/catalog.h - the catalogue of jurisdictions, vendors, products,
+ * assessments, measures and decision rules.
+ *
+ * The catalogue is one JSON document (format in docs/catalog-format.md,
+ * schema in catalog/schema.json). Loading checks every type, enum, date,
+ * identifier and cross-reference, and reports all problems it finds, each
+ * with file, line, column and JSON path.
+ *
+ * A loaded catalogue is immutable: any number of threads may read it.
+ */
+#ifndef VOORZORG_CATALOG_H
+#define VOORZORG_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <voorzorg/export.h>
+#include <voorzorg/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vz_catalog vz_catalog;
+
+/* The kinds of catalogue entry. Every entry's id is unique across kinds. */
+typedef enum vz_kind {
+	VZ_KIND_SOURCE = 0,
+	VZ_KIND_SECTOR = 1,
+	VZ_KIND_JURISDICTION = 2,
+	VZ_KIND_VENDOR = 3,
+	VZ_KIND_PRODUCT = 4,
+	VZ_KIND_ASSESSMENT = 5,
+	VZ_KIND_MEASURE = 6,
+	VZ_KIND_RULES = 7,
+	VZ_KIND__COUNT
+} vz_kind;
+
+/* "source", "sector", ... ; the singular used in messages. */
+VZ_API const char *vz_kind_name(vz_kind kind);
+/* "sources", "sectors", ... ; the top-level array holding that kind. */
+VZ_API const char *vz_kind_array(vz_kind kind);
+
+/* Output formats shared by every renderer. */
+typedef enum vz_format {
+	VZ_FORMAT_TEXT = 0,
+	VZ_FORMAT_JSON = 1
+} vz_format;
+
+/*
+ * Load and validate the catalogue in the file at `path`.
+ *
+ * On success returns VZ_OK and stores an owned catalogue in *out (free it
+ * with vz_catalog_free). Warnings, if any, are appended to `diags`.
+ * On failure *out is NULL and every error found is appended to `diags`
+ * (which may be NULL if the caller only wants the code): VZ_E_IO if the
+ * file cannot be read, VZ_E_PARSE if it is not JSON, VZ_E_INVALID if it is
+ * JSON but not a valid catalogue, VZ_E_NOMEM.
+ */
+VZ_API vz_status vz_catalog_load(const char *path, vz_catalog **out,
+                                 vz_diags *diags);
+
+/*
+ * As vz_catalog_load, from `len` bytes at `data`; `name` is the file name
+ * used in diagnostics. The bytes are not retained.
+ */
+VZ_API vz_status vz_catalog_load_buffer(const char *data, size_t len,
+                                        const char *name, vz_catalog **out,
+                                        vz_diags *diags);
+
+/* Release a catalogue. vz_catalog_free(NULL) does nothing. */
+VZ_API void vz_catalog_free(vz_catalog *cat);
+
+/*
+ * Header fields. Strings are borrowed and valid until vz_catalog_free.
+ */
+VZ_API const char *vz_catalog_id(const vz_catalog *cat);
+VZ_API const char *vz_catalog_format(const vz_catalog *cat);
+VZ_API int64_t vz_catalog_version(const vz_catalog *cat);
+VZ_API const char *vz_catalog_expires(const vz_catalog *cat);
+VZ_API const char *vz_catalog_file(const vz_catalog *cat);
+
+/* Number of entries of a kind, and the id of the i-th (borrowed). */
+VZ_API size_t vz_catalog_count(const vz_catalog *cat, vz_kind kind);
+VZ_API const char *vz_catalog_entry_id(const vz_catalog *cat, vz_kind kind,
+                                       size_t i);
+
+/*
+ * Look an entry up by id, in constant time. Returns 1 and sets *kind (if
+ * non-NULL) when found, 0 otherwise.
+ */
+VZ_API int vz_catalog_find(const vz_catalog *cat, const char *id,
+                           vz_kind *kind);
+
+/*
+ * Render the catalogue (id NULL: a summary of every entry) or one entry
+ * as text or JSON. On success *out is an owned NUL-terminated string, to
+ * be released with vz_free. VZ_E_NOTFOUND (with err filled) if `id` names
+ * no entry. The same catalogue always renders to the same bytes.
+ */
+VZ_API vz_status vz_catalog_render(const vz_catalog *cat, const char *id,
+                                   vz_format format, char **out,
+                                   vz_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VOORZORG_CATALOG_H */

@@ -1,0 +1,237 @@
+/*
+ * lib/catalog/catalog.c - loading a catalogue and looking entries up.
+ *
+ * Loading is all-or-nothing: the caller gets either a fully validated,
+ * indexed catalogue or NULL and the complete list of what is wrong.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "catalog_int.h"
+
+/*
+ * A catalogue is a few hundred kilobytes; anything beyond this is not a
+ * catalogue, and we say so rather than try to read it into memory.
+ */
+#define VZ_CATALOG_MAX_BYTES (256u * 1024u * 1024u)
+
+void vz_catalog_free(vz_catalog *cat)
+{
+	if (cat == NULL)
+		return;
+	vz__map_free(&cat->ids);
+	vz__free(cat->entries);
+	json_decref(cat->root);
+	vz__free(cat->file);
+	vz__free(cat);
+}
+
+static const char *str_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+vz_status vz_catalog_load_buffer(const char *data, size_t len,
+                                 const char *name, vz_catalog **out,
+                                 vz_diags *diags)
+{
+	struct vctx c;
+	vz_diags *own = NULL;
+	vz_catalog *cat = NULL;
+	json_error_t jerr;
+	json_t *root = NULL;
+	vz_status rc = VZ_OK;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	vz__map_init(&c.cited);
+	if (name == NULL)
+		name = "<catalogue>";
+	if (diags == NULL) {
+		/* We still need to count errors to decide the outcome. */
+		own = diags = vz_diags_new();
+		if (own == NULL) {
+			rc = VZ_E_NOMEM;
+			goto out;
+		}
+	}
+	cat = vz__calloc(1, sizeof(*cat));
+	if (cat == NULL || (cat->file = vz__strdup(name)) == NULL) {
+		rc = VZ_E_NOMEM;
+		goto out;
+	}
+	vz__map_init(&cat->ids);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (json_error_code(&jerr) == json_error_out_of_memory) {
+			rc = VZ_E_NOMEM;
+		} else {
+			rc = VZ_E_PARSE;
+			vz__diag_add(diags, VZ_SEV_ERROR, rc, name,
+			             jerr.line > 0 ? (unsigned long)jerr.line : 0,
+			             jerr.column > 0 ? (unsigned long)jerr.column
+			                             : 0,
+			             NULL, "not valid JSON: %s", jerr.text);
+		}
+		goto out;
+	}
+	cat->root = root;
+	c.text = data;
+	c.len = len;
+	c.file = name;
+	c.diags = diags;
+	c.cat = cat;
+	vz__catalog_validate(&c, root);
+	if (c.nomem) {
+		rc = VZ_E_NOMEM;
+		goto out;
+	}
+	if (vz_diags_errors(diags) > 0) {
+		rc = VZ_E_INVALID;
+		goto out;
+	}
+	cat->id = str_member(root, "id");
+	cat->format = str_member(root, "format");
+	cat->expires = str_member(root, "expires");
+	cat->version = json_integer_value(json_object_get(root, "version"));
+	*out = cat;
+	cat = NULL;
+out:
+	vz__map_free(&c.cited);
+	vz_catalog_free(cat);
+	vz_diags_free(own);
+	return rc;
+}
+
+vz_status vz_catalog_load(const char *path, vz_catalog **out,
+                          vz_diags *diags)
+{
+	FILE *f = NULL;
+	char *data = NULL;
+	struct stat st;
+	size_t len = 0, got;
+	vz_status rc;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
+		             "cannot open: %s", strerror(errno));
+		rc = VZ_E_IO;
+		goto out;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
+		             "not a regular file");
+		rc = VZ_E_IO;
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > VZ_CATALOG_MAX_BYTES) {
+		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
+		             "file too large for a catalogue (%lld bytes; "
+		             "the limit is %u)",
+		             (long long)st.st_size, VZ_CATALOG_MAX_BYTES);
+		rc = VZ_E_IO;
+		goto out;
+	}
+	data = vz__malloc((size_t)st.st_size + 1);
+	if (data == NULL) {
+		rc = VZ_E_NOMEM;
+		goto out;
+	}
+	/* Read to EOF: the size may change under us; never trust it alone. */
+	while ((got = fread(data + len, 1, (size_t)st.st_size + 1 - len, f)) >
+	       0) {
+		len += got;
+		if (len > (size_t)st.st_size)
+			break;
+	}
+	if (ferror(f) || len > (size_t)st.st_size) {
+		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
+		             ferror(f) ? "read error" : "file changed while "
+		                                        "being read");
+		rc = VZ_E_IO;
+		goto out;
+	}
+	rc = vz_catalog_load_buffer(data, len, path, out, diags);
+out:
+	if (f != NULL)
+		fclose(f);
+	vz__free(data);
+	return rc;
+}
+
+const char *vz_catalog_id(const vz_catalog *cat)
+{
+	return cat->id;
+}
+
+const char *vz_catalog_format(const vz_catalog *cat)
+{
+	return cat->format;
+}
+
+int64_t vz_catalog_version(const vz_catalog *cat)
+{
+	return cat->version;
+}
+
+const char *vz_catalog_expires(const vz_catalog *cat)
+{
+	return cat->expires;
+}
+
+const char *vz_catalog_file(const vz_catalog *cat)
+{
+	return cat->file;
+}
+
+size_t vz_catalog_count(const vz_catalog *cat, vz_kind kind)
+{
+	return (unsigned)kind < VZ_KIND__COUNT ? cat->count[kind] : 0;
+}
+
+const char *vz_catalog_entry_id(const vz_catalog *cat, vz_kind kind, size_t i)
+{
+	if ((unsigned)kind >= VZ_KIND__COUNT || i >= cat->count[kind])
+		return NULL;
+	return cat->entries[cat->first[kind] + i].id;
+}
+
+int vz_catalog_find(const vz_catalog *cat, const char *id, vz_kind *kind)
+{
+	const struct vz_entry *e = vz__map_get(&cat->ids, id);
+
+	if (e == NULL)
+		return 0;
+	if (kind != NULL)
+		*kind = e->kind;
+	return 1;
+}
+
+json_t *vz__catalog_root(const vz_catalog *cat)
+{
+	return cat->root;
+}
+
+json_t *vz__catalog_get(const vz_catalog *cat, const char *id, vz_kind *kind)
+{
+	const struct vz_entry *e = vz__map_get(&cat->ids, id);
+
+	if (e == NULL)
+		return NULL;
+	if (kind != NULL)
+		*kind = e->kind;
+	return e->obj;
+}
+
+json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i)
+{
+	if ((unsigned)kind >= VZ_KIND__COUNT || i >= cat->count[kind])
+		return NULL;
+	return cat->entries[cat->first[kind] + i].obj;
+}

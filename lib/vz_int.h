@@ -1,0 +1,143 @@
+/*
+ * lib/vz_int.h - internal umbrella of libvoorzorg.
+ *
+ * Declares the vz__ helpers shared between library modules: allocation with
+ * fault injection, a growable buffer, a string map, diagnostics, dates and
+ * the JSON position locator. Nothing here is API; src/ and server/ must
+ * not include it. Tests and fuzzers may.
+ */
+#ifndef VZ_INT_H
+#define VZ_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include <voorzorg/voorzorg.h>
+
+#if defined(__GNUC__)
+#define VZ__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VZ__PRINTF(a, b)
+#endif
+
+/* ---- allocation (alloc.c) ------------------------------------------ */
+
+/*
+ * Every allocation in the library goes through these, so tests can fail
+ * the Nth one and check that nothing leaks and nothing half-built escapes.
+ */
+void *vz__malloc(size_t n);
+void *vz__calloc(size_t count, size_t n);
+void *vz__realloc(void *p, size_t n);
+void vz__free(void *p);
+char *vz__strdup(const char *s);
+char *vz__strndup(const char *s, size_t n);
+
+/*
+ * Fault injection: after `n` more successful allocations, every further one
+ * fails until reset with a negative n. Returns how many allocations have
+ * been made since the last call. Not thread-safe; for tests only.
+ */
+long vz__alloc_fail_after(long n);
+/* Free what jansson allocated (json_dumps), with its own allocator. */
+void vz__json_free(void *p);
+/* Route jansson's allocations through vz__malloc/vz__free (tests only). */
+void vz__alloc_hook_jansson(void);
+
+/* ---- growable string buffer (util/buf.c) --------------------------- */
+
+struct vz_buf {
+	char *data; /* owned; NUL-terminated when len > 0 */
+	size_t len;
+	size_t cap;
+	int failed; /* sticky: an append ran out of memory */
+};
+
+void vz__buf_init(struct vz_buf *b);
+void vz__buf_free(struct vz_buf *b);
+void vz__buf_add(struct vz_buf *b, const char *s, size_t n);
+void vz__buf_puts(struct vz_buf *b, const char *s);
+void vz__buf_printf(struct vz_buf *b, const char *fmt, ...) VZ__PRINTF(2, 3);
+void vz__buf_vprintf(struct vz_buf *b, const char *fmt, va_list ap);
+/* Hand the contents to the caller (never NULL on success), reset b. */
+char *vz__buf_take(struct vz_buf *b);
+
+/* ---- string map (util/map.c) --------------------------------------- */
+
+/*
+ * Open-addressing hash map from borrowed NUL-terminated keys to borrowed
+ * values. Keys must outlive the map.
+ */
+struct vz_map {
+	struct vz_map_slot *slots; /* owned */
+	size_t cap;                /* power of two, or 0 */
+	size_t len;
+};
+
+void vz__map_init(struct vz_map *m);
+void vz__map_free(struct vz_map *m);
+/* Returns VZ_OK, VZ_E_NOMEM; *existed is set if the key was present. */
+vz_status vz__map_put(struct vz_map *m, const char *key, void *value,
+                      int *existed);
+void *vz__map_get(const struct vz_map *m, const char *key);
+
+/* ---- diagnostics (diag.c) ------------------------------------------ */
+
+/*
+ * Append a diagnostic. Never fails: when out of memory or over the limit
+ * the diagnostic is counted as dropped. `path` and `file` may be NULL.
+ */
+void vz__diag_add(vz_diags *d, vz_severity sev, vz_status code,
+                  const char *file, unsigned long line, unsigned long col,
+                  const char *path, const char *fmt, ...) VZ__PRINTF(8, 9);
+void vz__error_set(vz_error *err, vz_status code, const char *file,
+                   const char *fmt, ...) VZ__PRINTF(4, 5);
+
+/* ---- dates (util/date.c) ------------------------------------------- */
+
+/*
+ * Parse an ISO 8601 calendar date "YYYY-MM-DD" or an RFC 3339 date-time
+ * "YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm|-hh:mm)". Checks the calendar
+ * (leap years, days per month). On success returns 0 and stores the UTC
+ * seconds since the epoch in *t (if non-NULL); returns -1 otherwise.
+ */
+int vz__date_parse(const char *s, int64_t *t);
+
+/* ---- JSON text positions (util/jsonpos.c) -------------------------- */
+
+/* One step of a JSON path: an object key, or (key == NULL) an index. */
+struct vz_jseg {
+	const char *key;
+	size_t index;
+};
+
+/*
+ * Find where the value at `path` (nseg steps) starts in the JSON `text`
+ * of `len` bytes. With `want_key` and a last step that is a key, find the
+ * key instead (to point at an unknown member). Returns 0 and 1-based line
+ * and column (in characters) on success, -1 if the path is not there; then
+ * line/col hold the deepest position reached. Never reads past `len`.
+ */
+int vz__json_locate(const char *text, size_t len, const struct vz_jseg *path,
+                    size_t nseg, int want_key, unsigned long *line,
+                    unsigned long *col);
+
+/* Render a path as "products[3].vendor" into buf (truncating safely). */
+void vz__json_path_format(const struct vz_jseg *path, size_t nseg, char *buf,
+                          size_t size);
+
+/* ---- catalogue access for other modules (catalog/catalog.c) -------- */
+
+/*
+ * Borrowed views into a loaded catalogue's JSON tree, valid until
+ * vz_catalog_free. The tree has been validated, so fields the shapes mark
+ * required are present with the right types.
+ */
+json_t *vz__catalog_root(const vz_catalog *cat);
+json_t *vz__catalog_get(const vz_catalog *cat, const char *id, vz_kind *kind);
+json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i);
+
+#endif /* VZ_INT_H */

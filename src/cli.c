@@ -1,0 +1,158 @@
+/*
+ * src/cli.c - option parsing, diagnostics and output for the tool.
+ *
+ * The tool never leaves half a line of output: results go to stdout,
+ * diagnostics to stderr, one per line, "FILE:LINE:COL: PATH: what".
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_prog = "voorzorg";
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", cli_prog, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see '%s %s --help')\n", cli_prog, cmd);
+}
+
+static struct cli_opt *find_opt(struct cli_opt *opts, size_t nopts,
+                                const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nopts; i++)
+		if (strlen(opts[i].name) == len &&
+		    strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, int first,
+              struct cli_opt *opts, size_t nopts, char **pos, int *npos)
+{
+	int i, only_pos = 0;
+
+	*npos = 0;
+	for (i = first; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		struct cli_opt *o;
+		size_t len;
+
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			pos[(*npos)++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (a[1] != '-') {
+			if (strcmp(a, "-h") == 0) {
+				a = "--help";
+			} else {
+				cli_usage_error(cmd, "unknown option '%s'", a);
+				return -1;
+			}
+		}
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_opt(opts, nopts, a, len);
+		if (o == NULL) {
+			cli_usage_error(cmd, "unknown option '--%.*s'",
+			                (int)len, a);
+			return -1;
+		}
+		if (!o->has_arg) {
+			if (eq != NULL) {
+				cli_usage_error(cmd,
+				                "option '--%s' takes no value",
+				                o->name);
+				return -1;
+			}
+			o->value = "";
+		} else if (eq != NULL) {
+			o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			o->value = argv[++i];
+		} else {
+			cli_usage_error(cmd, "option '--%s' needs a value",
+			                o->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *cli_opt(const struct cli_opt *opts, size_t nopts,
+                    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nopts; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return opts[i].value;
+	return NULL;
+}
+
+size_t cli_print_diags(const vz_diags *diags)
+{
+	char line[1024];
+	size_t i;
+
+	for (i = 0; i < vz_diags_count(diags); i++) {
+		vz_error_format(vz_diags_get(diags, i), line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	if (vz_diags_dropped(diags) > 0)
+		fprintf(stderr, "%s: %zu further problems not shown (at most "
+		        "%d are listed)\n",
+		        cli_prog, vz_diags_dropped(diags), VZ_DIAGS_MAX);
+	return vz_diags_errors(diags);
+}
+
+int cli_exit_for(vz_status rc)
+{
+	switch (rc) {
+	case VZ_OK:
+		return VZ_EXIT_OK;
+	case VZ_E_NOMEM:
+	case VZ_E_INTERNAL:
+		return VZ_EXIT_INTERNAL;
+	default:
+		return VZ_EXIT_USAGE;
+	}
+}
+
+int cli_emit(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (fwrite(s, 1, n, stdout) != n || fflush(stdout) != 0) {
+		fprintf(stderr, "%s: cannot write output: %s\n", cli_prog,
+		        "write error");
+		return -1;
+	}
+	return 0;
+}
+
+int cli_format(const char *cmd, const char *s, vz_format *out)
+{
+	if (s == NULL || strcmp(s, "text") == 0) {
+		*out = VZ_FORMAT_TEXT;
+		return 0;
+	}
+	if (strcmp(s, "json") == 0) {
+		*out = VZ_FORMAT_JSON;
+		return 0;
+	}
+	cli_usage_error(cmd, "unknown format '%s' (use text or json)", s);
+	return -1;
+}

@@ -1,0 +1,53 @@
+/*
+ * src/cli.h - shared plumbing of the voorzorg tool: exit codes, option
+ * parsing, diagnostics printing, output.
+ */
+#ifndef VZ_CLI_H
+#define VZ_CLI_H
+
+#include <stdio.h>
+
+#include <voorzorg/voorzorg.h>
+
+/* Exit codes: the contract of DESIGN.md. */
+enum {
+	VZ_EXIT_OK = 0,       /* nothing that needs action */
+	VZ_EXIT_FINDINGS = 1, /* findings at or above --fail-on */
+	VZ_EXIT_USAGE = 2,    /* usage or input error */
+	VZ_EXIT_INTERNAL = 3  /* internal or environment error */
+};
+
+struct cli_opt {
+	const char *name;  /* long name without dashes, e.g. "format" */
+	int has_arg;
+	const char *value; /* set by cli_parse; "" for flags */
+};
+
+/*
+ * Parse argv[first..argc) into options (anywhere on the line; "--" ends
+ * them) and positionals, which are compacted into pos[] (npos returned).
+ * On error prints a one-line message and returns -1.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, int first,
+              struct cli_opt *opts, size_t nopts, char **pos, int *npos);
+const char *cli_opt(const struct cli_opt *opts, size_t nopts,
+                    const char *name);
+
+/* Print one diagnostic per line to stderr; returns the error count. */
+size_t cli_print_diags(const vz_diags *diags);
+/* Exit code for a library status from reading input. */
+int cli_exit_for(vz_status rc);
+/* Write all of s to stdout and flush; report failure on stderr. */
+int cli_emit(const char *s);
+/* Parse "text"/"json"; -1 (after printing) if neither. */
+int cli_format(const char *cmd, const char *s, vz_format *out);
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Subcommands. */
+int cmd_catalog(int argc, char **argv);
+
+extern const char *cli_prog;
+
+#endif /* VZ_CLI_H */

@@ -1,0 +1,159 @@
+/*
+ * src/cmd_catalog.c - `voorzorg catalog lint|show`.
+ *
+ * lint is for the catalogue's authors: every problem, one per line, and
+ * exit 2 if any is an error. show is for its readers.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+static const char catalog_help[] =
+    "usage: voorzorg catalog lint FILE [--format text|json]\n"
+    "       voorzorg catalog show FILE [ID] [--format text|json]\n"
+    "\n"
+    "lint   check a catalogue: JSON syntax, types, enums, dates, ids and\n"
+    "       every cross-reference. Lists every problem as\n"
+    "       FILE:LINE:COL: PATH: what, and exits 2 if there is an error\n"
+    "       (warnings alone exit 0).\n"
+    "show   print a summary of every entry, or the entry with id ID in\n"
+    "       full with the sources it cites.\n"
+    "\n"
+    "options:\n"
+    "  --format text|json   output format (default text)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "exit status: 0 valid, 2 invalid input or usage, 3 internal error\n";
+
+enum { O_FORMAT, O_HELP, O_COUNT };
+
+static int do_lint(const char *file, vz_format fmt)
+{
+	vz_diags *diags = vz_diags_new();
+	vz_catalog *cat = NULL;
+	char *out = NULL;
+	vz_status rc;
+	int ex;
+
+	if (diags == NULL) {
+		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		return VZ_EXIT_INTERNAL;
+	}
+	rc = vz_catalog_load(file, &cat, diags);
+	if (rc == VZ_E_NOMEM) {
+		fprintf(stderr, "%s: %s: out of memory\n", cli_prog, file);
+		ex = VZ_EXIT_INTERNAL;
+		goto out;
+	}
+	ex = cli_exit_for(rc);
+	if (fmt == VZ_FORMAT_JSON) {
+		if (vz_diags_render(diags, file, VZ_FORMAT_JSON, &out) != VZ_OK ||
+		    cli_emit(out) != 0)
+			ex = VZ_EXIT_INTERNAL;
+		goto out;
+	}
+	cli_print_diags(diags);
+	if (rc == VZ_OK) {
+		printf("%s: ok: catalogue %s version %lld, %zu products, "
+		       "%zu measures, %zu assessments, %zu warnings\n",
+		       file, vz_catalog_id(cat),
+		       (long long)vz_catalog_version(cat),
+		       vz_catalog_count(cat, VZ_KIND_PRODUCT),
+		       vz_catalog_count(cat, VZ_KIND_MEASURE),
+		       vz_catalog_count(cat, VZ_KIND_ASSESSMENT),
+		       vz_diags_warnings(diags));
+		if (fflush(stdout) != 0)
+			ex = VZ_EXIT_INTERNAL;
+	} else {
+		fprintf(stderr, "%s: invalid: %zu errors, %zu warnings\n",
+		        file, vz_diags_errors(diags),
+		        vz_diags_warnings(diags));
+	}
+out:
+	vz_free(out);
+	vz_catalog_free(cat);
+	vz_diags_free(diags);
+	return ex;
+}
+
+static int do_show(const char *file, const char *id, vz_format fmt)
+{
+	vz_diags *diags = vz_diags_new();
+	vz_catalog *cat = NULL;
+	char *out = NULL, line[1024];
+	vz_error err;
+	vz_status rc;
+	int ex = VZ_EXIT_OK;
+
+	vz_error_clear(&err);
+	if (diags == NULL) {
+		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		return VZ_EXIT_INTERNAL;
+	}
+	rc = vz_catalog_load(file, &cat, diags);
+	if (rc != VZ_OK) {
+		cli_print_diags(diags);
+		ex = cli_exit_for(rc);
+		goto out;
+	}
+	rc = vz_catalog_render(cat, id, fmt, &out, &err);
+	if (rc != VZ_OK) {
+		vz_error_format(&err, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+		ex = cli_exit_for(rc);
+		goto out;
+	}
+	if (cli_emit(out) != 0)
+		ex = VZ_EXIT_INTERNAL;
+out:
+	vz_free(out);
+	vz_catalog_free(cat);
+	vz_diags_free(diags);
+	return ex;
+}
+
+int cmd_catalog(int argc, char **argv)
+{
+	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL},
+	                                {"help", 0, NULL}};
+	char *pos[64];
+	const char *verb;
+	vz_format fmt;
+	int npos;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(catalog_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? VZ_EXIT_USAGE : VZ_EXIT_OK;
+	}
+	verb = argv[1];
+	if (argc - 2 > (int)(sizeof(pos) / sizeof(pos[0]))) {
+		cli_usage_error("catalog", "too many arguments");
+		return VZ_EXIT_USAGE;
+	}
+	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos, &npos) !=
+	    0)
+		return VZ_EXIT_USAGE;
+	if (opts[O_HELP].value != NULL) {
+		fputs(catalog_help, stdout);
+		return VZ_EXIT_OK;
+	}
+	if (cli_format("catalog", opts[O_FORMAT].value, &fmt) != 0)
+		return VZ_EXIT_USAGE;
+	if (strcmp(verb, "lint") == 0) {
+		if (npos != 1) {
+			cli_usage_error("catalog", "lint takes one FILE");
+			return VZ_EXIT_USAGE;
+		}
+		return do_lint(pos[0], fmt);
+	}
+	if (strcmp(verb, "show") == 0) {
+		if (npos < 1 || npos > 2) {
+			cli_usage_error("catalog", "show takes FILE [ID]");
+			return VZ_EXIT_USAGE;
+		}
+		return do_show(pos[0], npos == 2 ? pos[1] : NULL, fmt);
+	}
+	cli_usage_error("catalog", "unknown subcommand '%s'", verb);
+	return VZ_EXIT_USAGE;
+}

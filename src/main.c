@@ -1,0 +1,52 @@
+/*
+ * src/main.c - the voorzorg tool: dispatch to a subcommand.
+ *
+ * The tool is a thin layer over libvoorzorg's public API; it owns
+ * printing and exit codes, which the library never touches.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+static const char main_help[] =
+    "usage: voorzorg COMMAND [ARGS...]\n"
+    "\n"
+    "voorzorg supports the precautionary measures governments take against\n"
+    "ICT products of high-risk vendors: assess, detect, track, prevent.\n"
+    "\n"
+    "commands:\n"
+    "  catalog lint FILE       check a catalogue and list every problem\n"
+    "  catalog show FILE [ID]  show the catalogue or one entry\n"
+    "\n"
+    "options:\n"
+    "  --version               print the version and exit\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Run 'voorzorg COMMAND --help' for a command's options.\n"
+    "exit status: 0 nothing needs action, 1 findings at or above\n"
+    "--fail-on, 2 usage or input error, 3 internal or environment error\n";
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return VZ_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		fputs(main_help, stdout);
+		return VZ_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("voorzorg %s\n", vz_version());
+		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
+	}
+	if (strcmp(cmd, "catalog") == 0)
+		return cmd_catalog(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n",
+	        cli_prog, cmd, cli_prog);
+	return VZ_EXIT_USAGE;
+}
