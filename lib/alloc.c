@@ -15,14 +15,17 @@
 /* Allocations left before failing; negative means never fail. */
 static long fail_countdown = -1;
 static long alloc_count;
+static unsigned long failures;
 
 static int should_fail(void)
 {
 	alloc_count++;
 	if (fail_countdown < 0)
 		return 0;
-	if (fail_countdown == 0)
+	if (fail_countdown == 0) {
+		failures++;
 		return 1;
+	}
 	fail_countdown--;
 	return 0;
 }
@@ -34,6 +37,11 @@ long vz__alloc_fail_after(long n)
 	fail_countdown = n;
 	alloc_count = 0;
 	return made;
+}
+
+unsigned long vz__alloc_failures(void)
+{
+	return failures;
 }
 
 void *vz__malloc(size_t n)

@@ -44,6 +44,12 @@ char *vz__strndup(const char *s, size_t n);
 long vz__alloc_fail_after(long n);
 /* Free what jansson allocated (json_dumps), with its own allocator. */
 void vz__json_free(void *p);
+/*
+ * How many injected allocation failures there have been. jansson reports
+ * a failed allocation inside its lexer as a syntax error; comparing this
+ * count before and after a parse tells the two apart under test.
+ */
+unsigned long vz__alloc_failures(void);
 /* Route jansson's allocations through vz__malloc/vz__free (tests only). */
 void vz__alloc_hook_jansson(void);
 

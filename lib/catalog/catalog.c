@@ -44,6 +44,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len,
 	vz_catalog *cat = NULL;
 	json_error_t jerr;
 	json_t *root = NULL;
+	unsigned long fails;
 	vz_status rc = VZ_OK;
 
 	*out = NULL;
@@ -65,9 +66,11 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len,
 		goto out;
 	}
 	vz__map_init(&cat->ids);
+	fails = vz__alloc_failures();
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		if (json_error_code(&jerr) == json_error_out_of_memory) {
+		if (json_error_code(&jerr) == json_error_out_of_memory ||
+		    vz__alloc_failures() != fails) {
 			rc = VZ_E_NOMEM;
 		} else {
 			rc = VZ_E_PARSE;

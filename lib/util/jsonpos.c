@@ -185,9 +185,12 @@ static void offset_to_linecol(const char *t, size_t off, unsigned long *line,
                               unsigned long *col)
 {
 	unsigned long ln = 1, cl = 1;
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < off; i++) {
+	/* A byte-order mark takes no column in any editor. */
+	if (off >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (; i < off; i++) {
 		unsigned char c = (unsigned char)t[i];
 
 		if (c == '\n') {
