@@ -67,7 +67,8 @@ void vz__buf_free(struct vz_buf *b);
 void vz__buf_add(struct vz_buf *b, const char *s, size_t n);
 void vz__buf_puts(struct vz_buf *b, const char *s);
 void vz__buf_printf(struct vz_buf *b, const char *fmt, ...) VZ__PRINTF(2, 3);
-void vz__buf_vprintf(struct vz_buf *b, const char *fmt, va_list ap);
+void vz__buf_vprintf(struct vz_buf *b, const char *fmt, va_list ap)
+    VZ__PRINTF(2, 0);
 /* Hand the contents to the caller (never NULL on success), reset b. */
 char *vz__buf_take(struct vz_buf *b);
 

@@ -240,10 +240,12 @@ static void test_alloc_failures_bundled(void **state)
 			/* Loading succeeded; now torture rendering. */
 			rc = vz_catalog_render(cat, NULL, VZ_FORMAT_JSON, &out,
 			                       &err);
-			if (rc == VZ_OK)
+			if (rc == VZ_OK) {
+				vz_free(out);
 				rc = vz_catalog_render(cat, "ru",
 				                       VZ_FORMAT_TEXT, &out,
 				                       &err);
+			}
 			vz__alloc_fail_after(-1);
 			vz_catalog_free(cat);
 			if (rc == VZ_OK) {
