@@ -159,8 +159,8 @@ size_t vz_error_format(const vz_error *e, char *buf, size_t size)
 	else
 		loc[0] = '\0';
 	n = snprintf(buf, size, "%s%s%s%s%s", loc,
-	             e->severity == VZ_SEV_WARNING ? "warning: " : "",
-	             e->path, e->path[0] ? ": " : "",
+	             e->severity == VZ_SEV_WARNING ? "warning: " : "", e->path,
+	             e->path[0] ? ": " : "",
 	             e->msg[0] ? e->msg : vz_strerror(e->code));
 	return n < 0 ? 0 : (size_t)n;
 }
@@ -188,15 +188,15 @@ vz_status vz_diags_render(const vz_diags *d, const char *file, int format,
 	bad = bad || set_str(root, "file", file ? file : "");
 	bad = bad || json_object_set_new(root, "valid",
 	                                 json_boolean(vz_diags_errors(d) == 0));
-	bad = bad || json_object_set_new(root, "errors",
-	                                 json_integer((json_int_t)
-	                                                  vz_diags_errors(d)));
-	bad = bad || json_object_set_new(root, "warnings",
-	                                 json_integer((json_int_t)
-	                                                  vz_diags_warnings(d)));
-	bad = bad || json_object_set_new(root, "dropped",
-	                                 json_integer((json_int_t)
-	                                                  vz_diags_dropped(d)));
+	bad = bad ||
+	      json_object_set_new(root, "errors",
+	                          json_integer((json_int_t)vz_diags_errors(d)));
+	bad = bad || json_object_set_new(
+	                 root, "warnings",
+	                 json_integer((json_int_t)vz_diags_warnings(d)));
+	bad = bad || json_object_set_new(
+	                 root, "dropped",
+	                 json_integer((json_int_t)vz_diags_dropped(d)));
 	for (i = 0; !bad && i < vz_diags_count(d); i++) {
 		const vz_error *e = vz_diags_get(d, i);
 		json_t *o = json_object();
@@ -206,11 +206,11 @@ vz_status vz_diags_render(const vz_diags *d, const char *file, int format,
 		                     e->severity == VZ_SEV_WARNING ? "warning"
 		                                                   : "error");
 		bad = bad || set_str(o, "file", e->file);
-		bad = bad || json_object_set_new(o, "line",
-		                                 json_integer((json_int_t)e->line));
-		bad = bad || json_object_set_new(o, "column",
-		                                 json_integer((json_int_t)
-		                                                  e->column));
+		bad = bad || json_object_set_new(
+		                 o, "line", json_integer((json_int_t)e->line));
+		bad = bad ||
+		      json_object_set_new(o, "column",
+		                          json_integer((json_int_t)e->column));
 		bad = bad || set_str(o, "path", e->path);
 		bad = bad || set_str(o, "message", e->msg);
 	}

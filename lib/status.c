@@ -11,8 +11,7 @@ const char *vz_strerror(vz_status code)
 {
 	switch (code) {
 #define VZ__STATUS_CASE(name, num, desc) \
-	case name:                       \
-		return desc;
+	case name: return desc;
 		VZ_STATUS_MAP(VZ__STATUS_CASE)
 #undef VZ__STATUS_CASE
 	}

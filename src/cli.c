@@ -91,8 +91,7 @@ int cli_parse(const char *cmd, int argc, char **argv, int first,
 	return 0;
 }
 
-const char *cli_opt(const struct cli_opt *opts, size_t nopts,
-                    const char *name)
+const char *cli_opt(const struct cli_opt *opts, size_t nopts, const char *name)
 {
 	size_t i;
 
@@ -112,7 +111,8 @@ size_t cli_print_diags(const vz_diags *diags)
 		fprintf(stderr, "%s\n", line);
 	}
 	if (vz_diags_dropped(diags) > 0)
-		fprintf(stderr, "%s: %zu further problems not shown (at most "
+		fprintf(stderr,
+		        "%s: %zu further problems not shown (at most "
 		        "%d are listed)\n",
 		        cli_prog, vz_diags_dropped(diags), VZ_DIAGS_MAX);
 	return vz_diags_errors(diags);
@@ -121,13 +121,10 @@ size_t cli_print_diags(const vz_diags *diags)
 int cli_exit_for(vz_status rc)
 {
 	switch (rc) {
-	case VZ_OK:
-		return VZ_EXIT_OK;
+	case VZ_OK: return VZ_EXIT_OK;
 	case VZ_E_NOMEM:
-	case VZ_E_INTERNAL:
-		return VZ_EXIT_INTERNAL;
-	default:
-		return VZ_EXIT_USAGE;
+	case VZ_E_INTERNAL: return VZ_EXIT_INTERNAL;
+	default: return VZ_EXIT_USAGE;
 	}
 }
 

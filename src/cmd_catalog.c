@@ -47,7 +47,8 @@ static int do_lint(const char *file, vz_format fmt)
 	}
 	ex = cli_exit_for(rc);
 	if (fmt == VZ_FORMAT_JSON) {
-		if (vz_diags_render(diags, file, VZ_FORMAT_JSON, &out) != VZ_OK ||
+		if (vz_diags_render(diags, file, VZ_FORMAT_JSON, &out) !=
+		        VZ_OK ||
 		    cli_emit(out) != 0)
 			ex = VZ_EXIT_INTERNAL;
 		goto out;
@@ -65,9 +66,8 @@ static int do_lint(const char *file, vz_format fmt)
 		if (fflush(stdout) != 0)
 			ex = VZ_EXIT_INTERNAL;
 	} else {
-		fprintf(stderr, "%s: invalid: %zu errors, %zu warnings\n",
-		        file, vz_diags_errors(diags),
-		        vz_diags_warnings(diags));
+		fprintf(stderr, "%s: invalid: %zu errors, %zu warnings\n", file,
+		        vz_diags_errors(diags), vz_diags_warnings(diags));
 	}
 out:
 	vz_free(out);
@@ -114,8 +114,7 @@ out:
 
 int cmd_catalog(int argc, char **argv)
 {
-	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL},
-	                                {"help", 0, NULL}};
+	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL}, {"help", 0, NULL}};
 	char *pos[64];
 	const char *verb;
 	vz_format fmt;
@@ -131,8 +130,7 @@ int cmd_catalog(int argc, char **argv)
 		cli_usage_error("catalog", "too many arguments");
 		return VZ_EXIT_USAGE;
 	}
-	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos, &npos) !=
-	    0)
+	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos, &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(catalog_help, stdout);

@@ -35,9 +35,8 @@ static const char *str_member(json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-vz_status vz_catalog_load_buffer(const char *data, size_t len,
-                                 const char *name, vz_catalog **out,
-                                 vz_diags *diags)
+vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
+                                 vz_catalog **out, vz_diags *diags)
 {
 	struct vctx c;
 	vz_diags *own = NULL;
@@ -74,11 +73,11 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len,
 			rc = VZ_E_NOMEM;
 		} else {
 			rc = VZ_E_PARSE;
-			vz__diag_add(diags, VZ_SEV_ERROR, rc, name,
-			             jerr.line > 0 ? (unsigned long)jerr.line : 0,
-			             jerr.column > 0 ? (unsigned long)jerr.column
-			                             : 0,
-			             NULL, "not valid JSON: %s", jerr.text);
+			vz__diag_add(
+			    diags, VZ_SEV_ERROR, rc, name,
+			    jerr.line > 0 ? (unsigned long)jerr.line : 0,
+			    jerr.column > 0 ? (unsigned long)jerr.column : 0,
+			    NULL, "not valid JSON: %s", jerr.text);
 		}
 		goto out;
 	}
@@ -110,8 +109,7 @@ out:
 	return rc;
 }
 
-vz_status vz_catalog_load(const char *path, vz_catalog **out,
-                          vz_diags *diags)
+vz_status vz_catalog_load(const char *path, vz_catalog **out, vz_diags *diags)
 {
 	FILE *f = NULL;
 	char *data = NULL;
@@ -155,8 +153,9 @@ vz_status vz_catalog_load(const char *path, vz_catalog **out,
 	}
 	if (ferror(f) || len > (size_t)st.st_size) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
-		             ferror(f) ? "read error" : "file changed while "
-		                                        "being read");
+		             ferror(f) ? "read error"
+		                       : "file changed while "
+		                         "being read");
 		rc = VZ_E_IO;
 		goto out;
 	}

@@ -38,31 +38,20 @@ static int all_scalars(json_t *arr)
 static void scalar(struct vz_buf *b, json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_STRING:
-		vz__buf_puts(b, json_string_value(v));
-		break;
+	case JSON_STRING: vz__buf_puts(b, json_string_value(v)); break;
 	case JSON_INTEGER:
 		vz__buf_printf(b, "%lld", (long long)json_integer_value(v));
 		break;
-	case JSON_REAL:
-		vz__buf_printf(b, "%g", json_real_value(v));
-		break;
-	case JSON_TRUE:
-		vz__buf_puts(b, "yes");
-		break;
-	case JSON_FALSE:
-		vz__buf_puts(b, "no");
-		break;
-	default:
-		vz__buf_puts(b, "-");
-		break;
+	case JSON_REAL: vz__buf_printf(b, "%g", json_real_value(v)); break;
+	case JSON_TRUE: vz__buf_puts(b, "yes"); break;
+	case JSON_FALSE: vz__buf_puts(b, "no"); break;
+	default: vz__buf_puts(b, "-"); break;
 	}
 }
 
 static void dump(struct vz_buf *b, json_t *v, int level);
 
-static void dump_member(struct vz_buf *b, const char *key, json_t *v,
-                        int level)
+static void dump_member(struct vz_buf *b, const char *key, json_t *v, int level)
 {
 	indent(b, level);
 	vz__buf_printf(b, "%s:", key);
@@ -91,8 +80,7 @@ static void dump(struct vz_buf *b, json_t *v, int level)
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, m)
-			dump_member(b, key, m, level);
+		json_object_foreach(v, key, m) dump_member(b, key, m, level);
 	} else if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++) {
 			json_t *e = json_array_get(v, i);
@@ -118,17 +106,18 @@ static void cited(json_t *v, json_t *acc)
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, m) {
+		json_object_foreach(v, key, m)
+		{
 			if (strcmp(key, "sources") == 0 && json_is_array(m)) {
 				for (i = 0; i < json_array_size(m); i++) {
 					json_t *s = json_array_get(m, i);
 
 					if (json_is_string(s) &&
-					    !json_object_get(acc,
-					                     json_string_value(s)))
-						json_object_set(acc,
-						                json_string_value(s),
-						                json_true());
+					    !json_object_get(
+					        acc, json_string_value(s)))
+						json_object_set(
+						    acc, json_string_value(s),
+						    json_true());
 				}
 			} else {
 				cited(m, acc);
@@ -155,15 +144,18 @@ static void render_entry_text(const vz_catalog *cat, struct vz_buf *b,
 	cited(obj, acc);
 	if (kind != VZ_KIND_SOURCE && json_object_size(acc) > 0) {
 		vz__buf_puts(b, "cited sources:\n");
-		json_object_foreach(acc, key, m) {
+		json_object_foreach(acc, key, m)
+		{
 			src = vz__catalog_get(cat, key, NULL);
 			vz__buf_printf(b, "  [%s] %s", key, str(src, "title"));
 			if (*str(src, "publisher"))
-				vz__buf_printf(b, ", %s", str(src, "publisher"));
+				vz__buf_printf(b, ", %s",
+				               str(src, "publisher"));
 			if (*str(src, "date"))
 				vz__buf_printf(b, ", %s", str(src, "date"));
 			if (*str(src, "reference"))
-				vz__buf_printf(b, ", %s", str(src, "reference"));
+				vz__buf_printf(b, ", %s",
+				               str(src, "reference"));
 			if (*str(src, "url"))
 				vz__buf_printf(b, " <%s>", str(src, "url"));
 			vz__buf_puts(b, "\n");
@@ -172,17 +164,15 @@ static void render_entry_text(const vz_catalog *cat, struct vz_buf *b,
 	json_decref(acc);
 }
 
-static void summary_line(const vz_catalog *cat, struct vz_buf *b,
-                         vz_kind kind, json_t *o)
+static void summary_line(const vz_catalog *cat, struct vz_buf *b, vz_kind kind,
+                         json_t *o)
 {
 	json_t *v;
 	size_t i;
 
 	vz__buf_printf(b, "  %-40s ", str(o, "id"));
 	switch (kind) {
-	case VZ_KIND_SOURCE:
-		vz__buf_printf(b, "%s", str(o, "title"));
-		break;
+	case VZ_KIND_SOURCE: vz__buf_printf(b, "%s", str(o, "title")); break;
 	case VZ_KIND_SECTOR:
 	case VZ_KIND_JURISDICTION:
 	case VZ_KIND_VENDOR:
@@ -195,8 +185,8 @@ static void summary_line(const vz_catalog *cat, struct vz_buf *b,
 	case VZ_KIND_PRODUCT:
 		v = json_object_get(o, "fingerprints");
 		vz__buf_printf(b, "%s [%s, access %s, %zu fingerprints]",
-		               str(o, "name"), str(o, "class"), str(o, "access"),
-		               json_array_size(v));
+		               str(o, "name"), str(o, "class"),
+		               str(o, "access"), json_array_size(v));
 		break;
 	case VZ_KIND_ASSESSMENT:
 		vz__buf_printf(b, "%s by %s: risk %s", str(o, "date"),
@@ -219,8 +209,7 @@ static void summary_line(const vz_catalog *cat, struct vz_buf *b,
 		                   json_object_get(o, "version")),
 		               str(o, "title"));
 		break;
-	case VZ_KIND__COUNT:
-		break;
+	case VZ_KIND__COUNT: break;
 	}
 	(void)cat;
 	vz__buf_puts(b, "\n");
@@ -229,9 +218,9 @@ static void summary_line(const vz_catalog *cat, struct vz_buf *b,
 static void render_summary_text(const vz_catalog *cat, struct vz_buf *b)
 {
 	static const vz_kind order[] = {
-		VZ_KIND_MEASURE, VZ_KIND_ASSESSMENT, VZ_KIND_PRODUCT,
-		VZ_KIND_VENDOR, VZ_KIND_JURISDICTION, VZ_KIND_SECTOR,
-		VZ_KIND_RULES, VZ_KIND_SOURCE};
+	    VZ_KIND_MEASURE, VZ_KIND_ASSESSMENT,   VZ_KIND_PRODUCT,
+	    VZ_KIND_VENDOR,  VZ_KIND_JURISDICTION, VZ_KIND_SECTOR,
+	    VZ_KIND_RULES,   VZ_KIND_SOURCE};
 	json_t *root = cat->root;
 	size_t k, i;
 
@@ -264,8 +253,8 @@ static json_t *summary_json(const vz_catalog *cat)
 
 	if (!bad) {
 		static const char *const keys[] = {
-			"format", "id", "version", "title", "publisher",
-			"issued", "expires", "assessing_state"};
+		    "format",    "id",     "version", "title",
+		    "publisher", "issued", "expires", "assessing_state"};
 
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			bad |= json_object_set(o, keys[i],
@@ -276,13 +265,14 @@ static json_t *summary_json(const vz_catalog *cat)
 			bad |= ids == NULL;
 			for (i = 0; ids && i < cat->count[k]; i++)
 				bad |= json_array_append_new(
-				    ids, json_string(
-				             cat->entries[cat->first[k] + i].id));
-			bad |= json_object_set_new(counts, vz__kind_arrays[k],
-			                           json_integer((json_int_t)
-			                                            cat->count[k]));
-			bad |= json_object_set_new(ents, vz__kind_arrays[k],
-			                           ids);
+				    ids,
+				    json_string(
+				        cat->entries[cat->first[k] + i].id));
+			bad |= json_object_set_new(
+			    counts, vz__kind_arrays[k],
+			    json_integer((json_int_t)cat->count[k]));
+			bad |=
+			    json_object_set_new(ents, vz__kind_arrays[k], ids);
 		}
 	}
 	if (!bad) {

@@ -123,8 +123,10 @@ static const char *check_purl(const char *s)
 {
 	const char *slash;
 
-	if (strncmp(s, "pkg:", 4) != 0 || (slash = strchr(s + 4, '/')) == NULL ||
-	    slash == s + 4 || slash[1] == '\0')
+	if (strncmp(s, "pkg:", 4) != 0)
+		return "is not a package URL (\"pkg:TYPE/NAME\")";
+	slash = strchr(s + 4, '/');
+	if (slash == NULL || slash == s + 4 || slash[1] == '\0')
 		return "is not a package URL (\"pkg:TYPE/NAME\")";
 	return NULL;
 }
@@ -164,7 +166,8 @@ static int64_t date_of(json_t *obj, const char *key, int *ok)
 	json_t *v = json_object_get(obj, key);
 	int64_t t = 0;
 
-	*ok = json_is_string(v) && vz__date_parse(json_string_value(v), &t) == 0;
+	*ok = json_is_string(v) &&
+	      vz__date_parse(json_string_value(v), &t) == 0;
 	return t;
 }
 
@@ -250,10 +253,12 @@ static int level_declared(json_t *levels, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < json_array_size(levels); i++)
-		if (json_is_string(json_array_get(levels, i)) &&
-		    strcmp(json_string_value(json_array_get(levels, i)), s) == 0)
+	for (i = 0; i < json_array_size(levels); i++) {
+		json_t *l = json_array_get(levels, i);
+
+		if (json_is_string(l) && strcmp(json_string_value(l), s) == 0)
 			return 1;
+	}
 	return 0;
 }
 
@@ -315,8 +320,9 @@ static void post_rules(struct vctx *c, json_t *obj)
 		vz__vpush_index(c, i);
 		check_level(c, levels, json_array_get(acts, i), "level", id);
 		for (j = 0; j < i && json_is_string(a); j++) {
-			if (!json_equal(a, json_object_get(
-			                       json_array_get(acts, j), "level")))
+			json_t *row = json_array_get(acts, j);
+
+			if (!json_equal(a, json_object_get(row, "level")))
 				continue;
 			vz__vpush_key(c, "level");
 			vz__verr(c, VZ_SEV_ERROR, 0,

@@ -14,13 +14,13 @@
 #include "catalog_int.h"
 
 const char *const vz__kind_names[VZ_KIND__COUNT] = {
-	"source", "sector", "jurisdiction", "vendor",
-	"product", "assessment", "measure", "rules",
+    "source",  "sector",     "jurisdiction", "vendor",
+    "product", "assessment", "measure",      "rules",
 };
 
 const char *const vz__kind_arrays[VZ_KIND__COUNT] = {
-	"sources", "sectors", "jurisdictions", "vendors",
-	"products", "assessments", "measures", "rules",
+    "sources",  "sectors",     "jurisdictions", "vendors",
+    "products", "assessments", "measures",      "rules",
 };
 
 const char *vz_kind_name(vz_kind kind)
@@ -63,8 +63,7 @@ void vz__vpop(struct vctx *c)
 		c->depth--;
 }
 
-void vz__verr(struct vctx *c, vz_severity sev, int at_key, const char *fmt,
-              ...)
+void vz__verr(struct vctx *c, vz_severity sev, int at_key, const char *fmt, ...)
 {
 	char path[256], msg[256];
 	unsigned long line = 0, col = 0;
@@ -146,7 +145,8 @@ static void check_ref(struct vctx *c, const struct vfield *f, json_t *v)
 	const struct vz_entry *e;
 
 	if (!json_is_string(v)) {
-		vz__verr(c, VZ_SEV_ERROR, 0, "expected the id of a %s, found %s",
+		vz__verr(c, VZ_SEV_ERROR, 0,
+		         "expected the id of a %s, found %s",
 		         vz__kind_names[f->ref], type_name(v));
 		return;
 	}
@@ -218,9 +218,10 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
 			check_string(c, &elem, e);
 		for (j = 0; j < i && json_is_string(e); j++) {
 			if (json_equal(json_array_get(v, j), e)) {
-				vz__verr(c, VZ_SEV_ERROR, 0,
-				         "\"%s\" is listed twice (also at [%zu])",
-				         json_string_value(e), j);
+				vz__verr(
+				    c, VZ_SEV_ERROR, 0,
+				    "\"%s\" is listed twice (also at [%zu])",
+				    json_string_value(e), j);
 				break;
 			}
 		}
@@ -235,7 +236,8 @@ static void check_map(struct vctx *c, const struct vfield *f, json_t *v)
 	json_t *val;
 
 	valf.type = VT_ENUM;
-	json_object_foreach(v, k, val) {
+	json_object_foreach(v, k, val)
+	{
 		const struct vz_entry *e = vz__vlookup(c, k);
 
 		vz__vpush_key(c, k);
@@ -258,18 +260,14 @@ static void check_field(struct vctx *c, const struct vfield *f, json_t *v)
 
 	switch (f->type) {
 	case VT_TEXT:
-	case VT_STRING:
-		check_string(c, f, v);
-		break;
+	case VT_STRING: check_string(c, f, v); break;
 	case VT_ID:
 		/* Format and uniqueness were checked in the id pass. */
 		if (!json_is_string(v))
 			vz__verr(c, VZ_SEV_ERROR, 0,
 			         "expected a string, found %s", type_name(v));
 		break;
-	case VT_REF:
-		check_ref(c, f, v);
-		break;
+	case VT_REF: check_ref(c, f, v); break;
 	case VT_DATE:
 		if (!json_is_string(v))
 			vz__verr(c, VZ_SEV_ERROR, 0,
@@ -281,9 +279,7 @@ static void check_field(struct vctx *c, const struct vfield *f, json_t *v)
 			         "(YYYY-MM-DD or RFC 3339 date-time)",
 			         json_string_value(v));
 		break;
-	case VT_ENUM:
-		check_enum(c, f, v);
-		break;
+	case VT_ENUM: check_enum(c, f, v); break;
 	case VT_INT:
 		if (!json_is_integer(v))
 			vz__verr(c, VZ_SEV_ERROR, 0,
@@ -298,9 +294,7 @@ static void check_field(struct vctx *c, const struct vfield *f, json_t *v)
 			         "expected true or false, found %s",
 			         type_name(v));
 		break;
-	case VT_OBJECT:
-		vz__vshape(c, f->shape, v);
-		break;
+	case VT_OBJECT: vz__vshape(c, f->shape, v); break;
 	case VT_MAP:
 		if (!json_is_object(v))
 			vz__verr(c, VZ_SEV_ERROR, 0,
@@ -371,7 +365,8 @@ void vz__vshape(struct vctx *c, const struct vshape *shape, json_t *obj)
 		check_field(c, f, v);
 		vz__vpop(c);
 	}
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		int known = 0;
 
 		for (f = shape->fields; f->name != NULL && !known; f++)
@@ -421,8 +416,8 @@ static void collect_ids(struct vctx *c, json_t *root)
 	size_t total = 0, k, i;
 
 	for (k = 0; k < VZ_KIND__COUNT; k++)
-		total += json_array_size(json_object_get(root,
-		                                         vz__kind_arrays[k]));
+		total +=
+		    json_array_size(json_object_get(root, vz__kind_arrays[k]));
 	cat->entries = vz__calloc(total, sizeof(*cat->entries));
 	if (cat->entries == NULL) {
 		c->nomem = 1;
@@ -460,7 +455,8 @@ static void collect_ids(struct vctx *c, json_t *root)
 				e->index = i;
 				e->id = id;
 				e->obj = obj;
-				if (vz__map_put(&cat->ids, id, e, NULL) != VZ_OK)
+				if (vz__map_put(&cat->ids, id, e, NULL) !=
+				    VZ_OK)
 					c->nomem = 1;
 			}
 			vz__vpop(c);
@@ -482,8 +478,8 @@ static void warn_uncited_sources(struct vctx *c)
 			continue;
 		vz__vpush_key(c, "sources");
 		vz__vpush_index(c, e->index);
-		vz__verr(c, VZ_SEV_WARNING, 0,
-		         "source \"%s\" is never cited", e->id);
+		vz__verr(c, VZ_SEV_WARNING, 0, "source \"%s\" is never cited",
+		         e->id);
 		vz__vpop(c);
 		vz__vpop(c);
 	}

@@ -157,13 +157,19 @@ static int string_equals(struct lex *l, const char *key)
 				if (cp < 0x80) {
 					enc[0] = (unsigned char)cp;
 				} else if (cp < 0x800) {
-					enc[0] = (unsigned char)(0xC0 | cp >> 6);
-					enc[1] = (unsigned char)(0x80 | (cp & 0x3F));
+					enc[0] =
+					    (unsigned char)(0xC0 | cp >> 6);
+					enc[1] =
+					    (unsigned char)(0x80 | (cp & 0x3F));
 					n = 2;
 				} else {
-					enc[0] = (unsigned char)(0xE0 | cp >> 12);
-					enc[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-					enc[2] = (unsigned char)(0x80 | (cp & 0x3F));
+					enc[0] =
+					    (unsigned char)(0xE0 | cp >> 12);
+					enc[1] =
+					    (unsigned char)(0x80 |
+					                    (cp >> 6 & 0x3F));
+					enc[2] =
+					    (unsigned char)(0x80 | (cp & 0x3F));
 					n = 3;
 				}
 				break;

@@ -45,7 +45,8 @@ static struct vz_map_slot *find_slot(struct vz_map_slot *slots, size_t cap,
 	for (;;) {
 		struct vz_map_slot *s = &slots[i];
 
-		if (s->key == NULL || (s->hash == h && strcmp(s->key, key) == 0))
+		if (s->key == NULL ||
+		    (s->hash == h && strcmp(s->key, key) == 0))
 			return s;
 		i = (i + 1) & (cap - 1);
 	}
