@@ -1,5 +1,6 @@
 /*
- * src/cmd_catalog.c - `voorzorg catalog lint|show`.
+ * src/cmd_catalog.c - `voorzorg catalog lint|show`; sign, verify and
+ * update are dispatched to src/cmd_sign.c.
  *
  * lint is for the catalogue's authors: every problem, one per line, and
  * exit 2 if any is an error. show is for its readers.
@@ -11,6 +12,9 @@
 static const char catalog_help[] =
     "usage: voorzorg catalog lint FILE [--format text|json]\n"
     "       voorzorg catalog show FILE [ID] [--format text|json]\n"
+    "       voorzorg catalog sign --key SECRET FILE\n"
+    "       voorzorg catalog verify [--pubkey KEY] FILE\n"
+    "       voorzorg catalog update URL [--catalog FILE]\n"
     "\n"
     "lint   check a catalogue: JSON syntax, types, enums, dates, ids and\n"
     "       every cross-reference. Lists every problem as\n"
@@ -18,6 +22,10 @@ static const char catalog_help[] =
     "       (warnings alone exit 0).\n"
     "show   print a summary of every entry, or the entry with id ID in\n"
     "       full with the sources it cites.\n"
+    "sign   sign FILE with a minisign secret key, into FILE.minisig.\n"
+    "verify check FILE's signature, expiry and version.\n"
+    "update download, verify and install a catalogue and its signature.\n"
+    "       (see 'voorzorg catalog VERB --help' for their options)\n"
     "\n"
     "options:\n"
     "  --format text|json   output format (default text)\n"
@@ -120,12 +128,22 @@ int cmd_catalog(int argc, char **argv)
 	vz_format fmt;
 	int npos;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		fputs(catalog_help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? VZ_EXIT_USAGE : VZ_EXIT_OK;
+	if (argc < 2) {
+		cli_usage_error("catalog", "missing subcommand (lint or show)");
+		return VZ_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(catalog_help, stdout);
+		return VZ_EXIT_OK;
 	}
 	verb = argv[1];
+	/* sign, verify and update have their own options (cmd_sign.c). */
+	if (strcmp(verb, "sign") == 0)
+		return cmd_catalog_sign(argc - 1, argv + 1);
+	if (strcmp(verb, "verify") == 0)
+		return cmd_catalog_verify(argc - 1, argv + 1);
+	if (strcmp(verb, "update") == 0)
+		return cmd_catalog_update(argc - 1, argv + 1);
 	if (argc - 2 > (int)(sizeof(pos) / sizeof(pos[0]))) {
 		cli_usage_error("catalog", "too many arguments");
 		return VZ_EXIT_USAGE;

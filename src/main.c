@@ -17,6 +17,10 @@ static const char main_help[] =
     "commands:\n"
     "  catalog lint FILE       check a catalogue and list every problem\n"
     "  catalog show FILE [ID]  show the catalogue or one entry\n"
+    "  catalog sign --key SECRET FILE\n"
+    "                          sign a catalogue (minisign format)\n"
+    "  catalog verify FILE     verify signature, expiry and version\n"
+    "  catalog update URL      download, verify and install a catalogue\n"
     "\n"
     "options:\n"
     "  --version               print the version and exit\n"
@@ -31,7 +35,8 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2) {
-		fputs(main_help, stderr);
+		fprintf(stderr, "%s: missing command (see '%s --help')\n",
+		        cli_prog, cli_prog);
 		return VZ_EXIT_USAGE;
 	}
 	cmd = argv[1];

@@ -35,6 +35,14 @@ static const char *str_member(json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* jansson's messages, reworded where they name jansson's own options. */
+static const char *json_message(const char *text)
+{
+	if (strstr(text, "JSON_ALLOW_NUL") != NULL)
+		return "a NUL character (\\u0000) is not allowed in a string";
+	return text;
+}
+
 vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
                                  vz_catalog **out, vz_diags *diags)
 {
@@ -44,6 +52,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 	json_error_t jerr;
 	json_t *root = NULL;
 	unsigned long fails;
+	size_t skip;
 	vz_status rc = VZ_OK;
 
 	*out = NULL;
@@ -65,8 +74,15 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 		goto out;
 	}
 	vz__map_init(&cat->ids);
+	/*
+	 * Some editors write a UTF-8 byte-order mark; jansson refuses it.
+	 * Skip it here; the position locator skips it too, so line and
+	 * column numbers stay those an editor shows.
+	 */
+	skip = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	fails = vz__alloc_failures();
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(data + skip, len - skip, JSON_REJECT_DUPLICATES,
+	                  &jerr);
 	if (root == NULL) {
 		if (json_error_code(&jerr) == json_error_out_of_memory ||
 		    vz__alloc_failures() != fails) {
@@ -77,7 +93,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 			    diags, VZ_SEV_ERROR, rc, name,
 			    jerr.line > 0 ? (unsigned long)jerr.line : 0,
 			    jerr.column > 0 ? (unsigned long)jerr.column : 0,
-			    NULL, "not valid JSON: %s", jerr.text);
+			    NULL, "not valid JSON: %s", json_message(jerr.text));
 		}
 		goto out;
 	}
