@@ -234,3 +234,36 @@ out:
 	json_decref(root);
 	return rc;
 }
+
+static int by_position(const void *a, const void *b)
+{
+	const vz_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return 0;
+}
+
+void vz__diags_sort(vz_diags *d, size_t from)
+{
+	size_t i;
+
+	if (d == NULL || from >= d->len)
+		return;
+	/*
+	 * Insertion sort: stable, so diagnostics at the same position keep
+	 * the order they were found in; lists are short and mostly sorted.
+	 */
+	for (i = from + 1; i < d->len; i++) {
+		vz_error tmp = d->items[i];
+		size_t j = i;
+
+		while (j > from && by_position(&d->items[j - 1], &tmp) > 0) {
+			d->items[j] = d->items[j - 1];
+			j--;
+		}
+		d->items[j] = tmp;
+	}
+}

@@ -100,6 +100,11 @@ void *vz__map_get(const struct vz_map *m, const char *key);
 void vz__diag_add(vz_diags *d, vz_severity sev, vz_status code,
                   const char *file, unsigned long line, unsigned long col,
                   const char *path, const char *fmt, ...) VZ__PRINTF(8, 9);
+/*
+ * Order the diagnostics from index `from` on by line and column, so an
+ * author reads them top to bottom; ties keep the order they were found in.
+ */
+void vz__diags_sort(vz_diags *d, size_t from);
 void vz__error_set(vz_error *err, vz_status code, const char *file,
                    const char *fmt, ...) VZ__PRINTF(4, 5);
 

@@ -52,6 +52,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 	json_error_t jerr;
 	json_t *root = NULL;
 	unsigned long fails;
+	size_t first_diag;
 	size_t skip;
 	vz_status rc = VZ_OK;
 
@@ -93,7 +94,8 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 			    diags, VZ_SEV_ERROR, rc, name,
 			    jerr.line > 0 ? (unsigned long)jerr.line : 0,
 			    jerr.column > 0 ? (unsigned long)jerr.column : 0,
-			    NULL, "not valid JSON: %s", json_message(jerr.text));
+			    NULL, "not valid JSON: %s",
+			    json_message(jerr.text));
 		}
 		goto out;
 	}
@@ -103,7 +105,9 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 	c.file = name;
 	c.diags = diags;
 	c.cat = cat;
+	first_diag = vz_diags_count(diags);
 	vz__catalog_validate(&c, root);
+	vz__diags_sort(diags, first_diag);
 	if (c.nomem) {
 		rc = VZ_E_NOMEM;
 		goto out;

@@ -341,8 +341,9 @@ void vz__vshape(struct vctx *c, const struct vshape *shape, json_t *obj)
 	json_t *v;
 
 	if (!json_is_object(obj)) {
-		vz__verr(c, VZ_SEV_ERROR, 0, "expected an object (%s), found %s",
-		         shape->name, type_name(obj));
+		vz__verr(c, VZ_SEV_ERROR, 0,
+		         "expected an object (%s), found %s", shape->name,
+		         type_name(obj));
 		return;
 	}
 	if (shape->select != NULL) {
