@@ -183,9 +183,9 @@ what="lint --format json on a bad case"
 run catalog lint "$bad_dir/multiple-errors.json" --format json
 if [ "$rc" -eq 2 ] && json_ok &&
 	json_ok 'd["valid"] is False and d["errors"] == 6 and
-	len(d["diagnostics"]) == 6 and d["diagnostics"][0]["line"] == 5 and
-	d["diagnostics"][0]["column"] == 14 and
-	d["diagnostics"][0]["path"] == "version" and
+	len(d["diagnostics"]) == 6 and d["diagnostics"][1]["line"] == 5 and
+	d["diagnostics"][1]["column"] == 14 and
+	d["diagnostics"][1]["path"] == "version" and
 	d["file"].endswith("multiple-errors.json")' && [ ! -s "$err" ]; then
 	ok "$what"
 else
