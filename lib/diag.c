@@ -88,6 +88,7 @@ void vz__diag_add(vz_diags *d, vz_severity sev, vz_status code,
 {
 	vz_error *e;
 	va_list ap;
+	int n;
 
 	if (d == NULL)
 		return;
@@ -101,13 +102,13 @@ void vz__diag_add(vz_diags *d, vz_severity sev, vz_status code,
 	}
 	if (d->len == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 16;
-		vz_error *n = vz__realloc(d->items, ncap * sizeof(*n));
+		vz_error *grown = vz__realloc(d->items, ncap * sizeof(*grown));
 
-		if (n == NULL) {
+		if (grown == NULL) {
 			d->dropped++;
 			return;
 		}
-		d->items = n;
+		d->items = grown;
 		d->cap = ncap;
 	}
 	e = &d->items[d->len++];
@@ -119,8 +120,11 @@ void vz__diag_add(vz_diags *d, vz_severity sev, vz_status code,
 	copy_str(e->file, sizeof(e->file), file);
 	copy_str(e->path, sizeof(e->path), path);
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	/* Never cut a message silently: mark where it was cut. */
+	if (n >= (int)sizeof(e->msg))
+		memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);
 }
 
 void vz_error_clear(vz_error *err)

@@ -152,4 +152,23 @@ json_t *vz__catalog_root(const vz_catalog *cat);
 json_t *vz__catalog_get(const vz_catalog *cat, const char *id, vz_kind *kind);
 json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i);
 
+/* Position of an entry in its top-level array, or -1. */
+int vz__catalog_index_of(const vz_catalog *cat, const char *id);
+/*
+ * Report a diagnostic about the loaded catalogue at a JSON path, with its
+ * line and column in the original text.
+ */
+void vz__catalog_diag(const vz_catalog *cat, vz_diags *diags,
+                      vz_severity sev, const struct vz_jseg *path,
+                      size_t nseg, int at_key, const char *fmt, ...)
+    VZ__PRINTF(7, 8);
+
+/* ---- assessment levels from catalogue strings (assess/vector.c) ----- */
+
+/* The enum value for a catalogue spelling, or -1. */
+int vz__access_from(const char *s);
+int vz__updates_from(const char *s);
+int vz__compulsion_from(const char *s);
+int vz__threat_from(const char *s);
+
 #endif /* VZ_INT_H */

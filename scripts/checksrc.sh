@@ -52,10 +52,19 @@ for f in $(find lib src include fuzz tests server -name '*.c' -o -name '*.h' 2>/
   [[ $first == /\** ]] || report "$f:1: file must open with a purpose comment"
 done
 
-for f in $(find lib src include -name '*.c' -o -name '*.h' | sort); do
-  awk -v f="$f" '{ gsub(/\t/, "        "); if (length($0) > 80) printf "%s:%d: line longer than 80 columns\n", f, NR }' "$f" |
-    while read -r l; do echo "$l"; done | grep . && bad=1
-done
+# Columns are characters (tabs to 8), not bytes: "→" is one column.
+long=$(/usr/bin/python3 - $(find lib src include -name '*.c' -o -name '*.h' | sort) <<'PY'
+import sys
+for f in sys.argv[1:]:
+    for n, line in enumerate(open(f, encoding="utf-8", errors="replace"), 1):
+        if len(line.rstrip("\n").expandtabs(8)) > 80:
+            print(f"{f}:{n}: line longer than 80 columns")
+PY
+)
+if [[ -n $long ]]; then
+  echo "$long"
+  bad=1
+fi
 
 if ((bad)); then
   echo "checksrc: violations found"

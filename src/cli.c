@@ -5,9 +5,12 @@
  * diagnostics to stderr, one per line, "FILE:LINE:COL: PATH: what".
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "vz_config.h"
 
 const char *cli_prog = "voorzorg";
 
@@ -152,4 +155,42 @@ int cli_format(const char *cmd, const char *s, vz_format *out)
 	}
 	cli_usage_error(cmd, "unknown format '%s' (use text or json)", s);
 	return -1;
+}
+
+const char *cli_default_catalog(void)
+{
+	static char installed[4096];
+	const char *env = getenv("VOORZORG_CATALOG");
+
+	if (env != NULL && *env)
+		return env;
+	snprintf(installed, sizeof(installed), "%s/voorzorg.json", VZ_DATADIR);
+	if (access(installed, R_OK) == 0)
+		return installed;
+	return VZ_SOURCE_CATALOG;
+}
+
+int cli_load_catalog(const char *path, vz_catalog **out)
+{
+	vz_diags *diags = vz_diags_new();
+	vz_status rc;
+
+	*out = NULL;
+	if (diags == NULL) {
+		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		return VZ_EXIT_INTERNAL;
+	}
+	if (path == NULL)
+		path = cli_default_catalog();
+	rc = vz_catalog_load(path, out, diags);
+	if (rc != VZ_OK) {
+		cli_print_diags(diags);
+		if (rc == VZ_E_INVALID || rc == VZ_E_PARSE)
+			fprintf(stderr,
+			        "%s: invalid catalogue; run '%s catalog "
+			        "lint %s' for details\n",
+			        path, cli_prog, path);
+	}
+	vz_diags_free(diags);
+	return cli_exit_for(rc);
 }

@@ -45,8 +45,26 @@ int cli_format(const char *cmd, const char *s, vz_format *out);
 void cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The catalogue to use when none is given: $VOORZORG_CATALOG, else the
+ * installed one, else the one bundled with the source tree.
+ */
+const char *cli_default_catalog(void);
+/*
+ * Load a catalogue for a command that reads one (path NULL: the default).
+ * Prints what is wrong and returns the exit code; 0 with *out set.
+ */
+int cli_load_catalog(const char *path, vz_catalog **out);
+
 /* Subcommands. */
+int cmd_assess(int argc, char **argv);
+int cmd_reassess(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+/* catalog sign|verify|update (src/cmd_sign.c); argv starts at the verb. */
+int cmd_catalog_sign(int argc, char **argv);
+int cmd_catalog_verify(int argc, char **argv);
+int cmd_catalog_update(int argc, char **argv);
 
 extern const char *cli_prog;
 

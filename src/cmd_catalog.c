@@ -48,6 +48,9 @@ static int do_lint(const char *file, vz_format fmt)
 		return VZ_EXIT_INTERNAL;
 	}
 	rc = vz_catalog_load(file, &cat, diags);
+	/* A well-formed catalogue must also be consistent with its rules. */
+	if (rc == VZ_OK)
+		rc = vz_assess_check(cat, diags);
 	if (rc == VZ_E_NOMEM) {
 		fprintf(stderr, "%s: %s: out of memory\n", cli_prog, file);
 		ex = VZ_EXIT_INTERNAL;

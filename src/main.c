@@ -17,6 +17,10 @@ static const char main_help[] =
     "commands:\n"
     "  catalog lint FILE       check a catalogue and list every problem\n"
     "  catalog show FILE [ID]  show the catalogue or one entry\n"
+    "  assess PRODUCT          assess a product by the published criteria\n"
+    "  reassess --set P=V ...  what if: which decisions change, and why\n"
+    "  diff OLD NEW            changed facts and decisions between two\n"
+    "                          catalogues (--format markdown: a notice)\n"
     "  catalog sign --key SECRET FILE\n"
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
@@ -51,6 +55,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "catalog") == 0)
 		return cmd_catalog(argc - 1, argv + 1);
+	if (strcmp(cmd, "assess") == 0)
+		return cmd_assess(argc - 1, argv + 1);
+	if (strcmp(cmd, "reassess") == 0)
+		return cmd_reassess(argc - 1, argv + 1);
+	if (strcmp(cmd, "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n",
 	        cli_prog, cmd, cli_prog);
 	return VZ_EXIT_USAGE;

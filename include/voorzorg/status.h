@@ -62,7 +62,7 @@ typedef struct vz_error {
 	unsigned long column;
 	char file[256];
 	char path[256];
-	char msg[256];
+	char msg[512];
 } vz_error;
 
 /* Reset an error record to "no error". */

@@ -25,6 +25,7 @@ void vz_catalog_free(vz_catalog *cat)
 	vz__free(cat->entries);
 	json_decref(cat->root);
 	vz__free(cat->file);
+	vz__free(cat->text);
 	vz__free(cat);
 }
 
@@ -116,6 +117,16 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 		rc = VZ_E_INVALID;
 		goto out;
 	}
+	/*
+	 * Keep the text: checks that run after loading (the assessment
+	 * consistency check) report positions too.
+	 */
+	cat->text = vz__strndup(data, len);
+	if (cat->text == NULL) {
+		rc = VZ_E_NOMEM;
+		goto out;
+	}
+	cat->text_len = len;
 	cat->id = str_member(root, "id");
 	cat->format = str_member(root, "format");
 	cat->expires = str_member(root, "expires");
@@ -256,4 +267,30 @@ json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i)
 	if ((unsigned)kind >= VZ_KIND__COUNT || i >= cat->count[kind])
 		return NULL;
 	return cat->entries[cat->first[kind] + i].obj;
+}
+
+void vz__catalog_diag(const vz_catalog *cat, vz_diags *diags,
+                      vz_severity sev, const struct vz_jseg *path,
+                      size_t nseg, int at_key, const char *fmt, ...)
+{
+	char p[256], msg[512];
+	unsigned long line = 0, col = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vz__json_path_format(path, nseg, p, sizeof(p));
+	if (cat->text != NULL)
+		vz__json_locate(cat->text, cat->text_len, path, nseg, at_key,
+		                &line, &col);
+	vz__diag_add(diags, sev, VZ_E_INVALID, cat->file, line, col, p, "%s",
+	             msg);
+}
+
+int vz__catalog_index_of(const vz_catalog *cat, const char *id)
+{
+	const struct vz_entry *e = vz__map_get(&cat->ids, id);
+
+	return e != NULL ? (int)e->index : -1;
 }

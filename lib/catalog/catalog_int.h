@@ -24,6 +24,8 @@ struct vz_entry {
 struct vz_catalog {
 	json_t *root;    /* owned */
 	char *file;      /* owned: name used in diagnostics */
+	char *text;      /* owned: the source bytes, for later positions */
+	size_t text_len;
 	struct vz_map ids; /* id -> struct vz_entry *, into entries */
 	struct vz_entry *entries; /* owned; grouped by kind, document order */
 	size_t nentries;

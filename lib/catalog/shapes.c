@@ -50,6 +50,12 @@ static const char *const fingerprint_kinds[] = {
 	"registry", "authenticode", "bundle-id", "app-id", "cpe", "purl",
 	NULL};
 static const char *const app_platforms[] = {"android", "ios", NULL};
+static const char *const law_levels[] = {"full", "partial", NULL};
+static const char *const mitigation_status[] = {"claimed", "verified",
+                                                NULL};
+static const char *const factor_names[] = {"access", "compulsion", "threat",
+                                           NULL};
+static const char *const yes_no[] = {"yes", "no", NULL};
 
 /* ---- string formats --------------------------------------------------- */
 
@@ -144,6 +150,10 @@ static const char *check_team_id(const char *s)
 	           : "is not an Apple Team ID (10 letters and digits)";
 }
 
+/*
+ * Registry keys use '\\' as the separator, so in key patterns it is not an
+ * escape character: only '*', '?' and brackets are special.
+ */
 static const char *check_reg_key(const char *s)
 {
 	static const char *const roots[] = {
@@ -152,11 +162,22 @@ static const char *check_reg_key(const char *s)
 		"HKEY_CLASSES_ROOT\\", NULL};
 	size_t i;
 
-	for (i = 0; roots[i]; i++)
-		if (strncmp(s, roots[i], strlen(roots[i])) == 0)
-			return check_glob(s);
+	for (i = 0; roots[i]; i++) {
+		if (strncmp(s, roots[i], strlen(roots[i])) != 0)
+			continue;
+		for (; *s; s++) {
+			if (*s != '[')
+				continue;
+			while (*s && *s != ']')
+				s++;
+			if (*s != ']')
+				return "has an unterminated '[' in the pattern";
+		}
+		return NULL;
+	}
 	return "is not a registry key (must start with HKLM\\, HKCU\\, "
-	       "HKU\\ or HKCR\\)";
+	       "HKU\\, HKCR\\ or their long forms such as "
+	       "HKEY_LOCAL_MACHINE\\)";
 }
 
 /* ---- cross-field checks ------------------------------------------------ */
@@ -217,6 +238,36 @@ static void post_deadlines(struct vctx *c, json_t *obj)
 		}
 		prev = t;
 		prev_name = order[i];
+	}
+}
+
+static void post_jurisdiction(struct vctx *c, json_t *obj)
+{
+	json_t *progs = json_object_get(obj, "offensive_programmes");
+	size_t i, j;
+
+	for (i = 0; i < json_array_size(progs); i++) {
+		json_t *a = json_object_get(json_array_get(progs, i), "target");
+
+		for (j = 0; j < i && json_is_string(a); j++) {
+			json_t *b = json_object_get(json_array_get(progs, j),
+			                            "target");
+
+			if (!json_equal(a, b))
+				continue;
+			vz__vpush_key(c, "offensive_programmes");
+			vz__vpush_index(c, i);
+			vz__vpush_key(c, "target");
+			vz__verr(c, VZ_SEV_ERROR, 0,
+			         "a second programme aimed at \"%s\" (also at "
+			         "offensive_programmes[%zu]); give one, with "
+			         "the level as assessed now",
+			         json_string_value(a), j);
+			vz__vpop(c);
+			vz__vpop(c);
+			vz__vpop(c);
+			break;
+		}
 	}
 }
 
@@ -376,6 +427,7 @@ static const struct vshape sector_shape = {"sector", sector_fields, NULL,
 
 static const struct vfield law_fields[] = {
 	TEXT("title", REQ),
+	ENUM("level", REQ, law_levels),
 	TEXT("summary", REQ),
 	SOURCES,
 	END};
@@ -400,10 +452,11 @@ static const struct vfield jurisdiction_fields[] = {
 	SOURCES,
 	END};
 static const struct vshape jurisdiction_shape = {
-	"jurisdiction", jurisdiction_fields, NULL, NULL};
+	"jurisdiction", jurisdiction_fields, NULL, post_jurisdiction};
 
 static const struct vfield mitigation_fields[] = {
 	ENUM("kind", REQ, mitigation_kinds),
+	ENUM("status", 0, mitigation_status),
 	TEXT("summary", REQ),
 	DATE("date", 0),
 	SOURCES,
@@ -651,6 +704,8 @@ static const struct vfield when_fields[] = {
 	ENUMS("access", 0, access_levels),
 	ENUMS("compulsion", 0, compulsion_levels),
 	ENUMS("threat", 0, threat_levels),
+	ENUMS("updates", 0, update_modes),
+	ENUMS("data", 0, yes_no),
 	END};
 static const struct vshape when_shape = {"condition", when_fields, NULL,
                                          NULL};
@@ -658,6 +713,7 @@ static const struct vshape when_shape = {"condition", when_fields, NULL,
 static const struct vfield matrix_fields[] = {
 	OBJ("when", REQ, when_shape),
 	TEXT("level", REQ),
+	TEXT("rule", 0),
 	TEXT("reason", 0),
 	END};
 static const struct vshape matrix_shape = {"rule", matrix_fields, NULL,
@@ -670,6 +726,17 @@ static const struct vfield action_row_fields[] = {
 static const struct vshape action_row_shape = {"action row",
                                                action_row_fields, NULL, NULL};
 
+static const struct vfield mitigation_rule_fields[] = {
+	ENUMS("kinds", NONEMPTY, mitigation_kinds),
+	ENUM("requires", 0, mitigation_status),
+	ENUM("factor", REQ, factor_names),
+	{"lower", VT_INT, REQ, 0, NULL, NULL, NULL, 0},
+	TEXT("rule", 0),
+	TEXT("reason", REQ),
+	END};
+static const struct vshape mitigation_rule_shape = {
+	"mitigation rule", mitigation_rule_fields, NULL, NULL};
+
 static const struct vfield rules_fields[] = {
 	ID,
 	{"version", VT_INT, REQ, 0, NULL, NULL, NULL, 1},
@@ -680,6 +747,7 @@ static const struct vfield rules_fields[] = {
 	ARR("matrix", NONEMPTY, matrix_shape),
 	TEXT("default_level", REQ),
 	ARR("actions", NONEMPTY, action_row_shape),
+	ARR("mitigations", 0, mitigation_rule_shape),
 	REF("supersedes", 0, VZ_KIND_RULES),
 	SOURCES,
 	END};

@@ -65,7 +65,7 @@ void vz__vpop(struct vctx *c)
 
 void vz__verr(struct vctx *c, vz_severity sev, int at_key, const char *fmt, ...)
 {
-	char path[256], msg[256];
+	char path[256], msg[512];
 	unsigned long line = 0, col = 0;
 	va_list ap;
 
@@ -336,6 +336,7 @@ static int allowed_extra(const char *key)
 
 void vz__vshape(struct vctx *c, const struct vshape *shape, json_t *obj)
 {
+	int untagged = 0;
 	const struct vfield *f;
 	const char *key;
 	json_t *v;
@@ -349,8 +350,15 @@ void vz__vshape(struct vctx *c, const struct vshape *shape, json_t *obj)
 	if (shape->select != NULL) {
 		const struct vshape *s = shape->select(obj);
 
+		/*
+		 * With an unknown tag, the members of the concrete shape
+		 * cannot be judged; reporting each as unknown would only
+		 * bury the real error, which the tag's check reports.
+		 */
 		if (s != NULL)
 			shape = s;
+		else
+			untagged = 1;
 	}
 	for (f = shape->fields; f->name != NULL; f++) {
 		v = json_object_get(obj, f->name);
@@ -367,7 +375,7 @@ void vz__vshape(struct vctx *c, const struct vshape *shape, json_t *obj)
 	}
 	json_object_foreach(obj, key, v)
 	{
-		int known = 0;
+		int known = untagged;
 
 		for (f = shape->fields; f->name != NULL && !known; f++)
 			known = strcmp(f->name, key) == 0;

@@ -252,7 +252,19 @@ vz_status vz__state_record(const char *file, const char *id,
 		rc = VZ_E_NOMEM;
 		goto out;
 	}
-	rc = vz__file_write_atomic(file, text, strlen(text), 0644, err);
+	{
+		struct vz_buf b;
+
+		vz__buf_init(&b);
+		vz__buf_printf(&b, "%s\n", text);
+		if (b.failed) {
+			vz__buf_free(&b);
+			rc = VZ_E_NOMEM;
+			goto out;
+		}
+		rc = vz__file_write_atomic(file, b.data, b.len, 0644, err);
+		vz__buf_free(&b);
+	}
 out:
 	if (fd >= 0)
 		close(fd); /* releases the lock */
@@ -456,8 +468,9 @@ vz_status vz__catalog_open_as(const char *path, const char *name,
 	}
 	if (info == NULL)
 		info = &own;
+	/* "invalid" until verified: nothing read is trusted before. */
 	memset(info, 0, sizeof(*info));
-	info->signature = VZ_SIG_UNSIGNED;
+	info->signature = VZ_SIG_INVALID;
 	info->previous = -1;
 	now = opts->now != 0 ? opts->now : (int64_t)time(NULL);
 	/*

@@ -277,6 +277,11 @@ vz_status vz_catalog_update(const char *url, const char *dest,
 	vz_status rc = VZ_E_IO;
 
 	vz_error_clear(&err);
+	if (info != NULL) {
+		memset(info, 0, sizeof(*info));
+		info->signature = VZ_SIG_INVALID; /* nothing verified yet */
+		info->previous = -1;
+	}
 	if (opts == NULL) {
 		vz_update_opts_init(&defaults);
 		opts = &defaults;
