@@ -152,6 +152,8 @@ json_t *vz__catalog_root(const vz_catalog *cat);
 json_t *vz__catalog_get(const vz_catalog *cat, const char *id, vz_kind *kind);
 json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i);
 
+/* Record how the catalogue was verified; `state` must be static. */
+void vz__catalog_set_signature(vz_catalog *cat, const char *state);
 /* Position of an entry in its top-level array, or -1. */
 int vz__catalog_index_of(const vz_catalog *cat, const char *id);
 /*

@@ -170,27 +170,73 @@ const char *cli_default_catalog(void)
 	return VZ_SOURCE_CATALOG;
 }
 
-int cli_load_catalog(const char *path, vz_catalog **out)
+int cli_pubkey_opt(const char *val, vz_open_opts *oo, vz_pubkey **own)
 {
-	vz_diags *diags = vz_diags_new();
+	char line[1024];
+	vz_error err;
+
+	*own = NULL;
+	if (val == NULL)
+		return 0;
+	if (access(val, F_OK) == 0) {
+		oo->pubkey = val;
+		return 0;
+	}
+	if (vz_pubkey_parse(val, strlen(val), "--pubkey", own, &err) !=
+	    VZ_OK) {
+		vz_error_format(&err, line, sizeof(line));
+		fprintf(stderr, "%s: %s (and no such file)\n", cli_prog, line);
+		return VZ_EXIT_USAGE;
+	}
+	oo->key = *own;
+	return 0;
+}
+
+int cli_open_catalog(const struct cli_catalog_opts *co, vz_catalog **out)
+{
+	vz_diags *diags = NULL;
+	vz_pubkey *key = NULL;
+	vz_open_opts oo;
+	vz_open_info info;
+	const char *path = co->path ? co->path : cli_default_catalog();
 	vz_status rc;
+	int ex;
 
 	*out = NULL;
+	vz_open_opts_init(&oo);
+	ex = cli_pubkey_opt(co->pubkey, &oo, &key);
+	if (ex != 0)
+		return ex;
+	if (co->allow_unsigned)
+		oo.flags |= VZ_OPEN_ALLOW_UNSIGNED;
+	diags = vz_diags_new();
 	if (diags == NULL) {
 		fprintf(stderr, "%s: out of memory\n", cli_prog);
-		return VZ_EXIT_INTERNAL;
+		ex = VZ_EXIT_INTERNAL;
+		goto out;
 	}
-	if (path == NULL)
-		path = cli_default_catalog();
-	rc = vz_catalog_load(path, out, diags);
-	if (rc != VZ_OK) {
-		cli_print_diags(diags);
-		if (rc == VZ_E_INVALID || rc == VZ_E_PARSE)
-			fprintf(stderr,
-			        "%s: invalid catalogue; run '%s catalog "
-			        "lint %s' for details\n",
-			        path, cli_prog, path);
-	}
+	/*
+	 * Verify before use: signature over the exact bytes loaded, then
+	 * expiry and rollback. Warnings (unsigned but allowed, expired but
+	 * in its grace period) are printed on success too.
+	 */
+	rc = vz_catalog_open(path, &oo, out, &info, diags);
+	cli_print_diags(diags);
+	if (rc == VZ_E_INVALID || rc == VZ_E_PARSE)
+		fprintf(stderr,
+		        "%s: invalid catalogue; run '%s catalog lint %s' for "
+		        "details\n",
+		        path, cli_prog, path);
+	ex = cli_exit_for(rc);
+out:
 	vz_diags_free(diags);
-	return cli_exit_for(rc);
+	vz_pubkey_free(key);
+	return ex;
+}
+
+int cli_load_catalog(const char *path, vz_catalog **out)
+{
+	struct cli_catalog_opts co = {path, NULL, 0};
+
+	return cli_open_catalog(&co, out);
 }

@@ -50,13 +50,35 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
  * installed one, else the one bundled with the source tree.
  */
 const char *cli_default_catalog(void);
+/* How a command that reads a catalogue finds and trusts it. */
+struct cli_catalog_opts {
+	const char *path;   /* --catalog; NULL: the default */
+	const char *pubkey; /* --pubkey FILE or base64; NULL: the default */
+	int allow_unsigned; /* --allow-unsigned */
+};
+
+/* The cli_parse entries for those three options. */
+#define CLI_CATALOG_OPTIONS                                              \
+	{"catalog", 1, NULL}, {"pubkey", 1, NULL}, {"allow-unsigned", 0, NULL}
+#define CLI_CATALOG_HELP                                                 \
+	"  --catalog FILE   the catalogue (default: the installed one)\n"   \
+	"  --pubkey KEY     verify with this public key (file or base64)\n" \
+	"  --allow-unsigned accept a catalogue without a signature; every\n" \
+	"                   output then says it is unsigned\n"
+
 /*
- * Load a catalogue for a command that reads one (path NULL: the default).
- * Prints what is wrong and returns the exit code; 0 with *out set.
+ * Open a catalogue for a command that reads one: verify its signature,
+ * expiry and version (see vz_catalog_open), then load it. Prints what is
+ * wrong and returns the exit code; 0 with *out set.
  */
+int cli_open_catalog(const struct cli_catalog_opts *co, vz_catalog **out);
+/* cli_open_catalog with the default key and no unsigned catalogues. */
 int cli_load_catalog(const char *path, vz_catalog **out);
+/* --pubkey: a key file, or else the key in base64 (*own to free). */
+int cli_pubkey_opt(const char *val, vz_open_opts *oo, vz_pubkey **own);
 
 /* Subcommands. */
+int cmd_scan(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -9,7 +9,8 @@
 static const char assess_help[] =
     "usage: voorzorg assess PRODUCT [--as STATE] [--sector SECTOR]\n"
     "                       [--rules ID] [--explain] [--format text|json]\n"
-    "                       [--catalog FILE]\n"
+    "                       [--catalog FILE] [--pubkey KEY] "
+    "[--allow-unsigned]\n"
     "\n"
     "Assess a product by the published criteria: derive its access, the\n"
     "vendor's compulsion and its state's threat from the catalogue's facts,\n"
@@ -20,8 +21,7 @@ static const char assess_help[] =
     "  --sector SECTOR  show the action for one sector only\n"
     "  --rules ID       use these rules (default: the current ones)\n"
     "  --explain        add the evidence and sources behind each factor\n"
-    "  --format F       text (default) or json\n"
-    "  --catalog FILE   the catalogue (default: the installed one)\n";
+    "  --format F       text (default) or json\n" CLI_CATALOG_HELP;
 
 static const char reassess_help[] =
     "usage: voorzorg reassess --set PATH=VALUE [--set PATH+=VALUE ...]\n"
@@ -34,14 +34,23 @@ static const char reassess_help[] =
     "[key=value] selectors; VALUE is JSON, or else a string. += appends.\n"
     "\n"
     "  ru.offensive_programmes[target=nl].level=limited\n"
-    "  kaspersky.mitigations+={\"kind\":\"data-relocation\",...}\n";
+    "  kaspersky.mitigations+={\"kind\":\"data-relocation\",...}\n"
+    "\n"
+    "  --as STATE       the assessing state (default: the catalogue's)\n"
+    "  --format F       text (default) or json\n" CLI_CATALOG_HELP;
 
 static const char diff_help[] =
     "usage: voorzorg diff OLD.json NEW.json [--as STATE]\n"
     "                     [--format text|json|markdown]\n"
     "\n"
     "Compare two catalogues: changed facts, changed decisions and the\n"
-    "sectors affected. --format markdown writes a notice for parliament.\n";
+    "sectors affected. --format markdown writes a notice for parliament.\n"
+    "Both catalogues are verified; drafts need --allow-unsigned.\n"
+    "\n"
+    "  --as STATE       the assessing state (default: NEW's)\n"
+    "  --pubkey KEY     verify with this public key (file or base64)\n"
+    "  --allow-unsigned accept unsigned catalogues (the notice then says "
+    "so)\n";
 
 static int want_help(int argc, char **argv, const char *text)
 {
@@ -67,27 +76,20 @@ static int emit_owned(char *out)
 	return ex;
 }
 
-enum {
-	A_AS,
-	A_SECTOR,
-	A_RULES,
-	A_EXPLAIN,
-	A_FORMAT,
-	A_CATALOG,
-	A_HELP,
-	A_COUNT
-};
+enum { A_AS, A_SECTOR, A_RULES, A_EXPLAIN, A_FORMAT, A_HELP, A_CATALOG,
+       A_PUBKEY, A_UNSIGNED, A_COUNT };
 
 int cmd_assess(int argc, char **argv)
 {
-	struct cli_opt o[A_COUNT] = {{"as", 1, NULL},     {"sector", 1, NULL},
-	                             {"rules", 1, NULL},  {"explain", 0, NULL},
-	                             {"format", 1, NULL}, {"catalog", 1, NULL},
-	                             {"help", 0, NULL}};
+	struct cli_opt o[A_COUNT] = {
+		{"as", 1, NULL},      {"sector", 1, NULL}, {"rules", 1, NULL},
+		{"explain", 0, NULL}, {"format", 1, NULL}, {"help", 0, NULL},
+		CLI_CATALOG_OPTIONS};
 	char *pos[8], *out = NULL, line[1024];
 	vz_catalog *cat = NULL;
 	vz_assessment *a = NULL;
 	vz_render_opts ro = {VZ_FORMAT_TEXT, NULL, 0};
+	struct cli_catalog_opts co;
 	vz_error err;
 	int npos, ex;
 
@@ -104,7 +106,10 @@ int cmd_assess(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	ro.sector = o[A_SECTOR].value;
 	ro.explain = o[A_EXPLAIN].value != NULL;
-	ex = cli_load_catalog(o[A_CATALOG].value, &cat);
+	co.path = o[A_CATALOG].value;
+	co.pubkey = o[A_PUBKEY].value;
+	co.allow_unsigned = o[A_UNSIGNED].value != NULL;
+	ex = cli_open_catalog(&co, &cat);
 	if (ex != VZ_EXIT_OK)
 		return ex;
 	vz_error_clear(&err);
@@ -134,15 +139,15 @@ out:
 	return ex;
 }
 
-enum { R_SET, R_AS, R_FORMAT, R_CATALOG, R_HELP, R_COUNT };
+enum { R_SET, R_AS, R_FORMAT, R_HELP, R_CATALOG, R_PUBKEY, R_UNSIGNED,
+       R_COUNT };
 
 int cmd_reassess(int argc, char **argv)
 {
-	struct cli_opt o[R_COUNT] = {{"set", 1, NULL},
-	                             {"as", 1, NULL},
-	                             {"format", 1, NULL},
-	                             {"catalog", 1, NULL},
-	                             {"help", 0, NULL}};
+	struct cli_opt o[R_COUNT] = {{"set", 1, NULL}, {"as", 1, NULL},
+	                             {"format", 1, NULL}, {"help", 0, NULL},
+	                             CLI_CATALOG_OPTIONS};
+	struct cli_catalog_opts co;
 	const char *sets[64];
 	char *pos[64], *out = NULL;
 	vz_catalog *cat = NULL;
@@ -182,7 +187,10 @@ int cmd_reassess(int argc, char **argv)
 	}
 	if (cli_format("reassess", o[R_FORMAT].value, &fmt) != 0)
 		return VZ_EXIT_USAGE;
-	ex = cli_load_catalog(o[R_CATALOG].value, &cat);
+	co.path = o[R_CATALOG].value;
+	co.pubkey = o[R_PUBKEY].value;
+	co.allow_unsigned = o[R_UNSIGNED].value != NULL;
+	ex = cli_open_catalog(&co, &cat);
 	if (ex != VZ_EXIT_OK)
 		return ex;
 	diags = vz_diags_new();
@@ -205,12 +213,15 @@ out:
 	return ex;
 }
 
-enum { D_AS, D_FORMAT, D_HELP, D_COUNT };
+enum { D_AS, D_FORMAT, D_HELP, D_CATALOG, D_PUBKEY, D_UNSIGNED, D_COUNT };
 
 int cmd_diff(int argc, char **argv)
 {
-	struct cli_opt o[D_COUNT] = {
-	    {"as", 1, NULL}, {"format", 1, NULL}, {"help", 0, NULL}};
+	struct cli_opt o[D_COUNT] = {{"as", 1, NULL},
+	                             {"format", 1, NULL},
+	                             {"help", 0, NULL},
+	                             CLI_CATALOG_OPTIONS};
+	struct cli_catalog_opts co;
 	char *pos[8], *out = NULL, line[1024];
 	vz_catalog *x = NULL, *y = NULL;
 	vz_diff_format fmt = VZ_DIFF_TEXT;
@@ -241,9 +252,18 @@ int cmd_diff(int argc, char **argv)
 		                f);
 		return VZ_EXIT_USAGE;
 	}
-	ex = cli_load_catalog(pos[0], &x);
+	if (o[D_CATALOG].value != NULL) {
+		cli_usage_error("diff", "give the two catalogues as OLD NEW, "
+		                        "not with --catalog");
+		return VZ_EXIT_USAGE;
+	}
+	co.pubkey = o[D_PUBKEY].value;
+	co.allow_unsigned = o[D_UNSIGNED].value != NULL;
+	co.path = pos[0];
+	ex = cli_open_catalog(&co, &x);
+	co.path = pos[1];
 	if (ex == VZ_EXIT_OK)
-		ex = cli_load_catalog(pos[1], &y);
+		ex = cli_open_catalog(&co, &y);
 	if (ex != VZ_EXIT_OK)
 		goto out;
 	vz_error_clear(&err);

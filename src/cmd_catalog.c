@@ -12,16 +12,19 @@
 static const char catalog_help[] =
     "usage: voorzorg catalog lint FILE [--format text|json]\n"
     "       voorzorg catalog show FILE [ID] [--format text|json]\n"
+    "                             [--pubkey KEY] [--allow-unsigned]\n"
     "       voorzorg catalog sign --key SECRET FILE\n"
     "       voorzorg catalog verify [--pubkey KEY] FILE\n"
     "       voorzorg catalog update URL [--catalog FILE]\n"
     "\n"
-    "lint   check a catalogue: JSON syntax, types, enums, dates, ids and\n"
-    "       every cross-reference. Lists every problem as\n"
+    "lint   check a catalogue draft: JSON syntax, types, enums, dates,\n"
+    "       ids, every cross-reference, and that every recorded decision\n"
+    "       is what the rules give. Lists every problem as\n"
     "       FILE:LINE:COL: PATH: what, and exits 2 if there is an error\n"
     "       (warnings alone exit 0).\n"
-    "show   print a summary of every entry, or the entry with id ID in\n"
-    "       full with the sources it cites.\n"
+    "show   verify the catalogue's signature, then print a summary of\n"
+    "       every entry, or the entry with id ID in full with the sources\n"
+    "       it cites.\n"
     "sign   sign FILE with a minisign secret key, into FILE.minisig.\n"
     "verify check FILE's signature, expiry and version.\n"
     "update download, verify and install a catalogue and its signature.\n"
@@ -29,11 +32,13 @@ static const char catalog_help[] =
     "\n"
     "options:\n"
     "  --format text|json   output format (default text)\n"
+    "  --pubkey KEY         show: verify with this public key\n"
+    "  --allow-unsigned     show: accept a catalogue without signature\n"
     "  -h, --help           show this help\n"
     "\n"
     "exit status: 0 valid, 2 invalid input or usage, 3 internal error\n";
 
-enum { O_FORMAT, O_HELP, O_COUNT };
+enum { O_FORMAT, O_HELP, O_CATALOG, O_PUBKEY, O_UNSIGNED, O_COUNT };
 
 static int do_lint(const char *file, vz_format fmt)
 {
@@ -87,26 +92,19 @@ out:
 	return ex;
 }
 
-static int do_show(const char *file, const char *id, vz_format fmt)
+static int do_show(const struct cli_catalog_opts *co, const char *id,
+                   vz_format fmt)
 {
-	vz_diags *diags = vz_diags_new();
 	vz_catalog *cat = NULL;
 	char *out = NULL, line[1024];
 	vz_error err;
 	vz_status rc;
-	int ex = VZ_EXIT_OK;
+	int ex;
 
 	vz_error_clear(&err);
-	if (diags == NULL) {
-		fprintf(stderr, "%s: out of memory\n", cli_prog);
-		return VZ_EXIT_INTERNAL;
-	}
-	rc = vz_catalog_load(file, &cat, diags);
-	if (rc != VZ_OK) {
-		cli_print_diags(diags);
-		ex = cli_exit_for(rc);
-		goto out;
-	}
+	ex = cli_open_catalog(co, &cat);
+	if (ex != VZ_EXIT_OK)
+		return ex;
 	rc = vz_catalog_render(cat, id, fmt, &out, &err);
 	if (rc != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
@@ -119,13 +117,14 @@ static int do_show(const char *file, const char *id, vz_format fmt)
 out:
 	vz_free(out);
 	vz_catalog_free(cat);
-	vz_diags_free(diags);
 	return ex;
 }
 
 int cmd_catalog(int argc, char **argv)
 {
-	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL}, {"help", 0, NULL}};
+	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL}, {"help", 0, NULL},
+	                                CLI_CATALOG_OPTIONS};
+	struct cli_catalog_opts co;
 	char *pos[64];
 	const char *verb;
 	vz_format fmt;
@@ -159,7 +158,17 @@ int cmd_catalog(int argc, char **argv)
 	}
 	if (cli_format("catalog", opts[O_FORMAT].value, &fmt) != 0)
 		return VZ_EXIT_USAGE;
+	if (opts[O_CATALOG].value != NULL) {
+		cli_usage_error("catalog", "give the catalogue as FILE");
+		return VZ_EXIT_USAGE;
+	}
 	if (strcmp(verb, "lint") == 0) {
+		if (opts[O_PUBKEY].value || opts[O_UNSIGNED].value) {
+			cli_usage_error("catalog",
+			                "lint checks drafts; it takes no "
+			                "--pubkey or --allow-unsigned");
+			return VZ_EXIT_USAGE;
+		}
 		if (npos != 1) {
 			cli_usage_error("catalog", "lint takes one FILE");
 			return VZ_EXIT_USAGE;
@@ -171,7 +180,10 @@ int cmd_catalog(int argc, char **argv)
 			cli_usage_error("catalog", "show takes FILE [ID]");
 			return VZ_EXIT_USAGE;
 		}
-		return do_show(pos[0], npos == 2 ? pos[1] : NULL, fmt);
+		co.path = pos[0];
+		co.pubkey = opts[O_PUBKEY].value;
+		co.allow_unsigned = opts[O_UNSIGNED].value != NULL;
+		return do_show(&co, npos == 2 ? pos[1] : NULL, fmt);
 	}
 	cli_usage_error("catalog", "unknown subcommand '%s'", verb);
 	return VZ_EXIT_USAGE;

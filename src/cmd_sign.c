@@ -150,28 +150,6 @@ static int parse_days(const char *cmd, const char *s, int64_t *out)
  * value naming an existing file is a file; anything else must parse as a
  * key. Returns 0, or an exit code after printing.
  */
-static int pubkey_opt(const char *val, vz_open_opts *oo, vz_pubkey **own)
-{
-	char line[1024];
-	vz_error err;
-
-	*own = NULL;
-	if (val == NULL)
-		return 0;
-	if (access(val, F_OK) == 0) {
-		oo->pubkey = val;
-		return 0;
-	}
-	if (vz_pubkey_parse(val, strlen(val), "--pubkey", own, &err) !=
-	    VZ_OK) {
-		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s: %s (and no such file)\n", cli_prog, line);
-		return VZ_EXIT_USAGE;
-	}
-	oo->key = *own;
-	return 0;
-}
-
 static void json_str(const char *s)
 {
 	putchar('"');
@@ -373,7 +351,7 @@ int cmd_catalog_verify(int argc, char **argv)
 	if (cli_format("catalog verify", opts[V_FORMAT].value, &fmt) != 0 ||
 	    parse_days("catalog verify", opts[V_GRACE].value, &oo.grace) != 0)
 		return VZ_EXIT_USAGE;
-	ex = pubkey_opt(opts[V_PUBKEY].value, &oo, &key);
+	ex = cli_pubkey_opt(opts[V_PUBKEY].value, &oo, &key);
 	if (ex != 0)
 		return ex;
 	oo.signature = opts[V_SIGNATURE].value;
@@ -479,7 +457,7 @@ int cmd_catalog_update(int argc, char **argv)
 		}
 		uo.max_bytes = (size_t)v;
 	}
-	ex = pubkey_opt(opts[U_PUBKEY].value, &uo.open, &key);
+	ex = cli_pubkey_opt(opts[U_PUBKEY].value, &uo.open, &key);
 	if (ex != 0)
 		return ex;
 	uo.sig_url = opts[U_SIGURL].value;

@@ -81,6 +81,14 @@ VZ_API int64_t vz_catalog_version(const vz_catalog *cat);
 VZ_API const char *vz_catalog_expires(const vz_catalog *cat);
 VZ_API const char *vz_catalog_file(const vz_catalog *cat);
 
+/*
+ * How the catalogue's signature was checked: "valid", "unsigned" (accepted
+ * because the caller allowed it) or "invalid" when opened with
+ * vz_catalog_open; "unverified" when loaded with vz_catalog_load, which
+ * does not look at signatures. Static storage.
+ */
+VZ_API const char *vz_catalog_signature(const vz_catalog *cat);
+
 /* Number of entries of a kind, and the id of the i-th (borrowed). */
 VZ_API size_t vz_catalog_count(const vz_catalog *cat, vz_kind kind);
 VZ_API const char *vz_catalog_entry_id(const vz_catalog *cat, vz_kind kind,

@@ -217,13 +217,13 @@ static void render_text(json_t *r, struct vz_buf *b)
 
 	vz__buf_printf(
 	    b,
-	    "catalogue %s version %lld -> %s version %lld, as "
-	    "assessed by %s\n",
+	    "catalogue %s version %lld (signature %s) -> %s version %lld "
+	    "(signature %s), as assessed by %s\n",
 	    vz__jstr(r, "old_id"),
 	    (long long)json_integer_value(json_object_get(r, "old_version")),
-	    vz__jstr(r, "new_id"),
+	    vz__jstr(r, "old_signature"), vz__jstr(r, "new_id"),
 	    (long long)json_integer_value(json_object_get(r, "new_version")),
-	    vz__jstr(r, "assessing_state"));
+	    vz__jstr(r, "new_signature"), vz__jstr(r, "assessing_state"));
 	vz__buf_printf(b, "\nchanged decisions: %zu\n", json_array_size(cd));
 	for (i = 0; i < json_array_size(cd); i++) {
 		json_t *c = json_array_get(cd, i), *pair;
@@ -329,6 +329,13 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 	    vz__jstr(r, "old_issued"),
 	    (long long)json_integer_value(json_object_get(r, "new_version")),
 	    vz__jstr(r, "new_issued"), vz__jstr(r, "assessing_state_name"));
+	if (strcmp(vz__jstr(r, "new_signature"), "valid") != 0 ||
+	    strcmp(vz__jstr(r, "old_signature"), "valid") != 0)
+		vz__buf_printf(b,
+		               "> **Draft.** The catalogues are not both "
+		               "verified (signatures: old %s, new %s).\n\n",
+		               vz__jstr(r, "old_signature"),
+		               vz__jstr(r, "new_signature"));
 	vz__buf_puts(b, "## Summary\n\n");
 	vz__buf_printf(b, "- Decisions that change: %zu.\n",
 	               json_array_size(cd));
@@ -484,7 +491,9 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 	vz__jb_set(&b, r, "old_version", json_integer(vz_catalog_version(x)));
 	vz__jb_str(&b, r, "old_issued",
 	           vz__jstr(vz__catalog_root(x), "issued"));
+	vz__jb_str(&b, r, "old_signature", vz_catalog_signature(x));
 	vz__jb_str(&b, r, "new_id", vz_catalog_id(y));
+	vz__jb_str(&b, r, "new_signature", vz_catalog_signature(y));
 	vz__jb_set(&b, r, "new_version", json_integer(vz_catalog_version(y)));
 	vz__jb_str(&b, r, "new_issued",
 	           vz__jstr(vz__catalog_root(y), "issued"));

@@ -504,7 +504,8 @@ static void add_recorded(struct jb *b, const vz_catalog *cat,
 		{
 			const char *was = vz__jstr(dec, sec);
 
-			if (strcmp(was, json_string_value(act)) != 0)
+			/* Sectors the assessor did not address. */
+			if (*was && strcmp(was, json_string_value(act)) != 0)
 				vz__jb_pushf(b, diffs,
 				             "%s: recorded %s, now %s", sec,
 				             *was ? was : "(none)",
@@ -594,6 +595,10 @@ vz_status vz_assess(const vz_catalog *cat, const char *product_id,
 		rc = VZ_E_NOMEM;
 		goto out;
 	}
+	o = vz__jb_obj(&b, doc, "catalog");
+	vz__jb_str(&b, o, "id", vz_catalog_id(cat));
+	vz__jb_set(&b, o, "version", json_integer(vz_catalog_version(cat)));
+	vz__jb_str(&b, o, "signature", vz_catalog_signature(cat));
 	o = vz__jb_obj(&b, doc, "product");
 	vz__jb_str(&b, o, "id", product_id);
 	vz__jb_str(&b, o, "name", vz__jstr(product, "name"));

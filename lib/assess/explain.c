@@ -125,8 +125,15 @@ static void render_text(const vz_catalog *cat, json_t *d,
 	json_t *v;
 	size_t i;
 
+	json_t *cg = json_object_get(d, "catalog");
+
 	vz__buf_printf(b, "assessment of %s (%s)\n", vz__jstr(p, "id"),
 	               vz__jstr(p, "name"));
+	vz__buf_printf(b, "  catalogue %s version %lld, signature %s\n",
+	               vz__jstr(cg, "id"),
+	               (long long)json_integer_value(
+	                   json_object_get(cg, "version")),
+	               vz__jstr(cg, "signature"));
 	vz__buf_printf(b, "  vendor %s (%s); assessed as %s (%s)\n",
 	               vz__jstr(p, "vendor"), vz__jstr(p, "vendor_name"),
 	               vz__jstr(st, "id"), vz__jstr(st, "name"));

@@ -199,8 +199,10 @@ static int apply_change(json_t *root, const vz_catalog *cat, const char *s,
 			json_object_set_new(rec, "path", json_string(path));
 			json_object_set_new(rec, "op",
 			                    json_string(append ? "+=" : "="));
+			/* Appending keeps what was there; show only the new. */
 			json_object_set_new(rec, "was",
-			                    old ? json_string(o ? o : "?")
+			                    old && !append
+			                        ? json_string(o ? o : "?")
 			                        : json_null());
 			json_object_set_new(rec, "now",
 			                    json_string(nv ? nv : "?"));
@@ -373,20 +375,24 @@ static void render_changes_text(json_t *res, struct vz_buf *b)
 
 	vz__buf_printf(
 	    b,
-	    "what-if on catalogue %s version %lld, as assessed "
-	    "by %s\n",
+	    "what-if on catalogue %s version %lld (signature %s), as "
+	    "assessed by %s\n",
 	    vz__jstr(res, "catalog"),
 	    (long long)json_integer_value(json_object_get(res, "version")),
-	    vz__jstr(res, "assessing_state"));
+	    vz__jstr(res, "signature"), vz__jstr(res, "assessing_state"));
 	vz__buf_puts(b, "\nchanges:\n");
 	for (i = 0; i < json_array_size(changes); i++) {
 		json_t *c = json_array_get(changes, i);
 
-		vz__buf_printf(b, "  %s %s %s (was %s)\n", vz__jstr(c, "path"),
-		               vz__jstr(c, "op"), vz__jstr(c, "now"),
-		               json_is_string(json_object_get(c, "was"))
-		                   ? vz__jstr(c, "was")
-		                   : "absent");
+		if (strcmp(vz__jstr(c, "op"), "+=") == 0)
+			vz__buf_printf(b, "  %s += %s\n", vz__jstr(c, "path"),
+			               vz__jstr(c, "now"));
+		else
+			vz__buf_printf(b, "  %s = %s (was %s)\n",
+			               vz__jstr(c, "path"), vz__jstr(c, "now"),
+			               json_is_string(json_object_get(c, "was"))
+			                   ? vz__jstr(c, "was")
+			                   : "absent");
 	}
 	vz__buf_printf(
 	    b, "\ndecisions that change: %zu of %lld products\n",
@@ -462,6 +468,7 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 	}
 	vz__jb_str(&b, res, "catalog", vz_catalog_id(cat));
 	vz__jb_set(&b, res, "version", json_integer(vz_catalog_version(cat)));
+	vz__jb_str(&b, res, "signature", vz_catalog_signature(cat));
 	vz__jb_str(&b, res, "assessing_state", as_state);
 	log = vz__jb_arr(&b, res, "changes");
 	if (b.bad) {

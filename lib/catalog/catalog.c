@@ -294,3 +294,13 @@ int vz__catalog_index_of(const vz_catalog *cat, const char *id)
 
 	return e != NULL ? (int)e->index : -1;
 }
+
+void vz__catalog_set_signature(vz_catalog *cat, const char *state)
+{
+	cat->signature = state;
+}
+
+const char *vz_catalog_signature(const vz_catalog *cat)
+{
+	return cat->signature != NULL ? cat->signature : "unverified";
+}

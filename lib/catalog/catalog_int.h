@@ -35,6 +35,7 @@ struct vz_catalog {
 	const char *format;  /* borrowed from root */
 	const char *expires; /* borrowed from root */
 	int64_t version;
+	const char *signature; /* static: how vz_catalog_open verified it */
 };
 
 /* ---- validation (validate.c, shapes.c) ----------------------------- */

@@ -232,6 +232,7 @@ static void render_summary_text(const vz_catalog *cat, struct vz_buf *b)
 	               cat->expires);
 	vz__buf_printf(b, "  assessing state: %s\n",
 	               str(root, "assessing_state"));
+	vz__buf_printf(b, "  signature: %s\n", vz_catalog_signature(cat));
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		vz_kind kind = order[k];
 
@@ -278,6 +279,8 @@ static json_t *summary_json(const vz_catalog *cat)
 	if (!bad) {
 		bad |= json_object_set(o, "counts", counts);
 		bad |= json_object_set(o, "entries", ents);
+		bad |= json_object_set_new(
+		    o, "signature", json_string(vz_catalog_signature(cat)));
 	}
 	json_decref(counts);
 	json_decref(ents);

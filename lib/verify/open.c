@@ -510,6 +510,8 @@ vz_status vz__catalog_open_as(const char *path, const char *name,
 	rc = vz_catalog_load_buffer(data, len, name, &cat, diags);
 	if (rc != VZ_OK)
 		goto out;
+	/* Every output of a command says how its catalogue was verified. */
+	vz__catalog_set_signature(cat, vz_sigstate_name(info->signature));
 	snprintf(info->id, sizeof(info->id), "%s", vz_catalog_id(cat));
 	info->version = vz_catalog_version(cat);
 	/* Freshness first: the version is recorded only once all else

@@ -288,11 +288,24 @@ input_error "a directory as FILE" "$tmp/a-directory.json" \
 
 # ---- catalog show ---------------------------------------------------------
 
-what="catalog show minimal.json"
+# The test catalogues are unsigned drafts: show refuses them unless told.
+what="catalog show refuses an unsigned catalogue"
 run catalog show "$minimal"
-if [ "$rc" -eq 0 ] && [ -s "$out" ] && [ ! -s "$err" ] &&
+if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && [ "$(nlines "$err")" -eq 1 ] &&
+	grep -q 'not signed' "$err"; then
+	ok "$what"
+else
+	not_ok "$what: exit 2, one line saying it is not signed" \
+		"exit code $rc; stderr:"
+	show "$err"
+fi
+
+what="catalog show minimal.json --allow-unsigned"
+run catalog show --allow-unsigned "$minimal"
+if [ "$rc" -eq 0 ] && [ -s "$out" ] && grep -q 'NOT SIGNED' "$err" &&
 	grep -q 'example-catalogue' "$out" &&
 	grep -q 'example-antivirus' "$out" &&
+	grep -q 'signature: unsigned' "$out" &&
 	! json_ok; then
 	ok "$what"
 else
@@ -304,9 +317,9 @@ fi
 
 for id in example-antivirus example-measure example-rules; do
 	what="catalog show minimal.json $id --format json"
-	run catalog show "$minimal" "$id" --format json
+	run catalog show --allow-unsigned "$minimal" "$id" --format json
 	if [ "$rc" -eq 0 ] && json_ok && json_ok "d[\"id\"] == \"$id\"" &&
-		[ ! -s "$err" ]; then
+		[ "$(nlines "$err")" -eq 1 ]; then
 		ok "$what"
 	else
 		not_ok "$what: exit 0, the entry as JSON" "exit code $rc"
@@ -316,7 +329,7 @@ for id in example-antivirus example-measure example-rules; do
 done
 
 what="catalog show minimal.json example-vendor (text)"
-run catalog show "$minimal" example-vendor
+run catalog show --allow-unsigned "$minimal" example-vendor
 if [ "$rc" -eq 0 ] && grep -q 'Example Vendor' "$out" && ! json_ok; then
 	ok "$what"
 else
@@ -325,18 +338,18 @@ else
 fi
 
 what="catalog show minimal.json no-such-id"
-run catalog show "$minimal" no-such-id
-if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && [ "$(nlines "$err")" -eq 1 ] &&
-	grep -q '"no-such-id"' "$err"; then
+run catalog show --allow-unsigned "$minimal" no-such-id
+if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && [ "$(nlines "$err")" -eq 2 ] &&
+	grep -q 'NOT SIGNED' "$err" && grep -q '"no-such-id"' "$err"; then
 	ok "$what"
 else
-	not_ok "$what: exit 2, a one-line message naming the id" \
+	not_ok "$what: exit 2, the unsigned warning and a line naming the id" \
 		"exit code $rc; stderr:"
 	show "$err"
 fi
 
 what="catalog show on a bad catalogue"
-run catalog show "$bad_dir/unknown-vendor-ref.json"
+run catalog show --allow-unsigned "$bad_dir/unknown-vendor-ref.json"
 if [ "$rc" -eq 2 ] && [ ! -s "$out" ] &&
 	grep -q 'unknown vendor "kaspersky-lab"' "$err"; then
 	ok "$what"
