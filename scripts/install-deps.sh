@@ -13,7 +13,7 @@ mode=${1:-run}
 
 run_pkgs=(
   meson ninja-build pkg-config gcc libc6-dev
-  libjansson-dev libssl-dev libcurl4-openssl-dev
+  libjansson-dev libssl-dev libcurl4-openssl-dev libsodium-dev
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14

@@ -356,6 +356,25 @@ static int rule_satisfied(json_t *rule, json_t *mits)
 	return 1;
 }
 
+/* "a", "a and b", "a, b and c" */
+static void join_kinds(json_t *kinds, char *buf, size_t size)
+{
+	size_t i, n = json_array_size(kinds), used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < size; i++) {
+		int w = snprintf(buf + used, size - used, "%s%s",
+		                 i == 0       ? ""
+		                 : i + 1 == n ? " and "
+		                              : ", ",
+		                 json_string_value(json_array_get(kinds, i)));
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 static const char *level_name(int factor, int level)
 {
 	return factor == 0   ? vz_access_name((vz_access)level)
@@ -434,15 +453,20 @@ static void apply_mitigations(struct jb *b, json_t *rules, json_t *vendor,
 				         "lowers %s by %lld (%s: %s)",
 				         vz__jstr(r, "factor"), lower, rid,
 				         vz__jstr(r, "reason"));
-			else if (lower > 0)
+			else if (lower > 0) {
+				char kinds[200];
+
+				join_kinds(json_object_get(r, "kinds"), kinds,
+				           sizeof(kinds));
 				snprintf(effect, sizeof(effect),
-				         "no effect: %s needs all of its "
-				         "mitigations %s (%s: %s)",
-				         rid,
+				         "no effect: %s lowers %s only with %s, "
+				         "all %s (%s)",
+				         rid, vz__jstr(r, "factor"), kinds,
 				         json_object_get(r, "requires")
 				             ? vz__jstr(r, "requires")
 				             : "verified",
-				         rid, vz__jstr(r, "reason"));
+				         vz__jstr(r, "reason"));
+			}
 			else
 				snprintf(effect, sizeof(effect),
 				         "no effect on %s (%s: %s)",
