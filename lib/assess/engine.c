@@ -459,8 +459,8 @@ static void apply_mitigations(struct jb *b, json_t *rules, json_t *vendor,
 				join_kinds(json_object_get(r, "kinds"), kinds,
 				           sizeof(kinds));
 				snprintf(effect, sizeof(effect),
-				         "no effect: %s lowers %s only with %s, "
-				         "all %s (%s)",
+				         "no effect: %s lowers %s only "
+				         "with %s, all %s (%s)",
 				         rid, vz__jstr(r, "factor"), kinds,
 				         json_object_get(r, "requires")
 				             ? vz__jstr(r, "requires")
