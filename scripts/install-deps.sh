@@ -14,10 +14,12 @@ mode=${1:-run}
 run_pkgs=(
   meson ninja-build pkg-config gcc libc6-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libsodium-dev
+  libsqlite3-dev
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
+  rpm
 )
 
 case "$mode" in

@@ -15,6 +15,8 @@ static const char main_help[] =
     "ICT products of high-risk vendors: assess, detect, track, prevent.\n"
     "\n"
     "commands:\n"
+    "  scan [--root DIR]       find the products under a measure on this\n"
+    "                          host or an offline root, with evidence\n"
     "  catalog lint FILE       check a catalogue and list every problem\n"
     "  catalog show FILE [ID]  show the catalogue or one entry\n"
     "  assess PRODUCT          assess a product by the published criteria\n"
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
 		printf("voorzorg %s\n", vz_version());
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
 	if (strcmp(cmd, "catalog") == 0)
 		return cmd_catalog(argc - 1, argv + 1);
 	if (strcmp(cmd, "assess") == 0)

@@ -13,6 +13,11 @@
 #include <voorzorg/catalog.h>
 #include <voorzorg/assess.h>
 #include <voorzorg/verify.h>
+#include <voorzorg/inventory.h>
+#include <voorzorg/collect.h>
+#include <voorzorg/match.h>
+#include <voorzorg/scan.h>
+#include <voorzorg/report.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -94,7 +94,7 @@ vz_status vz_vector_parse(const char *s, vz_vector *out, vz_error *err)
 			break;
 		pos++; /* the '/' */
 		if (s[pos] == '\0')
-			return fail(err, pos, s, "trailing \"/\"");
+			return fail(err, pos - 1, s, "trailing \"/\"");
 	}
 	for (i = 0; i < NMETRICS; i++) {
 		if (value[i] < 0) {

@@ -1,0 +1,140 @@
+/*
+ * voorzorg/collect.h - collectors: a live host or an offline root
+ * filesystem (a mounted disk image, a container's root, a chroot) turned
+ * into inventory records (inventory.h).
+ *
+ * Collectors: "dpkg" (the status database), "rpm" (the sqlite rpmdb),
+ * "files" (every directory entry under the root), "units" (systemd units
+ * and init scripts), and on a live host only "procs" (processes) and
+ * "kmods" (loaded kernel modules). Every collector reads the root through
+ * a directory descriptor and never follows a symbolic link out of it; it
+ * never writes to what it scans. What could not be read is counted in a
+ * vz_stats with its reason, never silently dropped.
+ *
+ * Collectors are not thread-safe with respect to one vz_stats; separate
+ * runs with separate stats may run concurrently.
+ */
+#ifndef VOORZORG_COLLECT_H
+#define VOORZORG_COLLECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <voorzorg/export.h>
+#include <voorzorg/status.h>
+#include <voorzorg/inventory.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- statistics --------------------------------------------------- */
+
+typedef enum vz_counter {
+	VZ_STAT_FILES = 0,    /* regular files seen by the walk */
+	VZ_STAT_DIRS = 1,     /* directories entered */
+	VZ_STAT_SYMLINKS = 2, /* symbolic links (never followed) */
+	VZ_STAT_OTHER = 3,    /* devices, FIFOs, sockets */
+	VZ_STAT_PACKAGES = 4, /* package database entries */
+	VZ_STAT_PROCESSES = 5,
+	VZ_STAT_MODULES = 6,
+	VZ_STAT_UNITS = 7,
+	VZ_STAT_HASHED_FILES = 8, /* files read because their size matched */
+	VZ_STAT_HASHED_BYTES = 9,
+	VZ_STAT__COUNT
+} vz_counter;
+
+/* "files", "dirs", ...; the key used in JSON output. */
+VZ_API const char *vz_counter_name(vz_counter c);
+
+/*
+ * Something a collector could not read (unreadable = 1: permission
+ * denied, vanished during the scan, a corrupt database entry) or chose
+ * not to read (unreadable = 0: a pseudo filesystem, a database format
+ * this build does not support). Counted per collector and reason, with
+ * the first path it happened to.
+ */
+typedef struct vz_problem {
+	const char *collector;
+	int unreadable;
+	const char *reason;
+	uint64_t count;
+	const char *example; /* may be NULL */
+} vz_problem;
+
+/* What a collector did: "ran", "not-applicable" or "failed". */
+typedef struct vz_collector_run {
+	const char *name;
+	const char *status;
+	const char *detail; /* e.g. the database read; may be NULL */
+} vz_collector_run;
+
+typedef struct vz_stats vz_stats;
+
+VZ_API vz_stats *vz_stats_new(void);
+VZ_API void vz_stats_free(vz_stats *st);
+VZ_API uint64_t vz_stats_get(const vz_stats *st, vz_counter c);
+/* Problems, in the order first seen; borrowed until vz_stats_free. */
+VZ_API size_t vz_stats_problem_count(const vz_stats *st);
+VZ_API const vz_problem *vz_stats_problem(const vz_stats *st, size_t i);
+/* Sum of the counts of unreadable (1) or skipped (0) problems. */
+VZ_API uint64_t vz_stats_problem_total(const vz_stats *st, int unreadable);
+VZ_API size_t vz_stats_run_count(const vz_stats *st);
+VZ_API const vz_collector_run *vz_stats_run(const vz_stats *st, size_t i);
+
+/* ---- running collectors ------------------------------------------- */
+
+/* Called now and then during long collections (at most 4 times a second,
+ * never in the first quarter second); at the end with collector NULL. */
+typedef void (*vz_progress_fn)(void *ctx, const char *collector,
+                               const vz_stats *st);
+
+typedef struct vz_collect_opts {
+	/*
+	 * The root to scan. NULL or a path that resolves to "/" means the
+	 * live host: processes and kernel modules are collected too. The
+	 * root's /proc, /sys and /dev are never walked.
+	 */
+	const char *root;
+	vz_progress_fn progress; /* may be NULL */
+	void *progress_ctx;
+} vz_collect_opts;
+
+/* The collectors of this build, by index; names are static. */
+VZ_API size_t vz_collector_count(void);
+VZ_API const char *vz_collector_name(size_t i);
+
+/*
+ * Run the collector named `only` (NULL: every collector that applies)
+ * over opts->root, sending each record to `sink` and counting in `st`.
+ * A collector with nothing to read (no dpkg database, say) is recorded
+ * as not applicable; unreadable entries are counted, and the collection
+ * goes on. Returns VZ_OK; VZ_E_IO with err filled if the root cannot be
+ * opened; VZ_E_NOTFOUND for an unknown `only`; VZ_E_NOMEM; or the status
+ * the sink returned to stop.
+ */
+VZ_API vz_status vz_collect(const vz_collect_opts *opts, const char *only,
+                            const vz_sink *sink, vz_stats *st,
+                            vz_error *err);
+
+/* ---- the host a root belongs to ---------------------------------- */
+
+typedef struct vz_host {
+	char *hostname; /* owned; NULL if unknown (live: gethostname) */
+	char *os;       /* owned; PRETTY_NAME of the root's os-release */
+	int live;       /* the root is the running host's "/" */
+} vz_host;
+
+/*
+ * Read the host name (/etc/hostname of an offline root) and operating
+ * system from inside `root` (NULL: "/"). Missing facts are left NULL.
+ * VZ_E_IO if the root cannot be opened. Release with vz_host_clear.
+ */
+VZ_API vz_status vz_host_probe(const char *root, vz_host *out);
+VZ_API void vz_host_clear(vz_host *h);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VOORZORG_COLLECT_H */

@@ -1,0 +1,124 @@
+/*
+ * voorzorg/scan.h - a scan: collectors, matcher and the catalogue's
+ * measures, from a root filesystem to findings that say what each
+ * measure requires of the organisation.
+ *
+ * One finding per product found, with its state, its evidence, the
+ * measure that governs it (for the chosen sector: the action, deadlines
+ * and reference) and the assessment recorded for it. A scan reads and
+ * never writes what it scans. Render it with report.h.
+ */
+#ifndef VOORZORG_SCAN_H
+#define VOORZORG_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <voorzorg/export.h>
+#include <voorzorg/status.h>
+#include <voorzorg/catalog.h>
+#include <voorzorg/collect.h>
+#include <voorzorg/match.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vz_finding {
+	/* Borrowed from the catalogue. */
+	const char *product_id;
+	const char *product;
+	const char *vendor_id;
+	const char *vendor;
+	vz_state state;
+	const vz_evidence *evidence;
+	size_t nevidence;
+	size_t omitted; /* evidence beyond VZ_EVIDENCE_MAX, not kept */
+	/*
+	 * The governing measure: of those covering the product, the one
+	 * with the strictest action for the sector (the latest on a tie);
+	 * NULL fields when no measure covers the product.
+	 */
+	const char *measure_id;
+	const char *measure_title;
+	const char *reference;
+	const char *action; /* for the sector; NULL without a sector */
+	const char *deadline_identify; /* NULL when not set */
+	const char *deadline_plan;
+	const char *deadline_remove;
+	const char *deadline_note;
+	size_t nmeasures; /* measures covering the product */
+	/* The assessment as recorded in the catalogue; NULL if none. */
+	const char *assessment_id;
+	const char *level;
+	const char *vector;
+	/*
+	 * The measure asks something of this organisation: a measure covers
+	 * the product and, with a sector, its action there is not "none".
+	 */
+	int needs_action;
+} vz_finding;
+
+typedef struct vz_scan_opts {
+	const char *root;   /* NULL: the live host (see vz_collect_opts) */
+	const char *sector; /* a sector id of the catalogue, or NULL */
+	/* "valid", "unsigned" or "invalid": what the caller's verification
+	 * of the catalogue found; reported as is. NULL: "unsigned". */
+	const char *signature;
+	vz_progress_fn progress;
+	void *progress_ctx;
+} vz_scan_opts;
+
+typedef struct vz_scan vz_scan;
+
+VZ_API void vz_scan_opts_init(vz_scan_opts *opts);
+
+/*
+ * Scan. `cat` must outlive the scan. On success *out is owned
+ * (vz_scan_free). Errors: VZ_E_USAGE (unknown sector) and VZ_E_IO (root
+ * cannot be opened), with err filled; VZ_E_NOMEM. Unreadable parts of the
+ * root are not errors: they are counted in the scan's stats.
+ */
+VZ_API vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
+                             vz_scan **out, vz_error *err);
+VZ_API void vz_scan_free(vz_scan *scan);
+
+VZ_API size_t vz_scan_count(const vz_scan *scan);
+/* Borrowed until vz_scan_free; NULL past the end. */
+VZ_API const vz_finding *vz_scan_finding(const vz_scan *scan, size_t i);
+VZ_API const vz_stats *vz_scan_stats(const vz_scan *scan);
+
+/* Facts about the scan, borrowed until vz_scan_free (NULL if unknown). */
+typedef struct vz_scan_info {
+	const char *catalog_id;
+	int64_t catalog_version;
+	const char *signature;
+	const char *hostname;
+	const char *os;
+	const char *root;       /* as given; "/" for the live host */
+	int live;
+	const char *scanned_at; /* RFC 3339, UTC */
+	const char *sector;
+	uint64_t elapsed_ms;
+	size_t fingerprints;    /* compiled (Linux) fingerprints */
+} vz_scan_info;
+
+VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);
+
+/*
+ * Does the scan fail `fail_on`? "any": any finding; "action" (the
+ * default when fail_on is NULL): any finding that needs action; "never";
+ * or a risk level of the catalogue's rules (e.g. "medium"): any finding
+ * whose recorded level is at or above it in the rules' order. Sets *fails
+ * to 1 or 0. VZ_E_USAGE with err filled for an unknown level. With
+ * scan NULL, only checks that fail_on is valid (before a long scan).
+ */
+VZ_API vz_status vz_scan_fails(const vz_scan *scan, const vz_catalog *cat,
+                               const char *fail_on, int *fails,
+                               vz_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VOORZORG_SCAN_H */

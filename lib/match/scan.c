@@ -1,0 +1,384 @@
+/*
+ * lib/match/scan.c - a scan from start to end: collectors into the
+ * matcher, then one finding per product with what the catalogue's
+ * measures require of the organisation's sector.
+ *
+ * The catalogue is read through the internal accessors; which measure
+ * governs a product and which assessment is recorded for it are each
+ * decided in one function below, so the assessment engine can take over
+ * the second without touching the rest.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "match_int.h"
+
+struct vz_scan {
+	vz_finding *f; /* owned array; strings borrowed */
+	size_t n;
+	vz_stats *st;     /* owned */
+	vz_matcher *m;    /* owned: holds the evidence */
+	vz_host host;     /* owned */
+	vz_scan_info info;
+	char *root, *sector, *signature, *catalog_id; /* owned */
+	char scanned_at[32];
+};
+
+void vz_scan_opts_init(vz_scan_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void vz_scan_free(vz_scan *s)
+{
+	if (s == NULL)
+		return;
+	vz__free(s->f);
+	vz_stats_free(s->st);
+	vz_matcher_free(s->m);
+	vz_host_clear(&s->host);
+	vz__free(s->root);
+	vz__free(s->sector);
+	vz__free(s->signature);
+	vz__free(s->catalog_id);
+	vz__free(s);
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int lists(json_t *arr, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+
+		if (s != NULL && strcmp(s, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Strictness of an action; 0 when the measure does not address it. */
+static int action_rank(const char *a)
+{
+	static const char *const order[] = {"none", "monitor",
+	                                    "advise-phase-out", "phase-out",
+	                                    "prohibit", NULL};
+	int i;
+
+	for (i = 0; a != NULL && order[i]; i++)
+		if (strcmp(a, order[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+static json_t *sector_entry(json_t *measure, const char *sector)
+{
+	json_t *secs = json_object_get(measure, "sectors");
+	size_t i;
+
+	for (i = 0; sector && i < json_array_size(secs); i++) {
+		const char *s = str(json_array_get(secs, i), "sector");
+
+		if (s != NULL && strcmp(s, sector) == 0)
+			return json_array_get(secs, i);
+	}
+	return NULL;
+}
+
+void vz__scan_assessment(const vz_catalog *cat, const char *product_id,
+                         json_t *measure, const char **id,
+                         const char **level, const char **vector)
+{
+	const char *aid = measure ? str(measure, "assessment") : NULL;
+	json_t *a = NULL;
+	size_t i;
+
+	*id = *level = *vector = NULL;
+	if (aid != NULL)
+		a = vz__catalog_get(cat, aid, NULL);
+	for (i = 0; a == NULL && i < vz_catalog_count(cat, VZ_KIND_ASSESSMENT);
+	     i++) {
+		json_t *x = vz__catalog_nth(cat, VZ_KIND_ASSESSMENT, i);
+		const char *d = str(x, "date");
+
+		if (!lists(json_object_get(x, "products"), product_id))
+			continue;
+		/* The latest listing the product (ISO dates sort as text). */
+		if (a == NULL || (d && strcmp(d, str(a, "date")) > 0))
+			a = x;
+	}
+	if (a == NULL)
+		return;
+	*id = str(a, "id");
+	*level = str(a, "level");
+	*vector = str(a, "vector");
+}
+
+/*
+ * The measure that governs product `pid` for `sector` (may be NULL): one
+ * issued by the catalogue's own assessing state before a foreign one (a
+ * Dutch catalogue reports the Dutch measure to a Dutch ministry), then
+ * the strictest action for the sector, then the latest.
+ */
+static json_t *governing(const vz_catalog *cat, const char *pid,
+                         const char *sector, size_t *count)
+{
+	const char *own = str(vz__catalog_root(cat), "assessing_state");
+	json_t *best = NULL;
+	int best_rank = -1;
+	size_t i;
+
+	*count = 0;
+	for (i = 0; i < vz_catalog_count(cat, VZ_KIND_MEASURE); i++) {
+		json_t *m = vz__catalog_nth(cat, VZ_KIND_MEASURE, i);
+		const char *st = str(m, "issuing_state");
+		int rank;
+
+		if (!lists(json_object_get(m, "products"), pid))
+			continue;
+		(*count)++;
+		rank = sector ? action_rank(str(sector_entry(m, sector),
+		                                "action"))
+		              : 0;
+		if (own && st && strcmp(own, st) == 0)
+			rank += 100;
+		if (rank > best_rank ||
+		    (rank == best_rank &&
+		     strcmp(str(m, "date"), str(best, "date")) > 0)) {
+			best = m;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
+
+static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
+{
+	json_t *p = vz__catalog_get(cat, f->product_id, NULL), *m, *se, *dl;
+	json_t *v;
+
+	f->product = str(p, "name");
+	f->vendor_id = str(p, "vendor");
+	v = f->vendor_id ? vz__catalog_get(cat, f->vendor_id, NULL) : NULL;
+	f->vendor = v ? str(v, "name") : NULL;
+	m = governing(cat, f->product_id, sector, &f->nmeasures);
+	if (m != NULL) {
+		f->measure_id = str(m, "id");
+		f->measure_title = str(m, "title");
+		f->reference = str(m, "reference");
+		se = sector_entry(m, sector);
+		f->action = se ? str(se, "action") : NULL;
+		dl = se ? json_object_get(se, "deadlines") : NULL;
+		f->deadline_identify = str(dl, "identify");
+		f->deadline_plan = str(dl, "plan");
+		f->deadline_remove = str(dl, "remove");
+		f->deadline_note = str(dl, "note");
+		f->needs_action =
+		    sector == NULL ||
+		    (f->action != NULL && strcmp(f->action, "none") != 0);
+	}
+	vz__scan_assessment(cat, f->product_id, m, &f->assessment_id,
+	                    &f->level, &f->vector);
+}
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = vz__strdup(s);
+	if (d == NULL)
+		*bad = 1;
+	return d;
+}
+
+vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
+                      vz_scan **out, vz_error *err)
+{
+	vz_scan_opts defaults;
+	vz_collect_opts co;
+	struct timespec t0, t1;
+	vz_kind kind;
+	vz_sink sink;
+	vz_scan *s;
+	time_t now = time(NULL);
+	struct tm tm;
+	vz_status rc;
+	size_t i;
+	int bad = 0;
+
+	*out = NULL;
+	if (opts == NULL) {
+		vz_scan_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if (opts->sector != NULL &&
+	    (!vz_catalog_find(cat, opts->sector, &kind) ||
+	     kind != VZ_KIND_SECTOR)) {
+		vz__error_set(err, VZ_E_USAGE, vz_catalog_file(cat),
+		              "unknown sector \"%s\" (not in the catalogue)",
+		              opts->sector);
+		return VZ_E_USAGE;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	s = vz__calloc(1, sizeof(*s));
+	if (s == NULL)
+		goto nomem;
+	s->root = dup_or_null(opts->root ? opts->root : "/", &bad);
+	s->sector = dup_or_null(opts->sector, &bad);
+	s->signature = dup_or_null(opts->signature ? opts->signature
+	                                           : "unsigned",
+	                           &bad);
+	s->catalog_id = dup_or_null(vz_catalog_id(cat), &bad);
+	s->st = vz_stats_new();
+	if (bad || s->st == NULL)
+		goto nomem;
+	rc = vz_host_probe(s->root, &s->host);
+	if (rc != VZ_OK) {
+		vz__error_set(err, rc, s->root, "cannot open the root");
+		goto fail;
+	}
+	rc = vz_matcher_new(cat, &s->m, err);
+	if (rc != VZ_OK)
+		goto fail;
+	vz_matcher_sink(s->m, &sink);
+	memset(&co, 0, sizeof(co));
+	co.root = s->root;
+	co.progress = opts->progress;
+	co.progress_ctx = opts->progress_ctx;
+	rc = vz_collect(&co, NULL, &sink, s->st, err);
+	if (rc != VZ_OK)
+		goto fail;
+	s->n = vz_matcher_hits(s->m);
+	s->f = vz__calloc(s->n ? s->n : 1, sizeof(*s->f));
+	if (s->f == NULL)
+		goto nomem;
+	for (i = 0; i < s->n; i++) {
+		vz_finding *f = &s->f[i];
+
+		f->product_id = vz_matcher_hit(s->m, i, &f->state, &f->evidence,
+		                               &f->nevidence, &f->omitted);
+		fill(cat, f, s->sector);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	gmtime_r(&now, &tm);
+	strftime(s->scanned_at, sizeof(s->scanned_at), "%Y-%m-%dT%H:%M:%SZ",
+	         &tm);
+	s->info.catalog_id = s->catalog_id;
+	s->info.catalog_version = vz_catalog_version(cat);
+	s->info.signature = s->signature;
+	s->info.hostname = s->host.hostname;
+	s->info.os = s->host.os;
+	s->info.root = s->root;
+	s->info.live = s->host.live;
+	s->info.scanned_at = s->scanned_at;
+	s->info.sector = s->sector;
+	s->info.elapsed_ms = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000 +
+	                                (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	s->info.fingerprints = vz_matcher_fingerprints(s->m);
+	*out = s;
+	return VZ_OK;
+nomem:
+	rc = VZ_E_NOMEM;
+	vz__error_set(err, rc, NULL, "out of memory");
+fail:
+	vz_scan_free(s);
+	return rc;
+}
+
+size_t vz_scan_count(const vz_scan *s)
+{
+	return s->n;
+}
+
+const vz_finding *vz_scan_finding(const vz_scan *s, size_t i)
+{
+	return i < s->n ? &s->f[i] : NULL;
+}
+
+const vz_stats *vz_scan_stats(const vz_scan *s)
+{
+	return s->st;
+}
+
+const vz_scan_info *vz_scan_get_info(const vz_scan *s)
+{
+	return &s->info;
+}
+
+/* Position of `level` in the levels of the rules an assessment uses. */
+static int level_rank(const vz_catalog *cat, const char *assessment,
+                      const char *level)
+{
+	json_t *a = assessment ? vz__catalog_get(cat, assessment, NULL) : NULL;
+	const char *rid = str(a, "rules");
+	json_t *r = rid ? vz__catalog_get(cat, rid, NULL) : NULL;
+	json_t *levels = json_object_get(r, "levels");
+	size_t i;
+
+	for (i = 0; level && i < json_array_size(levels); i++)
+		if (strcmp(json_string_value(json_array_get(levels, i)),
+		           level) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int level_declared(const vz_catalog *cat, const char *level)
+{
+	size_t i;
+
+	for (i = 0; i < vz_catalog_count(cat, VZ_KIND_RULES); i++)
+		if (lists(json_object_get(vz__catalog_nth(cat, VZ_KIND_RULES,
+		                                          i),
+		                          "levels"),
+		          level))
+			return 1;
+	return 0;
+}
+
+vz_status vz_scan_fails(const vz_scan *s, const vz_catalog *cat,
+                        const char *fail_on, int *fails, vz_error *err)
+{
+	size_t i;
+
+	*fails = 0;
+	if (fail_on != NULL && strcmp(fail_on, "never") == 0)
+		return VZ_OK;
+	if (fail_on != NULL && strcmp(fail_on, "any") == 0) {
+		*fails = s != NULL && s->n > 0;
+		return VZ_OK;
+	}
+	if (s != NULL && (fail_on == NULL || strcmp(fail_on, "action") == 0)) {
+		for (i = 0; i < s->n; i++)
+			*fails |= s->f[i].needs_action;
+		return VZ_OK;
+	}
+	if (s == NULL && (fail_on == NULL || strcmp(fail_on, "action") == 0))
+		return VZ_OK;
+	if (!level_declared(cat, fail_on)) {
+		vz__error_set(err, VZ_E_USAGE, NULL,
+		              "unknown --fail-on level \"%s\" (use any, "
+		              "action, never or a risk level of the "
+		              "catalogue's rules)",
+		              fail_on);
+		return VZ_E_USAGE;
+	}
+	for (i = 0; s != NULL && i < s->n; i++) {
+		const vz_finding *f = &s->f[i];
+		int have = level_rank(cat, f->assessment_id, f->level);
+		int want = level_rank(cat, f->assessment_id, fail_on);
+
+		if (have >= 0 && want >= 0 && have >= want)
+			*fails = 1;
+	}
+	return VZ_OK;
+}

@@ -1,0 +1,310 @@
+/*
+ * lib/report/common.c - what the writers share: UTF-8 clean-up for names
+ * from disk, the next steps of a finding, the stats object, and turning
+ * a jansson tree into the caller's string.
+ */
+#include <string.h>
+
+#include "report_int.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
+static size_t utf8_seq(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (s[0] == 0xe0 && s[1] < 0xa0)
+			return 0; /* overlong */
+		if (s[0] == 0xed && s[1] >= 0xa0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) ||
+		    (s[0] == 0xf4 && s[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_seq(p);
+
+		if (n == 0)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+const char *vz__utf8(struct vz_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL || utf8_valid(s))
+		return s;
+	b->len = 0;
+	while (*p) {
+		size_t n = utf8_seq(p);
+
+		if (n == 0) {
+			vz__buf_printf(b, "\\x%02x", *p);
+			p++;
+		} else if (*p == '\\') {
+			vz__buf_add(b, "\\\\", 2);
+			p++;
+		} else {
+			vz__buf_add(b, (const char *)p, n);
+			p += n;
+		}
+	}
+	vz__buf_add(b, "", 1);
+	return b->failed ? NULL : b->data;
+}
+
+const char *vz__deadline(const vz_finding *f)
+{
+	if (f->deadline_remove)
+		return f->deadline_remove;
+	if (f->deadline_plan)
+		return f->deadline_plan;
+	return f->deadline_identify;
+}
+
+/* Append s for a POSIX shell: quoted unless it is plainly safe. */
+static void shell_word(struct vz_buf *b, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("_./-+:@%,=", *p)))
+			break;
+	if (*p == '\0' && *s != '\0') {
+		vz__buf_puts(b, s);
+		return;
+	}
+	vz__buf_add(b, "'", 1);
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			vz__buf_puts(b, "'\\''");
+		else
+			vz__buf_add(b, p, 1);
+	}
+	vz__buf_add(b, "'", 1);
+}
+
+/* Append the items of evidence of `kind` (from a source starting with
+ * `src`, if given) as shell words; returns how many. */
+static size_t items(struct vz_buf *b, const vz_finding *f, const char *kind,
+                    const char *src, const char *detail_has,
+                    const char *prefix)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nevidence; i++) {
+		const vz_evidence *e = &f->evidence[i];
+
+		if (strcmp(e->kind, kind) != 0 ||
+		    (src && strncmp(e->source, src, strlen(src)) != 0) ||
+		    (detail_has && strstr(e->detail, detail_has) == NULL))
+			continue;
+		vz__buf_add(b, " ", 1);
+		if (prefix != NULL) {
+			struct vz_buf t;
+
+			vz__buf_init(&t);
+			vz__buf_puts(&t, prefix);
+			vz__buf_puts(&t, e->item);
+			if (!t.failed)
+				shell_word(b, t.data);
+			vz__buf_free(&t);
+		} else {
+			shell_word(b, e->item);
+		}
+		n++;
+	}
+	return n;
+}
+
+static size_t count(const vz_finding *f, const char *kind, const char *src,
+                    const char *detail_has)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nevidence; i++) {
+		const vz_evidence *e = &f->evidence[i];
+
+		n += strcmp(e->kind, kind) == 0 &&
+		     (src == NULL ||
+		      strncmp(e->source, src, strlen(src)) == 0) &&
+		     (detail_has == NULL || strstr(e->detail, detail_has));
+	}
+	return n;
+}
+
+void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
+                    struct vz_buf *b)
+{
+	const char *root = info->live ? NULL : info->root;
+	const char *dl = vz__deadline(f);
+
+	if (f->measure_id == NULL) {
+		vz__buf_puts(b, "No measure in the catalogue covers this "
+		                "product: nothing is required.\n");
+		return;
+	}
+	if (!f->needs_action) {
+		vz__buf_printf(b, "Measure %s asks no action of sector %s.\n",
+		               f->measure_id, info->sector);
+		return;
+	}
+	if (f->state == VZ_STATE_RUNNING) {
+		if (count(f, "service", NULL, NULL) > 0) {
+			vz__buf_puts(b, "Stop and disable the services:"
+			                " systemctl disable --now");
+			items(b, f, "service", NULL, NULL, NULL);
+			vz__buf_puts(b, "\n");
+		} else {
+			vz__buf_puts(b, "Stop the processes:");
+			items(b, f, "process", NULL, NULL, NULL);
+			items(b, f, "kernel-module", NULL, NULL, NULL);
+			vz__buf_puts(b, "\n");
+		}
+	}
+	if (count(f, "package", "dpkg", NULL) > 0) {
+		if (root)
+			vz__buf_printf(b, "Purge the packages (configuration "
+			                  "too): dpkg --root %s --purge",
+			               root);
+		else
+			vz__buf_puts(b, "Purge the packages (configuration "
+			                "too): apt-get purge");
+		items(b, f, "package", "dpkg", NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (count(f, "package", "rpm", NULL) > 0) {
+		if (root)
+			vz__buf_printf(b, "Remove the packages: rpm --root %s "
+			                  "-e",
+			               root);
+		else
+			vz__buf_puts(b, "Remove the packages: dnf remove");
+		items(b, f, "package", "rpm", NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->state != VZ_STATE_RUNNING && f->state != VZ_STATE_INSTALLED &&
+	    count(f, "service", NULL, "enabled") > 0) {
+		vz__buf_puts(b, "Disable the units: systemctl");
+		if (root)
+			vz__buf_printf(b, " --root=%s", root);
+		vz__buf_puts(b, " disable");
+		items(b, f, "service", NULL, "enabled", NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
+	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) >
+	        0) {
+		vz__buf_puts(b, "Delete what is left (after checking it):"
+		                " rm -r --");
+		items(b, f, "path", NULL, NULL, root);
+		items(b, f, "file-hash", NULL, NULL, root);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->action != NULL)
+		vz__buf_printf(b, "Measure %s: %s%s%s.\n", f->measure_id,
+		               f->action, dl ? " by " : " (no deadline set)",
+		               dl ? dl : "");
+	else
+		vz__buf_printf(b, "Measure %s covers this product; give "
+		                  "--sector to see its action and deadline.\n",
+		               f->measure_id);
+}
+
+static int set_u(json_t *o, const char *k, uint64_t v)
+{
+	return json_object_set_new(o, k, json_integer((json_int_t)v));
+}
+
+json_t *vz__stats_json(const vz_scan *scan)
+{
+	const vz_stats *st = vz_scan_stats(scan);
+	const vz_scan_info *in = vz_scan_get_info(scan);
+	json_t *o = json_object(), *probs = json_array(), *runs = json_array();
+	struct vz_buf b;
+	int bad = o == NULL || probs == NULL || runs == NULL;
+	size_t i;
+
+	vz__buf_init(&b);
+	for (i = 0; !bad && i < VZ_STAT__COUNT; i++)
+		bad = set_u(o, vz_counter_name((vz_counter)i),
+		            vz_stats_get(st, (vz_counter)i));
+	bad = bad || set_u(o, "elapsed_ms", in->elapsed_ms);
+	bad = bad || set_u(o, "fingerprints", in->fingerprints);
+	bad = bad || set_u(o, "unreadable", vz_stats_problem_total(st, 1));
+	bad = bad || set_u(o, "skipped", vz_stats_problem_total(st, 0));
+	for (i = 0; !bad && i < vz_stats_problem_count(st); i++) {
+		const vz_problem *p = vz_stats_problem(st, i);
+		const char *ex = p->example ? vz__utf8(&b, p->example) : NULL;
+		json_t *x = json_pack("{s:s, s:s, s:s, s:I, s:s?}", "collector",
+		                      p->collector, "kind",
+		                      p->unreadable ? "unreadable" : "skipped",
+		                      "reason", p->reason, "count",
+		                      (json_int_t)p->count, "example", ex);
+
+		bad = x == NULL || json_array_append_new(probs, x) != 0 ||
+		      (p->example && ex == NULL);
+	}
+	for (i = 0; !bad && i < vz_stats_run_count(st); i++) {
+		const vz_collector_run *r = vz_stats_run(st, i);
+		json_t *x = json_pack("{s:s, s:s, s:s?}", "name", r->name,
+		                      "status", r->status, "detail",
+		                      vz__utf8(&b, r->detail));
+
+		bad = x == NULL || json_array_append_new(runs, x) != 0;
+	}
+	bad = bad || json_object_set(o, "problems", probs) != 0;
+	bad = bad || json_object_set(o, "collectors", runs) != 0;
+	vz__buf_free(&b);
+	json_decref(probs);
+	json_decref(runs);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+vz_status vz__json_finish(json_t *root, char **out)
+{
+	char *s;
+	size_t n;
+
+	*out = NULL;
+	if (root == NULL)
+		return VZ_E_NOMEM;
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		return VZ_E_NOMEM;
+	n = strlen(s);
+	*out = vz__malloc(n + 2);
+	if (*out != NULL) {
+		memcpy(*out, s, n);
+		memcpy(*out + n, "\n", 2);
+	}
+	vz__json_free(s);
+	return *out ? VZ_OK : VZ_E_NOMEM;
+}

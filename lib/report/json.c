@@ -1,0 +1,140 @@
+/*
+ * lib/report/json.c - the JSON report: the stable fields of DESIGN.md
+ * (tool, version, catalog, host, scanned_at, sector, findings, stats),
+ * plus a few more (evidence items, next steps, the collectors that ran
+ * and everything not examined). Keys keep a fixed order, so the same
+ * scan renders to the same bytes.
+ */
+#include <string.h>
+
+#include "report_int.h"
+
+static json_t *str_or_null(struct vz_buf *b, const char *s)
+{
+	const char *u = vz__utf8(b, s);
+
+	return u ? json_string(u) : json_null();
+}
+
+static json_t *evidence(const vz_finding *f)
+{
+	json_t *arr = json_array();
+	struct vz_buf b;
+	size_t i;
+	int bad = arr == NULL;
+
+	vz__buf_init(&b);
+	for (i = 0; !bad && i < f->nevidence; i++) {
+		const vz_evidence *e = &f->evidence[i];
+		json_t *o = json_object();
+
+		bad = o == NULL || json_array_append_new(arr, o) != 0;
+		bad = bad || json_object_set_new(o, "kind",
+		                                 json_string(e->kind)) != 0;
+		bad = bad || json_object_set_new(o, "source",
+		                                 str_or_null(&b, e->source));
+		bad = bad || json_object_set_new(o, "item",
+		                                 str_or_null(&b, e->item));
+		bad = bad || json_object_set_new(o, "detail",
+		                                 str_or_null(&b, e->detail));
+	}
+	vz__buf_free(&b);
+	if (bad) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static json_t *steps(const vz_scan_info *in, const vz_finding *f)
+{
+	struct vz_buf b, u;
+	json_t *arr = json_array();
+	char *p, *nl;
+	int bad = arr == NULL;
+
+	vz__buf_init(&b);
+	vz__buf_init(&u);
+	vz__next_steps(in, f, &b);
+	bad = bad || b.failed;
+	for (p = b.data; !bad && p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		bad = json_array_append_new(arr, str_or_null(&u, p)) != 0;
+	}
+	vz__buf_free(&b);
+	vz__buf_free(&u);
+	if (bad) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static json_t *finding(const vz_scan_info *in, const vz_finding *f)
+{
+	json_t *o, *m = NULL, *a = NULL;
+
+	if (f->measure_id != NULL)
+		m = json_pack("{s:s, s:s?, s:s?, s:s?, s:{s:s?, s:s?, s:s?, "
+		              "s:s?}, s:s?, s:I}",
+		              "id", f->measure_id, "title", f->measure_title,
+		              "action", f->action, "deadline", vz__deadline(f),
+		              "deadlines", "identify", f->deadline_identify,
+		              "plan", f->deadline_plan, "remove",
+		              f->deadline_remove, "note", f->deadline_note,
+		              "reference", f->reference, "count",
+		              (json_int_t)f->nmeasures);
+	if (f->assessment_id != NULL)
+		a = json_pack("{s:s, s:s?, s:s?}", "id", f->assessment_id,
+		              "level", f->level, "vector", f->vector);
+	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:o, s:I, s:o, s:o, "
+	              "s:b, s:o}",
+	              "product_id", f->product_id, "product", f->product,
+	              "vendor_id", f->vendor_id, "vendor", f->vendor, "state",
+	              vz_state_name(f->state), "evidence", evidence(f),
+	              "evidence_omitted", (json_int_t)f->omitted, "measure",
+	              m ? m : json_null(), "assessment", a ? a : json_null(),
+	              "needs_action", f->needs_action, "next_steps",
+	              steps(in, f));
+	return o;
+}
+
+vz_status vz__report_json(const vz_scan *scan, char **out)
+{
+	const vz_scan_info *in = vz_scan_get_info(scan);
+	json_t *root, *arr = json_array(), *stats = vz__stats_json(scan);
+	struct vz_buf b1, b2, b3;
+	size_t i;
+	int bad = arr == NULL || stats == NULL;
+
+	vz__buf_init(&b1);
+	vz__buf_init(&b2);
+	vz__buf_init(&b3);
+	for (i = 0; !bad && i < vz_scan_count(scan); i++) {
+		json_t *f = finding(in, vz_scan_finding(scan, i));
+
+		bad = f == NULL || json_array_append_new(arr, f) != 0;
+	}
+	root = bad ? NULL
+	           : json_pack("{s:s, s:s, s:{s:s?, s:I, s:s}, "
+	                       "s:{s:o, s:o, s:o, s:b}, s:s, s:s?, s:O, s:O}",
+	                       "tool", "voorzorg", "version", vz_version(),
+	                       "catalog", "id", in->catalog_id, "version",
+	                       (json_int_t)in->catalog_version, "signature",
+	                       in->signature, "host", "hostname",
+	                       str_or_null(&b1, in->hostname), "os",
+	                       str_or_null(&b2, in->os), "root",
+	                       str_or_null(&b3, in->root),
+	                       "live", in->live, "scanned_at", in->scanned_at,
+	                       "sector", in->sector, "findings", arr, "stats",
+	                       stats);
+	vz__buf_free(&b1);
+	vz__buf_free(&b2);
+	vz__buf_free(&b3);
+	json_decref(arr);
+	json_decref(stats);
+	return vz__json_finish(root, out);
+}

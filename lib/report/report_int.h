@@ -1,0 +1,41 @@
+/*
+ * lib/report/report_int.h - helpers shared by the writers (text, JSON,
+ * SARIF), private to lib/report/.
+ */
+#ifndef VZ_REPORT_INT_H
+#define VZ_REPORT_INT_H
+
+#include "vz_int.h"
+
+/*
+ * `s` as valid UTF-8: returned as is when it already is, else copied into
+ * b with each byte that is not part of valid UTF-8 written as the four
+ * characters \xHH (and '\' as "\\"), so a file name that is not UTF-8
+ * still reads unambiguously. Returns NULL when out of memory.
+ */
+const char *vz__utf8(struct vz_buf *b, const char *s);
+
+/*
+ * The next steps for a finding, one per line (each ending in '\n'):
+ * what to stop, remove or delete and how, for the live host or the
+ * offline root, and by when. Appended to out.
+ */
+void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
+                    struct vz_buf *out);
+
+/* The "stats" object of the JSON and SARIF reports; NULL if no memory. */
+json_t *vz__stats_json(const vz_scan *scan);
+
+/* The latest deadline set for the sector: remove, else plan, else
+ * identify; NULL if none. */
+const char *vz__deadline(const vz_finding *f);
+
+/* Finish a jansson document into an owned string ending in "\n". */
+vz_status vz__json_finish(json_t *root, char **out);
+
+/* The writers (text.c, json.c, sarif.c). */
+vz_status vz__report_text(const vz_scan *scan, char **out);
+vz_status vz__report_json(const vz_scan *scan, char **out);
+vz_status vz__report_sarif(const vz_scan *scan, char **out);
+
+#endif /* VZ_REPORT_INT_H */

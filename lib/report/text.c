@@ -1,0 +1,202 @@
+/*
+ * lib/report/text.c - the text report, for a person at a terminal: a
+ * table of what was found and, per product, the measure, what it asks of
+ * the sector, the evidence, the next steps, and finally everything that
+ * was not examined. Names that are not UTF-8 are shown with \xHH escapes.
+ */
+#include <string.h>
+
+#include "report_int.h"
+
+#define NAME_MAX_COLS 40
+
+static const char *name_of(const vz_finding *f)
+{
+	return f->product ? f->product : f->product_id;
+}
+
+static void stat_line(struct vz_buf *b, const vz_scan *scan)
+{
+	const vz_stats *st = vz_scan_stats(scan);
+	static const vz_counter shown[] = {
+		VZ_STAT_FILES,     VZ_STAT_DIRS,    VZ_STAT_PACKAGES,
+		VZ_STAT_UNITS,     VZ_STAT_PROCESSES, VZ_STAT_MODULES,
+		VZ_STAT_HASHED_FILES};
+	size_t i;
+
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		vz__buf_printf(b, "%s%llu %s", i ? ", " : "",
+		               (unsigned long long)vz_stats_get(st, shown[i]),
+		               vz_counter_name(shown[i]));
+}
+
+static void indent_lines(struct vz_buf *b, const char *label,
+                         const char *text, int numbered)
+{
+	const char *p = text, *nl;
+	int n = 1;
+
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		vz__buf_printf(b, "    %-11s ", n == 1 ? label : "");
+		if (numbered)
+			vz__buf_printf(b, "%d. ", n);
+		vz__buf_add(b, p, (size_t)(nl - p));
+		vz__buf_puts(b, "\n");
+		n++;
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+static void detail(struct vz_buf *b, const vz_scan_info *in,
+                   const vz_finding *f, size_t k)
+{
+	struct vz_buf t, u;
+	size_t i;
+
+	vz__buf_init(&t);
+	vz__buf_init(&u);
+	vz__buf_printf(b, "\n[%zu] %s (%s)\n", k + 1, name_of(f),
+	               f->product_id);
+	vz__buf_printf(b, "    %-11s %s\n", "vendor",
+	               f->vendor ? f->vendor : "(unknown)");
+	vz__buf_printf(b, "    %-11s %s\n", "state", vz_state_name(f->state));
+	if (f->measure_id) {
+		vz__buf_printf(b, "    %-11s %s", "measure", f->measure_id);
+		if (f->reference)
+			vz__buf_printf(b, " (%s)", f->reference);
+		if (f->nmeasures > 1)
+			vz__buf_printf(b, "; %zu measures cover it",
+			               f->nmeasures);
+		vz__buf_puts(b, "\n");
+		if (f->action) {
+			const char *dl = vz__deadline(f);
+
+			vz__buf_printf(b, "    %-11s %s for %s", "action",
+			               f->action, in->sector);
+			if (dl)
+				vz__buf_printf(b, ", deadline %s", dl);
+			if (f->deadline_note)
+				vz__buf_printf(b, " (%s)", f->deadline_note);
+			vz__buf_puts(b, "\n");
+		}
+	} else {
+		vz__buf_printf(b, "    %-11s none in the catalogue\n",
+		               "measure");
+	}
+	if (f->level)
+		vz__buf_printf(b, "    %-11s %s%s%s (%s)\n", "assessment",
+		               f->level, f->vector ? ", vector " : "",
+		               f->vector ? f->vector : "", f->assessment_id);
+	for (i = 0; i < f->nevidence; i++) {
+		const vz_evidence *e = &f->evidence[i];
+
+		t.len = 0;
+		vz__buf_printf(&t, "%s %s: %s [%s]", e->kind, e->item,
+		               e->detail, e->source);
+		vz__buf_add(&t, "", 1);
+		vz__buf_printf(b, "    %-11s %s\n", i ? "" : "evidence",
+		               t.failed ? "?" : vz__utf8(&u, t.data));
+	}
+	if (f->omitted)
+		vz__buf_printf(b, "    %-11s ... and %zu more not listed\n", "",
+		               f->omitted);
+	t.len = 0;
+	vz__next_steps(in, f, &t);
+	vz__buf_add(&t, "", 1);
+	if (!t.failed)
+		indent_lines(b, "next steps", vz__utf8(&u, t.data), 1);
+	vz__buf_free(&t);
+	vz__buf_free(&u);
+}
+
+static void problems(struct vz_buf *b, const vz_scan *scan)
+{
+	const vz_stats *st = vz_scan_stats(scan);
+	struct vz_buf u;
+	size_t i;
+
+	if (vz_stats_problem_count(st) == 0) {
+		vz__buf_puts(b, "\nEverything under the root was examined.\n");
+		return;
+	}
+	vz__buf_printf(b, "\nNot examined: %llu unreadable, %llu skipped\n",
+	               (unsigned long long)vz_stats_problem_total(st, 1),
+	               (unsigned long long)vz_stats_problem_total(st, 0));
+	vz__buf_init(&u);
+	for (i = 0; i < vz_stats_problem_count(st); i++) {
+		const vz_problem *p = vz_stats_problem(st, i);
+
+		vz__buf_printf(b, "  %s: %s: %s: %llu", p->collector,
+		               p->unreadable ? "unreadable" : "skipped",
+		               p->reason, (unsigned long long)p->count);
+		if (p->example)
+			vz__buf_printf(b, " (first: %s)",
+			               vz__utf8(&u, p->example));
+		vz__buf_puts(b, "\n");
+	}
+	vz__buf_free(&u);
+}
+
+vz_status vz__report_text(const vz_scan *scan, char **out)
+{
+	const vz_scan_info *in = vz_scan_get_info(scan);
+	size_t i, n = vz_scan_count(scan), w = 7, need = 0;
+	struct vz_buf b, u;
+
+	*out = NULL;
+	vz__buf_init(&b);
+	vz__buf_init(&u);
+	vz__buf_printf(&b, "voorzorg %s: scan of %s", vz_version(),
+	               vz__utf8(&u, in->root));
+	if (in->hostname || in->os)
+		vz__buf_printf(&b, " (%s%s%s)",
+		               in->hostname ? in->hostname : "",
+		               in->hostname && in->os ? ", " : "",
+		               in->os ? in->os : "");
+	vz__buf_printf(&b, "\ncatalogue %s version %lld, signature %s; "
+	                   "sector %s\n",
+	               in->catalog_id, (long long)in->catalog_version,
+	               in->signature, in->sector ? in->sector : "(none given)");
+	vz__buf_printf(&b, "%s in %llu ms: ", in->scanned_at,
+	               (unsigned long long)in->elapsed_ms);
+	stat_line(&b, scan);
+	vz__buf_puts(&b, "\n");
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(name_of(vz_scan_finding(scan, i)));
+
+		w = l > w ? l : w;
+		need += vz_scan_finding(scan, i)->needs_action != 0;
+	}
+	w = w > NAME_MAX_COLS ? NAME_MAX_COLS : w;
+	if (n == 0) {
+		vz__buf_puts(&b, "\nNo product of the catalogue was found.\n");
+	} else {
+		vz__buf_printf(&b, "\n%zu product%s found, %zu need%s action:"
+		                   "\n\n",
+		               n, n == 1 ? "" : "s", need,
+		               need == 1 ? "s" : "");
+		vz__buf_printf(&b, "%-*s  %-9s  %-16s  %s\n", (int)w,
+		               "PRODUCT", "STATE", "ACTION", "DEADLINE");
+		for (i = 0; i < n; i++) {
+			const vz_finding *f = vz_scan_finding(scan, i);
+			const char *dl = vz__deadline(f);
+
+			vz__buf_printf(&b, "%-*.*s  %-9s  %-16s  %s\n", (int)w,
+			               (int)w, name_of(f),
+			               vz_state_name(f->state),
+			               f->action ? f->action
+			               : f->measure_id ? "(no sector)"
+			                               : "(no measure)",
+			               dl ? dl : "-");
+		}
+		for (i = 0; i < n; i++)
+			detail(&b, in, vz_scan_finding(scan, i), i);
+	}
+	problems(&b, scan);
+	vz__buf_free(&u);
+	*out = vz__buf_take(&b);
+	return *out ? VZ_OK : VZ_E_NOMEM;
+}

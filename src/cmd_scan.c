@@ -1,0 +1,285 @@
+/*
+ * src/cmd_scan.c - `voorzorg scan`: find the products under a measure on
+ * this host or an offline root, say what the measure requires of the
+ * organisation, and prove it with evidence.
+ *
+ * The scan never writes to what it scans; the only file it writes is
+ * --output, atomically (a temporary file beside it, renamed over it), so
+ * a reader never sees half a report. Progress goes to stderr only when
+ * stderr is a terminal.
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char scan_help[] =
+    "usage: voorzorg scan [--root DIR] [--sector NAME] [--catalog FILE]\n"
+    "                     [--format text|json|sarif] [--output FILE]\n"
+    "                     [--fail-on LEVEL] [--pubkey KEY]\n"
+    "                     [--allow-unsigned]\n"
+    "\n"
+    "Find the products of the catalogue on this host (default) or on an\n"
+    "offline root filesystem (--root: a mounted disk image, a container's\n"
+    "root, a chroot): packages (dpkg, rpm), files and their SHA-256,\n"
+    "systemd units and init scripts, and on the live host running\n"
+    "processes and loaded kernel modules. Each product found is one\n"
+    "finding with its state (running, installed, present, residue), its\n"
+    "evidence, the measure that covers it and, with --sector, what that\n"
+    "measure asks of the sector and by when, and the next steps.\n"
+    "\n"
+    "options:\n"
+    "  --root DIR        scan this root instead of the live host; symbolic\n"
+    "                    links are never followed out of it, and nothing\n"
+    "                    in it is written\n"
+    "  --sector NAME     the organisation's sector (a sector id of the\n"
+    "                    catalogue, e.g. central-government)\n"
+    "  --format F        text (default), json or sarif (SARIF 2.1.0)\n"
+    "  --output FILE     write the report to FILE, atomically, instead\n"
+    "                    of standard output\n"
+    "  --fail-on LEVEL   exit 1 when a finding reaches LEVEL: action (the\n"
+    "                    default: a measure asks something of the\n"
+    "                    sector), any (any finding), never, or a risk\n"
+    "                    level of the catalogue's rules (e.g. medium)\n"
+    "  -h, --help        show this help\n"
+    CLI_CATALOG_HELP
+    "\n"
+    "exit status: 0 nothing needs action, 1 findings at or above\n"
+    "--fail-on, 2 usage or input error, 3 internal or environment error\n";
+
+enum {
+	O_ROOT,
+	O_SECTOR,
+	O_FORMAT,
+	O_OUTPUT,
+	O_FAILON,
+	O_HIVE,
+	O_SBOM,
+	O_SUBMIT,
+	O_HELP,
+	O_CATALOG,
+	O_PUBKEY,
+	O_UNSIGNED,
+	O_COUNT
+};
+
+static int progress_shown;
+
+static void progress(void *ctx, const char *collector, const vz_stats *st)
+{
+	(void)ctx;
+	if (collector == NULL) {
+		if (progress_shown)
+			fputs("\r\033[K", stderr);
+		progress_shown = 0;
+		return;
+	}
+	fprintf(stderr,
+	        "\r\033[Kvoorzorg: scanning (%s): %llu files, %llu dirs, "
+	        "%llu packages",
+	        collector,
+	        (unsigned long long)vz_stats_get(st, VZ_STAT_FILES),
+	        (unsigned long long)vz_stats_get(st, VZ_STAT_DIRS),
+	        (unsigned long long)vz_stats_get(st, VZ_STAT_PACKAGES));
+	progress_shown = 1;
+}
+
+/* Is `path` (which may not exist yet) inside directory `root`? */
+static int inside(const char *root, const char *path)
+{
+	char r[PATH_MAX], d[PATH_MAX], tmp[PATH_MAX];
+	const char *slash;
+	size_t n;
+
+	if (realpath(root, r) == NULL)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	slash = strrchr(tmp, '/');
+	if (slash == NULL)
+		snprintf(tmp, sizeof(tmp), ".");
+	else if (slash == tmp)
+		tmp[1] = '\0';
+	else
+		tmp[slash - tmp] = '\0';
+	if (realpath(tmp, d) == NULL)
+		return 0;
+	n = strlen(r);
+	return strcmp(r, "/") == 0 ||
+	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
+}
+
+/* Write s to `path` atomically: temporary file, fsync, rename. */
+static int write_atomic(const char *path, const char *s)
+{
+	size_t n = strlen(s), off = 0, plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	mode_t um;
+	int fd, ok = 0;
+
+	if (tmp == NULL)
+		goto out;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prog, path,
+		        strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	while (off < n) {
+		ssize_t w = write(fd, s + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	ok = off == n && fchmod(fd, 0666 & ~um) == 0 && fsync(fd) == 0;
+	if (close(fd) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prog, path,
+		        strerror(errno));
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+static int parse_format(const char *s, vz_report_format *f)
+{
+	if (s == NULL || strcmp(s, "text") == 0)
+		*f = VZ_REPORT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*f = VZ_REPORT_JSON;
+	else if (strcmp(s, "sarif") == 0)
+		*f = VZ_REPORT_SARIF;
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	struct cli_opt opts[O_COUNT] = {
+		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
+		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"help", 0, NULL},
+		CLI_CATALOG_OPTIONS};
+	struct cli_catalog_opts co;
+	const char *root, *output, *failon;
+	vz_catalog *cat = NULL;
+	vz_scan *scan = NULL;
+	vz_scan_opts so;
+	vz_report_format fmt;
+	vz_error err;
+	char *pos[64], *out = NULL, line[1024];
+	vz_status rc;
+	int npos, ex, fails = 0;
+	struct stat st;
+
+	vz_error_clear(&err);
+	if (argc - 1 > (int)(sizeof(pos) / sizeof(pos[0]))) {
+		cli_usage_error("scan", "too many arguments");
+		return VZ_EXIT_USAGE;
+	}
+	if (cli_parse("scan", argc, argv, 1, opts, O_COUNT, pos, &npos) != 0)
+		return VZ_EXIT_USAGE;
+	if (opts[O_HELP].value != NULL) {
+		fputs(scan_help, stdout);
+		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
+	}
+	if (opts[O_HIVE].value || opts[O_SBOM].value || opts[O_SUBMIT].value) {
+		cli_usage_error("scan", "--%s is not supported yet",
+		                opts[O_HIVE].value   ? "hive"
+		                : opts[O_SBOM].value ? "sbom"
+		                                     : "submit");
+		return VZ_EXIT_USAGE;
+	}
+	if (npos > 0) {
+		cli_usage_error("scan", "scanning single paths ('%s') is not "
+		                        "supported yet; use --root DIR",
+		                pos[0]);
+		return VZ_EXIT_USAGE;
+	}
+	if (parse_format(opts[O_FORMAT].value, &fmt) != 0) {
+		cli_usage_error("scan", "unknown format '%s' (use text, json "
+		                        "or sarif)",
+		                opts[O_FORMAT].value);
+		return VZ_EXIT_USAGE;
+	}
+	root = opts[O_ROOT].value;
+	output = opts[O_OUTPUT].value;
+	failon = opts[O_FAILON].value;
+	if (root != NULL && (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "%s: %s: not a directory%s%s\n", cli_prog, root,
+		        errno ? ": " : "", errno ? strerror(errno) : "");
+		return VZ_EXIT_USAGE;
+	}
+	if (root != NULL && output != NULL && inside(root, output) &&
+	    !inside(root, "/")) {
+		fprintf(stderr,
+		        "%s: %s: refusing to write the report inside the "
+		        "root being scanned (%s)\n",
+		        cli_prog, output, root);
+		return VZ_EXIT_USAGE;
+	}
+	/* Verify the catalogue before use; the report says how it went. */
+	co.path = opts[O_CATALOG].value;
+	co.pubkey = opts[O_PUBKEY].value;
+	co.allow_unsigned = opts[O_UNSIGNED].value != NULL;
+	ex = cli_open_catalog(&co, &cat);
+	if (ex != VZ_EXIT_OK)
+		return ex;
+	rc = vz_scan_fails(NULL, cat, failon, &fails, &err);
+	if (rc != VZ_OK)
+		goto fail;
+	vz_scan_opts_init(&so);
+	so.root = root;
+	so.sector = opts[O_SECTOR].value;
+	so.signature = vz_catalog_signature(cat);
+	if (isatty(STDERR_FILENO))
+		so.progress = progress;
+	rc = vz_scan_run(cat, &so, &scan, &err);
+	progress(NULL, NULL, NULL);
+	if (rc != VZ_OK)
+		goto fail;
+	rc = vz_report_render(scan, fmt, &out);
+	if (rc != VZ_OK)
+		goto fail;
+	if (output != NULL ? write_atomic(output, out) != 0
+	                   : cli_emit(out) != 0) {
+		ex = VZ_EXIT_INTERNAL;
+		goto done;
+	}
+	rc = vz_scan_fails(scan, cat, failon, &fails, &err);
+	if (rc != VZ_OK)
+		goto fail;
+	ex = fails ? VZ_EXIT_FINDINGS : VZ_EXIT_OK;
+	goto done;
+fail:
+	if (err.code != VZ_OK || err.msg[0]) {
+		vz_error_format(&err, line, sizeof(line));
+		fprintf(stderr, "%s: %s\n", cli_prog, line);
+	} else {
+		fprintf(stderr, "%s: scan: %s\n", cli_prog, vz_strerror(rc));
+	}
+	ex = cli_exit_for(rc);
+done:
+	vz_free(out);
+	vz_scan_free(scan);
+	vz_catalog_free(cat);
+	return ex;
+}

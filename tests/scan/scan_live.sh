@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+#
+# tests/scan/scan_live.sh - `voorzorg scan` of this machine with the
+# bundled (signed) catalogue and its real Linux fingerprints.
+#
+#   - this machine has no product of the catalogue: the scan reports no
+#     finding and exits 0;
+#   - the bundled catalogue finds KESL on the dpkg fixture root, and
+#     nothing on the decoy root;
+#   - a process named like KESL's daemon makes the product "running";
+#   - no progress on stderr when it is not a terminal.
+# Ends with "N passed, M failed".
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=${VZ_SOURCE_ROOT:-$(cd "$here/../.." && pwd)}
+vz=${VOORZORG:-${VZ_BUILD_ROOT:-$src/build}/src/voorzorg}
+py=/usr/bin/python3
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	shift
+	local l
+	for l in "$@"; do echo "#   $l"; done
+}
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+jq_py() {
+	"$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vz-scan-live.XXXXXX") || exit 2
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+bundled=$src/catalog/voorzorg.json
+"$vz" scan --catalog "$bundled" --format json >"$tmp/live.json" 2>"$tmp/live.err"
+rc=$?
+check "live scan, bundled catalogue: exit 0 (got $rc)" test "$rc" = 0
+check "live scan: no finding" test "$(jq_py "$tmp/live.json" 'len(d["findings"])')" = 0
+check "live scan: the host is the live one" test \
+	"$(jq_py "$tmp/live.json" '(d["host"]["live"], d["host"]["root"])')" = "(True, '/')"
+check "live scan: processes were read" test \
+	"$(jq_py "$tmp/live.json" 'd["stats"]["processes"] > 0')" = True
+check "live scan: no progress when stderr is not a terminal" test ! -s "$tmp/live.err"
+
+check "live scan: the catalogue's signature is valid" test \
+	"$(jq_py "$tmp/live.json" 'd["catalog"]["signature"]')" = valid
+
+bash "$here/mkroots.sh" "$tmp/roots" >"$tmp/mkroots.log" 2>>"$tmp/stderr.log" ||
+	not_ok "fixture roots build" "$(tail -3 "$tmp/mkroots.log")"
+"$vz" scan --root "$tmp/roots/dpkg" --catalog "$bundled" \
+	--sector central-government --format json >"$tmp/kesl.json" 2>>"$tmp/stderr.log"
+check "bundled catalogue finds KESL installed on the dpkg fixture" test \
+	"$(jq_py "$tmp/kesl.json" '[(f["product_id"], f["state"], f["measure"]["id"]) for f in d["findings"]]')" = \
+	"[('kaspersky-endpoint-security-linux', 'installed', 'nl-2018-kaspersky-antivirus')]"
+"$vz" scan --root "$tmp/roots/decoy" --catalog "$bundled" \
+	--format json >"$tmp/decoy.json" 2>>"$tmp/stderr.log"
+check "bundled catalogue: no finding on the decoy root" test \
+	"$(jq_py "$tmp/decoy.json" 'len(d["findings"])')" = 0
+
+# A live process whose executable is called kesl: running.
+"$py" - "$src/tests/scan/catalog.json" "$tmp/proc.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for p in c["products"]:
+    p["fingerprints"] = [f for f in p.get("fingerprints", [])
+                         if f["kind"] == "process"]
+json.dump(c, open(sys.argv[2], "w"))
+PY
+mkdir -p "$tmp/bin"
+cp "$(command -v sleep)" "$tmp/bin/kesl"
+"$tmp/bin/kesl" 300 &
+pid=$!
+"$vz" scan --catalog "$tmp/proc.json" --allow-unsigned \
+	--sector central-government \
+	--format json >"$tmp/run.json" 2>>"$tmp/stderr.log"
+rc=$?
+check "a running kesl process: exit 1 (got $rc)" test "$rc" = 1
+check "a running kesl process: state running, with its pid" test \
+	"$(jq_py "$tmp/run.json" '[(f["state"], any("pid %s:" % '"$pid"' in e["detail"] for e in f["evidence"])) for f in d["findings"]]')" = \
+	"[('running', True)]"
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+#
+# tests/scan/scan_roots.sh - `voorzorg scan --root` on the fixture roots
+# of mkroots.sh: exactly the expected findings with their evidence
+# (golden JSON in tests/scan/golden/, volatile fields normalised), no
+# finding on the decoys, robustness (unreadable directory, links out of
+# the root, loops, a 300-level tree, a non-UTF-8 name, a sparse 200 GB
+# file, a corrupt status file), exit codes and --fail-on, the text and
+# SARIF writers, --output atomicity, and that nothing in a root changes.
+#
+# VZ_UPDATE_GOLDEN=1 rewrites the golden files (review them by eye).
+# Prints "ok - ..." / "not ok - ..." and ends with "N passed, M failed".
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=${VZ_SOURCE_ROOT:-$(cd "$here/../.." && pwd)}
+vz=${VOORZORG:-${VZ_BUILD_ROOT:-$src/build}/src/voorzorg}
+cat=$src/tests/scan/catalog.json
+golden=$src/tests/scan/golden
+py=/usr/bin/python3
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	shift
+	local l
+	for l in "$@"; do echo "#   $l"; done
+}
+check() { # check DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vz-scan-roots.XXXXXX") || exit 2
+cleanup() {
+	chmod -R u+rwx "$tmp" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+roots=$tmp/roots
+
+if ! bash "$here/mkroots.sh" "$roots" >"$tmp/mkroots.log" 2>>"$tmp/stderr.log"; then
+	not_ok "fixture roots build" "$(tail -5 "$tmp/mkroots.log")"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+ok "fixture roots build"
+
+# Normalise a JSON report: time, duration, version and the temporary
+# root path vary from run to run; nothing else may.
+normalise() {
+	"$py" - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+root = sys.argv[2]
+def walk(v):
+    if isinstance(v, dict):
+        return {k: walk(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [walk(x) for x in v]
+    if isinstance(v, str):
+        return v.replace(root, "<root>")
+    return v
+doc = walk(doc)
+doc["version"] = "<version>"
+doc["scanned_at"] = "<time>"
+doc["stats"]["elapsed_ms"] = 0
+json.dump(doc, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
+sys.stdout.write("\n")
+PY
+}
+
+# manifest ROOT: every entry with type, size, mode and mtime.
+manifest() {
+	find "$1" -printf '%y %s %m %T@ %p -> %l\n' 2>/dev/null | sort
+}
+
+# scan NAME EXPECTED_EXIT [extra args]: scan a root, compare with golden.
+scan() {
+	local name=$1 want=$2 r=$roots/$1 rc
+	shift 2
+	manifest "$r" >"$tmp/$name.before"
+	"$vz" scan --root "$r" --catalog "$cat" --allow-unsigned \
+		--sector central-government --format json "$@" \
+		>"$tmp/$name.json" 2>"$tmp/$name.err"
+	rc=$?
+	check "$name: exit $want (got $rc)" test "$rc" = "$want"
+	if ! normalise "$tmp/$name.json" "$r" >"$tmp/$name.norm"; then
+		not_ok "$name: JSON report parses" "$(head -3 "$tmp/$name.err")"
+		return
+	fi
+	if [ -n "${VZ_UPDATE_GOLDEN:-}" ]; then
+		cp "$tmp/$name.norm" "$golden/$name.json"
+	fi
+	if diff -u "$golden/$name.json" "$tmp/$name.norm" >"$tmp/$name.diff"; then
+		ok "$name: findings and stats as in golden/$name.json"
+	else
+		not_ok "$name: differs from golden/$name.json" \
+			"$(head -40 "$tmp/$name.diff")"
+	fi
+	manifest "$r" >"$tmp/$name.after"
+	check "$name: the root is unchanged by the scan" \
+		cmp -s "$tmp/$name.before" "$tmp/$name.after"
+}
+
+jq_py() { # jq_py FILE EXPR: evaluate a Python expression on the doc `d`
+	"$py" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+scan dpkg 1
+scan residue 1
+scan present 1
+scan rpm 1
+scan decoy 0
+
+check "dpkg: kesl installed" test "$(jq_py "$tmp/dpkg.json" \
+	'[(f["product_id"], f["state"]) for f in d["findings"]]')" = \
+	"[('kaspersky-endpoint-security-linux', 'installed')]"
+check "residue: state residue" test "$(jq_py "$tmp/residue.json" \
+	'[f["state"] for f in d["findings"]]')" = "['residue']"
+check "present: state present" test "$(jq_py "$tmp/present.json" \
+	'[f["state"] for f in d["findings"]]')" = "['present']"
+check "rpm: kav4fs and the agent installed from the sqlite rpmdb" \
+	test "$(jq_py "$tmp/rpm.json" \
+	'sorted((f["product_id"], f["state"]) for f in d["findings"])')" = \
+	"[('kaspersky-anti-virus-linux-file-server', 'installed'), ('kaspersky-network-agent', 'installed')]"
+check "rpm: the uncovered agent does not need action" test \
+	"$(jq_py "$tmp/rpm.json" '[f["needs_action"] for f in d["findings"] if f["measure"] is None]')" = "[False]"
+check "decoy: no finding" test "$(jq_py "$tmp/decoy.json" 'len(d["findings"])')" = 0
+check "decoy: the same-size file was hashed (and did not match)" test \
+	"$(jq_py "$tmp/decoy.json" 'd["stats"]["hashed_files"]')" = 1
+
+# ---- robustness: scanned as a user to whom /locked is closed -------
+runas=()
+if [ "$(id -u)" = 0 ]; then
+	runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	mkdir -p "$tmp/bin"
+	cp "$vz" "$tmp/bin/voorzorg"
+	cp "$cat" "$tmp/bin/catalog.json"
+	chmod -R a+rX "$tmp/bin"
+	chmod a+rx "$tmp"
+	rvz=$tmp/bin/voorzorg
+	rcat=$tmp/bin/catalog.json
+else
+	rvz=$vz
+	rcat=$cat
+fi
+r=$roots/robust
+manifest "$r" >"$tmp/robust.before"
+start=$(date +%s)
+"${runas[@]}" timeout 120 "$rvz" scan --root "$r" --catalog "$rcat" --allow-unsigned \
+	--sector central-government --format json >"$tmp/robust.json" \
+	2>"$tmp/robust.err"
+rc=$?
+secs=$(( $(date +%s) - start ))
+check "robust: exit 1 (got $rc)" test "$rc" = 1
+check "robust: finishes quickly (${secs}s)" test "$secs" -lt 60
+if normalise "$tmp/robust.json" "$r" >"$tmp/robust.norm"; then
+	[ -n "${VZ_UPDATE_GOLDEN:-}" ] && cp "$tmp/robust.norm" "$golden/robust.json"
+	if diff -u "$golden/robust.json" "$tmp/robust.norm" >"$tmp/robust.diff"; then
+		ok "robust: findings and stats as in golden/robust.json"
+	else
+		not_ok "robust: differs from golden/robust.json" "$(head -40 "$tmp/robust.diff")"
+	fi
+	check "robust: the unreadable directory is counted, by name" test \
+		"$(jq_py "$tmp/robust.json" '[(p["reason"], p["example"]) for p in d["stats"]["problems"] if p["kind"] == "unreadable" and p["collector"] == "files"]')" = \
+		"[('Permission denied', '/locked')]"
+	check "robust: the corrupt status file is counted, the valid entry found" \
+		test "$(jq_py "$tmp/robust.json" '[p["count"] for p in d["stats"]["problems"] if p["reason"] == "malformed dpkg status entry"] + [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "package"]')" = \
+		"[4, 'kesl']"
+	check "robust: the file 300 levels deep is found" test \
+		"$(jq_py "$tmp/robust.json" 'sum(1 for f in d["findings"] for e in f["evidence"] if e["item"].count("/") == 302)')" = 1
+	check "robust: the non-UTF-8 name is reported, escaped" test \
+		"$(jq_py "$tmp/robust.json" '[e["item"] for f in d["findings"] for e in f["evidence"] if "caf" in e["item"]]')" = \
+		"['/caf\\\\xe9-\\\\xff.bin']"
+	check "robust: the sparse 200 GB file is never read" test \
+		"$(jq_py "$tmp/robust.json" 'd["stats"]["hashed_bytes"]')" = 160
+	check "robust: no link was followed out of the root" test \
+		"$(jq_py "$tmp/robust.json" 'd["stats"]["symlinks"]')" = 5
+else
+	not_ok "robust: JSON report parses" "$(head -3 "$tmp/robust.err")"
+fi
+manifest "$r" >"$tmp/robust.after"
+check "robust: the root is unchanged by the scan" \
+	cmp -s "$tmp/robust.before" "$tmp/robust.after"
+
+# ---- exit codes and --fail-on ----------------------------------------
+fail_on() { # fail_on ROOT LEVEL WANT [args]
+	local root=$1 lvl=$2 want=$3 rc
+	shift 3
+	"$vz" scan --root "$roots/$root" --catalog "$cat" --allow-unsigned --fail-on "$lvl" \
+		"$@" >/dev/null 2>"$tmp/failon.err"
+	rc=$?
+	check "--fail-on $lvl on $root $*: exit $want (got $rc)" test "$rc" = "$want"
+}
+fail_on dpkg never 0
+fail_on dpkg any 1
+fail_on dpkg high 1
+fail_on dpkg medium 1
+fail_on decoy any 0
+fail_on dpkg nonsense 2
+check "--fail-on with an unknown level names it" grep -q '"nonsense"' "$tmp/failon.err"
+fail_on dpkg action 0 --sector other
+fail_on dpkg action 1 --sector vital
+"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector nowhere >/dev/null 2>"$tmp/sector.err"
+check "unknown sector: exit 2" test $? = 2
+check "unknown sector: named on stderr" grep -q '"nowhere"' "$tmp/sector.err"
+"$vz" scan --root "$roots/nonexistent" --catalog "$cat" --allow-unsigned >/dev/null 2>&1
+check "missing root: exit 2" test $? = 2
+"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --format xml >/dev/null 2>&1
+check "unknown format: exit 2" test $? = 2
+
+# ---- writers -----------------------------------------------------------
+"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector central-government \
+	>"$tmp/dpkg.txt" 2>>"$tmp/stderr.log"
+check "text: the table, the action and the next step" \
+	grep -q 'dpkg --root .* --purge kesl kesl-gui' "$tmp/dpkg.txt"
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format sarif >"$tmp/rpm.sarif" 2>>"$tmp/stderr.log"
+check "sarif: version 2.1.0, one result per finding, rules match" test \
+	"$(jq_py "$tmp/rpm.sarif" '(d["version"], len(d["runs"][0]["results"]), [r["ruleId"] for r in d["runs"][0]["results"]] == [x["id"] for x in d["runs"][0]["tool"]["driver"]["rules"]], d["runs"][0]["results"][0]["level"])')" = \
+	"('2.1.0', 2, True, 'error')"
+"$vz" scan --root "$roots/robust" --catalog "$cat" --allow-unsigned --format sarif \
+	>"$tmp/robust.sarif" 2>>"$tmp/stderr.log"
+check "sarif: a non-UTF-8 path is a percent-encoded URI" \
+	grep -q 'caf%E9-%FF.bin' "$tmp/robust.sarif"
+
+# ---- us measure (foreign), with deadlines ---------------------------
+"$py" - "$cat" "$tmp/us.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["assessing_state"] = "us"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+"$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
+	--sector central-government --format json >"$tmp/us.out" 2>>"$tmp/stderr.log"
+check "the catalogue's own state's measure governs, with its deadline" test \
+	"$(jq_py "$tmp/us.out" '[(f["measure"]["id"], f["measure"]["deadline"]) for f in d["findings"]]')" = \
+	"[('us-2017-bod-17-01', '2017-12-12')]"
+
+# ---- --output --------------------------------------------------------
+mkdir -p "$tmp/out"
+"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --format json \
+	--output "$tmp/out/report.json" >"$tmp/out.stdout" 2>>"$tmp/stderr.log"
+rc=$?
+check "--output: exit 1, nothing on stdout" test "$rc" = 1 -a ! -s "$tmp/out.stdout"
+check "--output: a complete JSON report" test \
+	"$(jq_py "$tmp/out/report.json" 'len(d["findings"])')" = 1
+check "--output: no temporary file left" test \
+	"$(ls -A "$tmp/out")" = report.json
+echo 'previous report' >"$tmp/out/keep.json"
+chmod 555 "$tmp/out"
+if [ "$(id -u)" = 0 ]; then
+	"${runas[@]}" "$rvz" scan --root "$roots/dpkg" --catalog "$rcat" --allow-unsigned \
+		--output "$tmp/out/keep.json" >/dev/null 2>"$tmp/out.err"
+else
+	"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned \
+		--output "$tmp/out/keep.json" >/dev/null 2>"$tmp/out.err"
+fi
+rc=$?
+chmod 755 "$tmp/out"
+check "--output into an unwritable directory: exit 3 (got $rc)" test "$rc" = 3
+check "--output failure: the previous file is untouched" test \
+	"$(cat "$tmp/out/keep.json")" = 'previous report'
+check "--output failure: no temporary file left" test \
+	"$(ls -A "$tmp/out" | tr '\n' ' ')" = 'keep.json report.json '
+manifest "$roots/dpkg" >"$tmp/dpkg.before2"
+"$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned \
+	--output "$roots/dpkg/tmp-report.json" >/dev/null 2>&1
+check "--output inside the scanned root is refused (exit 2)" test $? = 2
+manifest "$roots/dpkg" >"$tmp/dpkg.after2"
+check "--output refused: the root is unchanged" \
+	cmp -s "$tmp/dpkg.before2" "$tmp/dpkg.after2"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
