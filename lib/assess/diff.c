@@ -276,7 +276,9 @@ static void render_text(json_t *r, struct vz_buf *b)
 		vz__buf_printf(b, " %s",
 		               json_string_value(json_array_get(as, i)));
 	vz__buf_puts(b, json_array_size(as) ? "\n" : " none\n");
-	vz__buf_printf(b, "\nchanged facts: %zu\n", json_array_size(cf));
+	vz__buf_printf(b, "\nchanged facts: %zu\n",
+	               json_array_size(cf) + json_array_size(ad) +
+	                   json_array_size(rm));
 	for (i = 0; i < json_array_size(cf); i++) {
 		json_t *c = json_array_get(cf, i);
 
@@ -428,7 +430,11 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 				md_cell(b, json_string_value(
 				               json_array_get(why, k)));
 			}
-			vz__buf_puts(b, ".\n");
+			/* Reasons may end in a full stop of their own. */
+			if (b->len > 0 && b->data[b->len - 1] == '.')
+				vz__buf_puts(b, "\n");
+			else
+				vz__buf_puts(b, ".\n");
 		}
 	}
 	if (json_array_size(cf) + json_array_size(ad) + json_array_size(rm) >
@@ -471,13 +477,15 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 	struct jb b = {0};
 	json_t *r = json_object(), *changed, *stayed;
 	struct vz_buf buf;
+	vz_kind kind;
 	vz_status rc = VZ_OK;
 
 	*out = NULL;
 	vz__buf_init(&buf);
 	if (as_state == NULL)
 		as_state = vz__jstr(vz__catalog_root(y), "assessing_state");
-	if (!vz_catalog_find(y, as_state, NULL)) {
+	if (!vz_catalog_find(y, as_state, &kind) ||
+	    kind != VZ_KIND_JURISDICTION) {
 		vz__error_set(err, VZ_E_NOTFOUND, vz_catalog_file(y),
 		              "no jurisdiction with id \"%s\"", as_state);
 		rc = VZ_E_NOTFOUND;

@@ -250,7 +250,7 @@ static vz_compulsion derive_compulsion(struct jb *b, const vz_catalog *cat,
 			vz__jb_pushf(b, f->derivation,
 			             "%s %s (%s): no law recorded that can "
 			             "compel companies to assist intelligence "
-			             "services",
+			             "services (R-COM-2)",
 			             role[i], jid, vz__jstr(states[i], "name"));
 		for (k = 0; k < json_array_size(laws); k++) {
 			json_t *law = json_array_get(laws, k);
@@ -438,6 +438,28 @@ static void apply_mitigations(struct jb *b, json_t *rules, json_t *vendor,
 		vz__jb_str(b, o, "summary", vz__jstr(m, "summary"));
 		vz__jb_set(b, o, "sources",
 		           json_deep_copy(json_object_get(m, "sources")));
+		/*
+		 * A row that lowers a factor and is satisfied explains the
+		 * mitigation best; look for one first, then for any row
+		 * naming its kind.
+		 */
+		for (i = 0; i < json_array_size(table) && !effect[0]; i++) {
+			json_t *r = json_array_get(table, i);
+
+			if (!in_list(json_object_get(r, "kinds"), kind) ||
+			    json_integer_value(json_object_get(r, "lower")) <=
+			        0 ||
+			    !rule_satisfied(r, mits))
+				continue;
+			snprintf(effect, sizeof(effect),
+			         "lowers %s by %lld (%s: %s)",
+			         vz__jstr(r, "factor"),
+			         (long long)json_integer_value(
+			             json_object_get(r, "lower")),
+			         *vz__jstr(r, "rule") ? vz__jstr(r, "rule")
+			                              : "R-MIT-1",
+			         vz__jstr(r, "reason"));
+		}
 		for (i = 0; i < json_array_size(table) && !effect[0]; i++) {
 			json_t *r = json_array_get(table, i);
 			const char *rid = *vz__jstr(r, "rule")

@@ -12,34 +12,38 @@
 #include "assess_int.h"
 
 /* Collect source ids under every "sources" member, first-seen order. */
-static void collect_sources(json_t *v, json_t *acc)
+/* Returns -1 if memory ran out (the collection is then incomplete). */
+static int collect_sources(json_t *v, json_t *acc)
 {
 	const char *key;
 	json_t *m;
 	size_t i;
+	int rc = 0;
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, key, m)
 		{
-			if (strcmp(key, "sources") == 0 && json_is_array(m)) {
-				for (i = 0; i < json_array_size(m); i++) {
-					json_t *s = json_array_get(m, i);
+			if (strcmp(key, "sources") != 0 || !json_is_array(m)) {
+				rc |= collect_sources(m, acc);
+				continue;
+			}
+			for (i = 0; i < json_array_size(m); i++) {
+				json_t *s = json_array_get(m, i);
 
-					if (json_is_string(s) &&
-					    !json_object_get(
-					        acc, json_string_value(s)))
-						json_object_set_new(
-						    acc, json_string_value(s),
-						    json_true());
-				}
-			} else {
-				collect_sources(m, acc);
+				if (!json_is_string(s) ||
+				    json_object_get(acc, json_string_value(s)))
+					continue;
+				if (json_object_set_new(acc,
+				                        json_string_value(s),
+				                        json_true()) != 0)
+					rc = -1;
 			}
 		}
 	} else if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++)
-			collect_sources(json_array_get(v, i), acc);
+			rc |= collect_sources(json_array_get(v, i), acc);
 	}
+	return rc;
 }
 
 static void source_line(const vz_catalog *cat, const char *id, struct vz_buf *b)
@@ -67,7 +71,8 @@ void vz__render_sources(const vz_catalog *cat, json_t *doc, struct vz_buf *b)
 		b->failed = 1;
 		return;
 	}
-	collect_sources(doc, acc);
+	if (collect_sources(doc, acc) != 0)
+		b->failed = 1;
 	if (json_object_size(acc) > 0)
 		vz__buf_puts(b, "\nsources:\n");
 	json_object_foreach(acc, key, m) source_line(cat, key, b);
@@ -256,7 +261,7 @@ static char *render_json(const vz_catalog *cat, json_t *d,
 		    json_object_set_new(copy, "sector", json_string(o->sector));
 	}
 	if (!bad) {
-		collect_sources(d, acc);
+		bad |= collect_sources(d, acc) != 0;
 		srcs = json_object();
 		bad |= srcs == NULL;
 		json_object_foreach(acc, key, m)

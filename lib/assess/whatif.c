@@ -128,6 +128,7 @@ static int apply_change(json_t *root, const vz_catalog *cat, const char *s,
 	json_error_t jerr;
 	vz_kind kind;
 	size_t n = 0;
+	unsigned long fails;
 	int idx;
 
 	if (split_change(s, path, sizeof(path), &value, &append) != 0) {
@@ -148,8 +149,10 @@ static int apply_change(json_t *root, const vz_catalog *cat, const char *s,
 		snprintf(why, wsize, "name a member of \"%s\" to change", id);
 		return -1;
 	}
+	fails = vz__alloc_failures();
 	val = json_loads(value, JSON_DECODE_ANY, &jerr);
-	if (val == NULL)
+	/* Not JSON: a plain string - unless parsing ran out of memory. */
+	if (val == NULL && vz__alloc_failures() == fails)
 		val = json_string(value);
 	if (val == NULL) {
 		snprintf(why, wsize, "out of memory");
@@ -190,26 +193,27 @@ static int apply_change(json_t *root, const vz_catalog *cat, const char *s,
 		old = json_object_get(cur, st.key);
 	}
 	{
+		struct jb jb = {0};
 		json_t *rec = json_object();
-		char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT)
+		char *o = old && !append
+		              ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT)
 		              : NULL;
 		char *nv = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
 
-		if (rec != NULL) {
-			json_object_set_new(rec, "path", json_string(path));
-			json_object_set_new(rec, "op",
-			                    json_string(append ? "+=" : "="));
-			/* Appending keeps what was there; show only the new. */
-			json_object_set_new(rec, "was",
-			                    old && !append
-			                        ? json_string(o ? o : "?")
-			                        : json_null());
-			json_object_set_new(rec, "now",
-			                    json_string(nv ? nv : "?"));
-			json_array_append_new(log, rec);
-		}
+		jb.bad = rec == NULL || nv == NULL || (old && !append && !o);
+		vz__jb_str(&jb, rec, "path", path);
+		vz__jb_str(&jb, rec, "op", append ? "+=" : "=");
+		/* Appending keeps what was there; show only the new. */
+		vz__jb_str(&jb, rec, "was", o);
+		vz__jb_str(&jb, rec, "now", nv);
+		if (!jb.bad)
+			vz__jb_push(&jb, log, rec);
+		else
+			json_decref(rec);
 		vz__json_free(o);
 		vz__json_free(nv);
+		if (jb.bad)
+			goto nomem;
 	}
 	if (append) {
 		if (old == NULL) {
@@ -318,6 +322,9 @@ static void compare_product(struct jb *b, const vz_catalog *a_cat,
 
 		o = vz__jb_obj(b, stayed, NULL);
 		vz__jb_str(b, o, "product", pid);
+		vz__jb_str(
+		    b, o, "name",
+		    vz__jstr(json_object_get(y->doc, "product"), "name"));
 		vz__jb_str(b, o, "risk", vz_assessment_level(y));
 		why = vz__jb_arr(b, o, "because");
 		for (i = 0; i < json_array_size(my); i++) {
@@ -339,7 +346,14 @@ static void compare_product(struct jb *b, const vz_catalog *a_cat,
 			json_t *fy = json_object_get(
 			    json_object_get(y->doc, "factors"), fn[i]);
 
-			if (!json_equal(fx, fy))
+			if (json_equal(fx, fy))
+				continue;
+			if (strcmp(vz__jstr(fx, "level"),
+			           vz__jstr(fy, "level")) != 0)
+				vz__jb_pushf(b, why, "%s: %s -> %s", fn[i],
+				             vz__jstr(fx, "level"),
+				             vz__jstr(fy, "level"));
+			else
 				vz__jb_pushf(
 				    b, why,
 				    "%s: its evidence changed, its level "
@@ -454,6 +468,7 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 	char *text = NULL, why[256];
 	struct vz_buf buf;
 	vz_status rc = VZ_OK;
+	vz_kind kind;
 	size_t i;
 
 	*out = NULL;
@@ -476,12 +491,16 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 		goto out;
 	}
 	for (i = 0; i < nsets; i++) {
-		if (apply_change(copy, cat, sets[i], log, why, sizeof(why)) !=
-		    0) {
-			vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_USAGE, NULL, 0,
-			             0, NULL, "--set %s: %s", sets[i], why);
-			rc = VZ_E_USAGE;
+		if (apply_change(copy, cat, sets[i], log, why, sizeof(why)) ==
+		    0)
+			continue;
+		if (strcmp(why, "out of memory") == 0) {
+			rc = VZ_E_NOMEM;
+			goto out;
 		}
+		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_USAGE, NULL, 0, 0, NULL,
+		             "--set %s: %s", sets[i], why);
+		rc = VZ_E_USAGE;
 	}
 	if (rc != VZ_OK)
 		goto out;
@@ -506,7 +525,8 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 		}
 		goto out;
 	}
-	if (!vz_catalog_find(next, as_state, NULL)) {
+	if (!vz_catalog_find(next, as_state, &kind) ||
+	    kind != VZ_KIND_JURISDICTION) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_NOTFOUND, NULL, 0, 0,
 		             NULL, "no jurisdiction with id \"%s\"", as_state);
 		rc = VZ_E_NOTFOUND;
