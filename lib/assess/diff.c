@@ -309,6 +309,50 @@ static void md_cell(struct vz_buf *b, const char *s)
 	}
 }
 
+/*
+ * Products whose decision stands for the same reasons are listed together,
+ * so a notice about one vendor's mitigations does not repeat them for
+ * every product of that vendor.
+ */
+static void render_stayed_md(json_t *st, struct vz_buf *b)
+{
+	size_t n = json_array_size(st), i, j, k;
+	char *done = vz__calloc(n ? n : 1, 1);
+
+	if (done == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *c = json_array_get(st, i);
+		json_t *why = json_object_get(c, "because");
+		size_t group = 0;
+
+		if (done[i])
+			continue;
+		vz__buf_puts(b, "- ");
+		for (j = i; j < n; j++) {
+			json_t *d = json_array_get(st, j);
+
+			if (done[j] ||
+			    !json_equal(json_object_get(d, "because"), why) ||
+			    strcmp(vz__jstr(d, "risk"), vz__jstr(c, "risk")))
+				continue;
+			done[j] = 1;
+			vz__buf_puts(b, group++ ? ", " : "");
+			md_cell(b, vz__jstr(d, "name"));
+		}
+		vz__buf_printf(b, " keep%s risk %s:\n", group == 1 ? "s" : "",
+		               vz__jstr(c, "risk"));
+		for (k = 0; k < json_array_size(why); k++) {
+			vz__buf_puts(b, "  - ");
+			md_cell(b, json_string_value(json_array_get(why, k)));
+			vz__buf_puts(b, "\n");
+		}
+	}
+	vz__free(done);
+}
+
 static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 {
 	json_t *cd = json_object_get(r, "changed_decisions");
@@ -418,24 +462,7 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 	}
 	if (json_array_size(st) > 0) {
 		vz__buf_puts(b, "\n## Decisions that stand\n\n");
-		for (i = 0; i < json_array_size(st); i++) {
-			json_t *c = json_array_get(st, i);
-			json_t *why = json_object_get(c, "because");
-
-			vz__buf_printf(
-			    b, "- `%s` keeps risk %s: ", vz__jstr(c, "product"),
-			    vz__jstr(c, "risk"));
-			for (k = 0; k < json_array_size(why); k++) {
-				vz__buf_puts(b, k ? "; " : "");
-				md_cell(b, json_string_value(
-				               json_array_get(why, k)));
-			}
-			/* Reasons may end in a full stop of their own. */
-			if (b->len > 0 && b->data[b->len - 1] == '.')
-				vz__buf_puts(b, "\n");
-			else
-				vz__buf_puts(b, ".\n");
-		}
+		render_stayed_md(st, b);
 	}
 	if (json_array_size(cf) + json_array_size(ad) + json_array_size(rm) >
 	    0) {
