@@ -110,3 +110,9 @@ void vz__json_free(void *p)
 	json_get_alloc_funcs(NULL, &fr);
 	fr(p);
 }
+
+void vz__libc_free(void *p)
+{
+	/* What hivex and libplist allocate is theirs, freed with free(3). */
+	free(p);
+}

@@ -44,6 +44,8 @@ char *vz__strndup(const char *s, size_t n);
 long vz__alloc_fail_after(long n);
 /* Free what jansson allocated (json_dumps), with its own allocator. */
 void vz__json_free(void *p);
+/* Free what another library allocated with malloc(3) (hivex, libplist). */
+void vz__libc_free(void *p);
 /*
  * How many injected allocation failures there have been. jansson reports
  * a failed allocation inside its lexer as a syntax error; comparing this

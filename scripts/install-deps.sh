@@ -14,12 +14,12 @@ mode=${1:-run}
 run_pkgs=(
   meson ninja-build pkg-config gcc libc6-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libsodium-dev
-  libsqlite3-dev
+  libsqlite3-dev libhivex-dev libplist-dev
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
-  rpm
+  rpm libwin-hivex-perl osslsigncode libplist-utils openssl
 )
 
 case "$mode" in

@@ -94,6 +94,39 @@ int cli_parse(const char *cmd, int argc, char **argv, int first,
 	return 0;
 }
 
+int cli_all(int argc, char **argv, int first, struct cli_opt *opts,
+            size_t nopts, const char *name, const char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = first; i < argc; i++) {
+		const char *a = argv[i], *eq, *val = NULL;
+		struct cli_opt *o;
+		size_t len;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] != '-')
+			continue;
+		a += 2;
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		o = find_opt(opts, nopts, a, len);
+		if (o == NULL || !o->has_arg)
+			continue;
+		if (eq != NULL)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		if (val != NULL && strcmp(o->name, name) == 0) {
+			if (n < max)
+				out[n] = val;
+			n++;
+		}
+	}
+	return n;
+}
+
 const char *cli_opt(const struct cli_opt *opts, size_t nopts, const char *name)
 {
 	size_t i;

@@ -32,6 +32,13 @@ int cli_parse(const char *cmd, int argc, char **argv, int first,
               struct cli_opt *opts, size_t nopts, char **pos, int *npos);
 const char *cli_opt(const struct cli_opt *opts, size_t nopts,
                     const char *name);
+/*
+ * Every value of the option `name` (one that takes a value), in the
+ * order given, into out[0..max); after cli_parse accepted the same argv.
+ * Returns how many there were (more than max: only max are stored).
+ */
+int cli_all(int argc, char **argv, int first, struct cli_opt *opts,
+            size_t nopts, const char *name, const char **out, int max);
 
 /* Print one diagnostic per line to stderr; returns the error count. */
 size_t cli_print_diags(const vz_diags *diags);

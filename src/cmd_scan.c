@@ -20,24 +20,41 @@
 #include "cli.h"
 
 static const char scan_help[] =
-    "usage: voorzorg scan [--root DIR] [--sector NAME] [--catalog FILE]\n"
+    "usage: voorzorg scan [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
+    "                     [PATH...] [--sector NAME] [--catalog FILE]\n"
     "                     [--format text|json|sarif] [--output FILE]\n"
     "                     [--fail-on LEVEL] [--pubkey KEY]\n"
     "                     [--allow-unsigned]\n"
     "\n"
-    "Find the products of the catalogue on this host (default) or on an\n"
-    "offline root filesystem (--root: a mounted disk image, a container's\n"
-    "root, a chroot): packages (dpkg, rpm), files and their SHA-256,\n"
-    "systemd units and init scripts, and on the live host running\n"
+    "Find the products of the catalogue on this host (default), on an\n"
+    "offline root filesystem (--root: a mounted disk image of Linux,\n"
+    "Windows or macOS, a container's root, a chroot), or in artefacts\n"
+    "given one by one: registry hives, SBOMs, files and directories.\n"
+    "Read: packages (dpkg, rpm), files and their SHA-256, systemd units;\n"
+    "on a Windows volume the registry (installed programs, services and\n"
+    "drivers, vendor keys) and the Authenticode signers of PE files; on a\n"
+    "macOS volume application bundles, kernel and system extensions,\n"
+    "launchd jobs and installer receipts; on the live host running\n"
     "processes and loaded kernel modules. Each product found is one\n"
     "finding with its state (running, installed, present, residue), its\n"
     "evidence, the measure that covers it and, with --sector, what that\n"
-    "measure asks of the sector and by when, and the next steps.\n"
+    "measure asks of the sector and by when, and the next steps. A file\n"
+    "whose signature claims a listed signer but was changed after signing\n"
+    "is reported as tampered, never as the vendor's.\n"
     "\n"
     "options:\n"
     "  --root DIR        scan this root instead of the live host; symbolic\n"
     "                    links are never followed out of it, and nothing\n"
     "                    in it is written\n"
+    "  --hive FILE       read this registry hive (SOFTWARE, SYSTEM or a\n"
+    "                    user's NTUSER.DAT); may be repeated\n"
+    "  --sbom FILE       read this SBOM (CycloneDX JSON 1.4 to 1.6, SPDX\n"
+    "                    JSON 2.3); may be repeated\n"
+    "  PATH...           files or directories to examine (collected\n"
+    "                    binaries, bundles, hives, plists, SBOMs: each\n"
+    "                    file is read as what its content shows)\n"
+    "                    Artefacts without --root scan no root at all;\n"
+    "                    one that is corrupt is an error (exit 2)\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
     "                    catalogue, e.g. central-government)\n"
     "  --format F        text (default), json or sarif (SARIF 2.1.0)\n"
@@ -46,7 +63,8 @@ static const char scan_help[] =
     "  --fail-on LEVEL   exit 1 when a finding reaches LEVEL: action (the\n"
     "                    default: a measure asks something of the\n"
     "                    sector), any (any finding), never, or a risk\n"
-    "                    level of the catalogue's rules (e.g. medium)\n"
+    "                    level of the catalogue's rules (e.g. medium);\n"
+    "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
     CLI_CATALOG_HELP
     "\n"
@@ -186,8 +204,9 @@ int cmd_scan(int argc, char **argv)
 	vz_report_format fmt;
 	vz_error err;
 	char *pos[64], *out = NULL, line[1024];
+	const char *hives[64], *sboms[64];
 	vz_status rc;
-	int npos, ex, fails = 0;
+	int npos, ex, fails = 0, nhives, nsboms, i;
 	struct stat st;
 
 	vz_error_clear(&err);
@@ -201,17 +220,15 @@ int cmd_scan(int argc, char **argv)
 		fputs(scan_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
-	if (opts[O_HIVE].value || opts[O_SBOM].value || opts[O_SUBMIT].value) {
-		cli_usage_error("scan", "--%s is not supported yet",
-		                opts[O_HIVE].value   ? "hive"
-		                : opts[O_SBOM].value ? "sbom"
-		                                     : "submit");
+	if (opts[O_SUBMIT].value) {
+		cli_usage_error("scan", "--submit is not supported yet");
 		return VZ_EXIT_USAGE;
 	}
-	if (npos > 0) {
-		cli_usage_error("scan", "scanning single paths ('%s') is not "
-		                        "supported yet; use --root DIR",
-		                pos[0]);
+	nhives = cli_all(argc, argv, 1, opts, O_COUNT, "hive", hives, 64);
+	nsboms = cli_all(argc, argv, 1, opts, O_COUNT, "sbom", sboms, 64);
+	if (nhives > 64 || nsboms > 64) {
+		cli_usage_error("scan", "too many --%s files (at most 64)",
+		                nhives > 64 ? "hive" : "sbom");
 		return VZ_EXIT_USAGE;
 	}
 	if (parse_format(opts[O_FORMAT].value, &fmt) != 0) {
@@ -236,6 +253,17 @@ int cmd_scan(int argc, char **argv)
 		        cli_prog, output, root);
 		return VZ_EXIT_USAGE;
 	}
+	for (i = 0; output != NULL && i < npos; i++) {
+		/* A directory given to walk is scanned like a root. */
+		if (stat(pos[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    inside(pos[i], output) && !inside(pos[i], "/")) {
+			fprintf(stderr,
+			        "%s: %s: refusing to write the report inside "
+			        "a directory being scanned (%s)\n",
+			        cli_prog, output, pos[i]);
+			return VZ_EXIT_USAGE;
+		}
+	}
 	/* Verify the catalogue before use; the report says how it went. */
 	co.path = opts[O_CATALOG].value;
 	co.pubkey = opts[O_PUBKEY].value;
@@ -248,6 +276,12 @@ int cmd_scan(int argc, char **argv)
 		goto fail;
 	vz_scan_opts_init(&so);
 	so.root = root;
+	so.hives = hives;
+	so.nhives = (size_t)nhives;
+	so.sboms = sboms;
+	so.nsboms = (size_t)nsboms;
+	so.paths = (const char *const *)pos;
+	so.npaths = (size_t)npos;
 	so.sector = opts[O_SECTOR].value;
 	so.signature = vz_catalog_signature(cat);
 	if (isatty(STDERR_FILENO))

@@ -4,12 +4,16 @@
  * into inventory records (inventory.h).
  *
  * Collectors: "dpkg" (the status database), "rpm" (the sqlite rpmdb),
- * "files" (every directory entry under the root), "units" (systemd units
- * and init scripts), and on a live host only "procs" (processes) and
- * "kmods" (loaded kernel modules). Every collector reads the root through
- * a directory descriptor and never follows a symbolic link out of it; it
- * never writes to what it scans. What could not be read is counted in a
- * vz_stats with its reason, never silently dropped.
+ * "files" (every directory entry under the root; with it, PE files'
+ * Authenticode signatures and macOS bundles), "units" (systemd units
+ * and init scripts), "hive" (the registry hives of a Windows volume),
+ * "receipts" and "launchd" (macOS installer receipts and launchd jobs),
+ * and on a live host only "procs" (processes) and "kmods" (loaded kernel
+ * modules). Artefacts given one by one (registry hives, SBOMs, files and
+ * directories) are read by the same code. Every collector reads the root
+ * through a directory descriptor and never follows a symbolic link out
+ * of it; it never writes to what it scans. What could not be read is
+ * counted in a vz_stats with its reason, never silently dropped.
  *
  * Collectors are not thread-safe with respect to one vz_stats; separate
  * runs with separate stats may run concurrently.
@@ -41,6 +45,14 @@ typedef enum vz_counter {
 	VZ_STAT_UNITS = 7,
 	VZ_STAT_HASHED_FILES = 8, /* files read because their size matched */
 	VZ_STAT_HASHED_BYTES = 9,
+	VZ_STAT_REG_KEYS = 10,   /* registry keys visited */
+	VZ_STAT_REG_VALUES = 11, /* registry values read */
+	VZ_STAT_SERVICES = 12,   /* Windows services and drivers; launchd */
+	VZ_STAT_PE_FILES = 13,   /* PE files opened (by name: .exe, .dll...) */
+	VZ_STAT_SIGNATURES = 14, /* Authenticode signatures read */
+	VZ_STAT_VERIFIED = 15,   /* of those, verified (the file hashed) */
+	VZ_STAT_BUNDLES = 16,    /* macOS bundles read */
+	VZ_STAT_COMPONENTS = 17, /* SBOM components */
 	VZ_STAT__COUNT
 } vz_counter;
 
@@ -98,6 +110,21 @@ typedef struct vz_collect_opts {
 	const char *root;
 	vz_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
+	/*
+	 * Artefacts to read one by one: registry hive files, SBOM files
+	 * (CycloneDX or SPDX JSON), and paths (a file is read as what its
+	 * content shows: hive, PE, plist or SBOM; a directory is walked as a
+	 * root without package databases). When any is given and `root` is
+	 * NULL, no root is scanned (not even the live host). An artefact
+	 * that cannot be read or is corrupt stops the collection with
+	 * VZ_E_IO or VZ_E_PARSE and err naming the file and what is wrong.
+	 */
+	const char *const *hives;
+	size_t nhives;
+	const char *const *sboms;
+	size_t nsboms;
+	const char *const *paths;
+	size_t npaths;
 } vz_collect_opts;
 
 /* The collectors of this build, by index; names are static. */

@@ -25,7 +25,12 @@ typedef enum vz_record_kind {
 	VZ_REC_FILE = 1,    /* a directory entry of the file walk */
 	VZ_REC_PROCESS = 2, /* a running process (live host only) */
 	VZ_REC_MODULE = 3,  /* a loaded kernel module (live host only) */
-	VZ_REC_UNIT = 4     /* a systemd unit or SysV init script */
+	VZ_REC_UNIT = 4,    /* a systemd unit or SysV init script */
+	VZ_REC_REGISTRY = 5,  /* a Windows registry key, or one value */
+	VZ_REC_SERVICE = 6,   /* a Windows service or driver, a launchd job */
+	VZ_REC_SIGNATURE = 7, /* a PE file's Authenticode signature */
+	VZ_REC_BUNDLE = 8,    /* a macOS bundle: app, kext, system extension */
+	VZ_REC_COMPONENT = 9  /* a component listed in an SBOM */
 } vz_record_kind;
 
 /* What the package database says about a package. */
@@ -36,6 +41,26 @@ typedef enum vz_pkg_state {
 	VZ_PKG_CONFIG_FILES = 2, /* removed; its configuration files remain */
 	VZ_PKG_NOT_INSTALLED = 3 /* known to the database, not installed */
 } vz_pkg_state;
+
+/*
+ * What checking an Authenticode signature found. Only VZ_AUTH_VALID says
+ * who signed: the others are never evidence of the signer.
+ */
+typedef enum vz_auth_state {
+	VZ_AUTH_VALID = 0,    /* the file's digest is the signed one, and the
+	                      * signature verifies with the signer's key */
+	VZ_AUTH_TAMPERED = 1, /* well-formed, but the file's digest is not
+	                      * the signed one: changed after signing */
+	VZ_AUTH_BAD = 2,      /* the signature itself does not verify */
+	VZ_AUTH_UNCHECKED = 3 /* not verified (the sink did not ask) */
+} vz_auth_state;
+
+/* Record flags. */
+#define VZ_RECF_UNINSTALL 0x1u /* registry: a Windows Uninstall entry */
+#define VZ_RECF_SERVICE 0x2u   /* registry: under a service's key */
+#define VZ_RECF_DRIVER 0x4u    /* services: a kernel or file-system driver,
+                                * or a macOS kernel extension */
+#define VZ_RECF_RECEIPT 0x8u   /* packages: a macOS installer receipt */
 
 typedef enum vz_file_type {
 	VZ_FT_REGULAR = 0,
@@ -76,19 +101,80 @@ typedef struct vz_record {
 	 */
 	size_t dirlen;
 	uint64_t dir_id;
+	/* ---- the kinds read from Windows and macOS artefacts, SBOMs ---- */
+	/*
+	 * Packages: "deb", "rpm", "msi" (a Windows Installer Uninstall
+	 * entry), "windows" (another installer's Uninstall entry),
+	 * "macos-pkg" (an installer receipt). NULL: the collector's own.
+	 */
+	const char *ecosystem;
+	/* Services, bundles, signatures: "windows" or "macos". */
+	const char *platform;
+	unsigned flags; /* VZ_RECF_* */
+	/*
+	 * Registry: `name` is the key, from its root key in the short form
+	 * ("HKLM\SOFTWARE\KasperskyLab"); `value` the value's name ("" for
+	 * the default value; NULL for the key itself) and `data` its data
+	 * as text (strings as UTF-8, numbers in decimal; NULL for binary
+	 * data); for an Uninstall entry's key and values, and its package
+	 * record, `path` is its InstallLocation. Services: `name` is the
+	 * service's key name or launchd label, `path` its ImagePath or
+	 * program. `dir_id` changes with the key, as for files.
+	 */
+	const char *value;
+	const char *data;
+	/*
+	 * Signatures: `name` is the file (path from the root, or as given),
+	 * `subject` and `issuer` the signer certificate's names in RFC 4514
+	 * form, most specific first ("CN=...,O=...,C=..."), `common_name`
+	 * the subject's CN, and `auth` what checking found. `detail` carries
+	 * the version resource (CompanyName, ProductName), if any.
+	 */
+	const char *subject;
+	const char *issuer;
+	const char *common_name;
+	vz_auth_state auth;
+	/*
+	 * Bundles: `name` is the bundle directory, `ident` its
+	 * CFBundleIdentifier, `version` CFBundleShortVersionString (else
+	 * CFBundleVersion), `team_id` the Apple Team ID of the code
+	 * signature when one was read (NULL otherwise). Components: `name`,
+	 * `version`, `vendor` (supplier or publisher), `ident` the package
+	 * URL and `cpes` its CPE names (`ncpes`).
+	 */
+	const char *ident;
+	const char *team_id;
+	const char *const *cpes;
+	size_t ncpes;
 } vz_record;
+
+/* Bits of vz_sink.interests: the record kinds a sink has a use for. */
+#define VZ_WANT(kind) (1u << (kind))
 
 /*
  * Where collectors send records. `record` returns VZ_OK to go on; any
  * other status stops the collector, which returns it. `want_content`
  * (may be NULL: never) is asked before a regular file is read: return
  * non-zero to have its SHA-256 computed. It lets the file collector read
- * only the few files a catalogue could match, without knowing why.
+ * only the few files a catalogue could match, without knowing why. The
+ * members after `record` may be left zero:
+ * - `interests`: VZ_WANT() bits of the record kinds worth producing; 0
+ *   means all. Collectors skip work whose records nobody wants (no PE
+ *   file is opened without VZ_WANT(VZ_REC_SIGNATURE)).
+ * - `want_key` (NULL: every key): asked for each registry key, in the
+ *   short form; return 0 to skip the key, its values and its subkeys.
+ * - `want_signer` (NULL: never): asked with a signature's subject and
+ *   issuer; return non-zero to have the signature verified, which reads
+ *   the whole file. An unverified signature is VZ_AUTH_UNCHECKED.
  */
 typedef struct vz_sink {
 	void *ctx;
 	int (*want_content)(void *ctx, uint64_t size);
 	vz_status (*record)(void *ctx, const vz_record *rec);
+	unsigned interests;
+	int (*want_key)(void *ctx, const char *key);
+	int (*want_signer)(void *ctx, const char *subject, const char *issuer,
+	                   const char *common_name);
 } vz_sink;
 
 #ifdef __cplusplus

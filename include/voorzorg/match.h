@@ -2,21 +2,25 @@
  * voorzorg/match.h - the matcher: inventory records joined with a
  * catalogue's fingerprints into per-product evidence and a state.
  *
- * vz_matcher_new compiles the catalogue's Linux fingerprints once: exact
+ * vz_matcher_new compiles the catalogue's fingerprints once: exact
  * names and paths go into hash maps, globs into lists bucketed by their
  * literal prefix, file hashes into a set of sizes (so the file collector
- * reads only files whose size some fingerprint has). The matcher is then
- * fed records through its sink (vz_matcher_sink) by any collector.
+ * reads only files whose size some fingerprint has), registry keys into
+ * a list the hive collector prunes its walk by. The matcher is then fed
+ * records through its sink (vz_matcher_sink) by any collector.
  *
  * States, strongest first (docs/scanning.md gives the exact rules):
  *   running    a live process or loaded kernel module matched;
  *   installed  a package database lists a matching package as installed
- *              (or part-way through installing or removing);
- *   present    program files, a file hash or a unit matched, but no
- *              package record says installed;
+ *              (or part-way through installing or removing); on Windows
+ *              an Uninstall entry, on macOS an installer receipt;
+ *   present    program files, a file hash, a unit, a Windows service or
+ *              driver, a macOS bundle, a valid Authenticode signature or
+ *              an SBOM component matched, but nothing says installed;
  *   residue    only leftovers: a package in dpkg's config-files state,
- *              or matched paths under /etc, /var, /home, /root, /srv or
- *              /tmp (configuration, data, logs).
+ *              matched paths under /etc, /var, /home, /root, /srv or
+ *              /tmp (configuration, data, logs; on Windows /ProgramData
+ *              and /Users), or registry keys other than the above.
  *
  * A matcher is fed by one thread at a time; the catalogue must outlive it.
  */
@@ -63,12 +67,33 @@ typedef struct vz_evidence {
  * are counted (and reported as omitted). */
 #define VZ_EVIDENCE_MAX 64
 
+/*
+ * A file whose Authenticode signature names a signer of the catalogue
+ * but does not hold: the file was changed after signing ("tampered":
+ * its digest is not the signed one), or the signature itself does not
+ * verify ("bad-signature"). Never evidence of the product: reported on
+ * its own, naming the product whose signer it claims.
+ */
+typedef struct vz_tampered {
+	const char *path;       /* the file, from the root or as given */
+	const char *source;     /* e.g. "pe" */
+	const char *state;      /* "tampered" or "bad-signature" */
+	const char *subject;    /* the claimed signer */
+	const char *issuer;
+	const char *detail;     /* version resource, if any; may be "" */
+	const char *product_id; /* borrowed from the catalogue */
+} vz_tampered;
+
+/* At most this many tampered files are kept; the rest are counted. */
+#define VZ_TAMPERED_MAX 256
+
 typedef struct vz_matcher vz_matcher;
 
 /*
  * Compile the fingerprints of `cat`. *out is owned (vz_matcher_free).
- * VZ_E_NOMEM. Fingerprints for other platforms (Windows registry, macOS
- * bundles, ...) are counted as not applicable, not an error.
+ * VZ_E_NOMEM. Fingerprints no collector can see (mobile app ids, and
+ * Windows and macOS processes: there is no live host of those) are
+ * counted as not applicable, not an error.
  */
 VZ_API vz_status vz_matcher_new(const vz_catalog *cat, vz_matcher **out,
                                 vz_error *err);
@@ -77,7 +102,7 @@ VZ_API void vz_matcher_free(vz_matcher *m);
 /* Fill *sink with the callbacks that feed records to m. */
 VZ_API void vz_matcher_sink(vz_matcher *m, vz_sink *sink);
 
-/* Compiled fingerprints, and those skipped as not for Linux. */
+/* Compiled fingerprints, and those skipped as not applicable. */
 VZ_API size_t vz_matcher_fingerprints(const vz_matcher *m);
 VZ_API size_t vz_matcher_not_applicable(const vz_matcher *m);
 
@@ -91,6 +116,14 @@ VZ_API size_t vz_matcher_hits(const vz_matcher *m);
 VZ_API const char *vz_matcher_hit(vz_matcher *m, size_t i, vz_state *state,
                                   const vz_evidence **ev, size_t *nev,
                                   size_t *omitted);
+
+/*
+ * Tampered signatures seen so far (at most VZ_TAMPERED_MAX, in the order
+ * met), borrowed until vz_matcher_free; NULL past the end.
+ */
+VZ_API size_t vz_matcher_tampered_count(const vz_matcher *m);
+VZ_API const vz_tampered *vz_matcher_tampered(const vz_matcher *m,
+                                              size_t i);
 
 #ifdef __cplusplus
 }

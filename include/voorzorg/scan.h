@@ -60,13 +60,23 @@ typedef struct vz_finding {
 } vz_finding;
 
 typedef struct vz_scan_opts {
-	const char *root;   /* NULL: the live host (see vz_collect_opts) */
+	/* NULL: the live host (see vz_collect_opts), unless artefacts are
+	 * given below: then no root at all. */
+	const char *root;
 	const char *sector; /* a sector id of the catalogue, or NULL */
 	/* "valid", "unsigned" or "invalid": what the caller's verification
 	 * of the catalogue found; reported as is. NULL: "unsigned". */
 	const char *signature;
 	vz_progress_fn progress;
 	void *progress_ctx;
+	/* Artefacts read one by one (see vz_collect_opts): registry hive
+	 * files, SBOMs, and files or directories. */
+	const char *const *hives;
+	size_t nhives;
+	const char *const *sboms;
+	size_t nsboms;
+	const char *const *paths;
+	size_t npaths;
 } vz_scan_opts;
 
 typedef struct vz_scan vz_scan;
@@ -76,8 +86,11 @@ VZ_API void vz_scan_opts_init(vz_scan_opts *opts);
 /*
  * Scan. `cat` must outlive the scan. On success *out is owned
  * (vz_scan_free). Errors: VZ_E_USAGE (unknown sector) and VZ_E_IO (root
- * cannot be opened), with err filled; VZ_E_NOMEM. Unreadable parts of the
- * root are not errors: they are counted in the scan's stats.
+ * cannot be opened), with err filled; VZ_E_IO, VZ_E_PARSE or
+ * VZ_E_UNSUPPORTED for an artefact that cannot be read, is corrupt or
+ * needs a library this build lacks, with err naming the file and what is
+ * wrong; VZ_E_NOMEM. Unreadable parts of the root are not errors: they
+ * are counted in the scan's stats.
  */
 VZ_API vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
                              vz_scan **out, vz_error *err);
@@ -86,6 +99,15 @@ VZ_API void vz_scan_free(vz_scan *scan);
 VZ_API size_t vz_scan_count(const vz_scan *scan);
 /* Borrowed until vz_scan_free; NULL past the end. */
 VZ_API const vz_finding *vz_scan_finding(const vz_scan *scan, size_t i);
+
+/*
+ * Files whose Authenticode signature claims a signer of the catalogue
+ * but does not hold (see vz_tampered in match.h); borrowed until
+ * vz_scan_free, NULL past the end. They are never findings of the
+ * product, and always need action (vz_scan_fails).
+ */
+VZ_API size_t vz_scan_tampered_count(const vz_scan *scan);
+VZ_API const vz_tampered *vz_scan_tampered(const vz_scan *scan, size_t i);
 VZ_API const vz_stats *vz_scan_stats(const vz_scan *scan);
 
 /* Facts about the scan, borrowed until vz_scan_free (NULL if unknown). */
@@ -95,12 +117,13 @@ typedef struct vz_scan_info {
 	const char *signature;
 	const char *hostname;
 	const char *os;
-	const char *root;       /* as given; "/" for the live host */
+	const char *root;       /* as given; "/" for the live host; NULL
+	                         * when only artefacts were read */
 	int live;
 	const char *scanned_at; /* RFC 3339, UTC */
 	const char *sector;
 	uint64_t elapsed_ms;
-	size_t fingerprints;    /* compiled (Linux) fingerprints */
+	size_t fingerprints;    /* compiled fingerprints */
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);
@@ -108,6 +131,7 @@ VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);
 /*
  * Does the scan fail `fail_on`? "any": any finding; "action" (the
  * default when fail_on is NULL): any finding that needs action; "never";
+ * with "any" and "action", a tampered signature fails too;
  * or a risk level of the catalogue's rules (e.g. "medium"): any finding
  * whose recorded level is at or above it in the rules' order. Sets *fails
  * to 1 or 0. VZ_E_USAGE with err filled for an unknown level. With

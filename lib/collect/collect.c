@@ -8,11 +8,13 @@
  * of another machine) can never make us read the scanning host instead.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -97,6 +99,73 @@ int vz__root_open(int rootfd, const char *path, int flags)
 	return (int)fd;
 }
 
+/* Open `name` in dfd, matching its case if no entry has it exactly. */
+static int open_ci_at(int dfd, const char *name, int flags)
+{
+	struct dirent *d;
+	DIR *dir;
+	int fd, dup_fd;
+
+	fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	dup_fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dup_fd < 0)
+		return -1;
+	dir = fdopendir(dup_fd);
+	if (dir == NULL) {
+		close(dup_fd);
+		return -1;
+	}
+	fd = -1;
+	errno = ENOENT;
+	while ((d = readdir(dir)) != NULL) {
+		if (strcasecmp(d->d_name, name) != 0)
+			continue;
+		fd = openat(dfd, d->d_name, flags | O_NOFOLLOW | O_CLOEXEC);
+		break;
+	}
+	closedir(dir);
+	return fd;
+}
+
+int vz__root_open_ci(int rootfd, const char *path, int flags)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = path;
+	int fd, next, e;
+
+	fd = vz__root_open(rootfd, path, flags);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	while (*p == '/')
+		p++;
+	fd = dup(rootfd);
+	while (fd >= 0 && *p) {
+		size_t n = strcspn(p, "/");
+		int last;
+
+		if (n > NAME_MAX || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			close(fd);
+			errno = n > NAME_MAX ? ENAMETOOLONG : EXDEV;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		while (*p == '/')
+			p++;
+		last = *p == '\0';
+		next = open_ci_at(fd, comp,
+		                  last ? flags : O_RDONLY | O_DIRECTORY);
+		e = errno;
+		close(fd);
+		fd = next;
+		errno = e;
+	}
+	return fd;
+}
+
 vz_status vz__read_fd(int fd, size_t max, char **out, size_t *len)
 {
 	struct stat st;
@@ -179,6 +248,18 @@ vz_status vz__emit(struct vz_cctx *c, vz_record *r)
 	return c->sink->record(c->sink->ctx, r);
 }
 
+vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source)
+{
+	r->source = source;
+	return c->sink->record(c->sink->ctx, r);
+}
+
+int vz__wants(const struct vz_cctx *c, vz_record_kind kind)
+{
+	return c->sink->interests == 0 ||
+	       (c->sink->interests & VZ_WANT(kind)) != 0;
+}
+
 /* Is `root` the running host's "/"? Compare the directories themselves. */
 static int is_live(int rootfd)
 {
@@ -220,8 +301,43 @@ out:
 	return rc;
 }
 
-vz_status vz_collect(const vz_collect_opts *opts, const char *only,
-                     const vz_sink *sink, vz_stats *st, vz_error *err)
+/*
+ * Say what this build cannot read on this root, rather than report a
+ * Windows or macOS volume clean because a library was missing.
+ */
+static void missing_support(struct vz_cctx *c)
+{
+	int fd;
+
+#if !VZ_HAVE_HIVEX
+	fd = vz__root_open_ci(c->rootfd, "/Windows/System32/config",
+	                      O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		close(fd);
+		vz__stats_problem(c->st, "hive", 0,
+		                  "not read: this voorzorg was built without "
+		                  "libhivex (registry hives)",
+		                  "/Windows/System32/config");
+	}
+#endif
+#if !VZ_HAVE_PLIST
+	fd = vz__root_open_ci(c->rootfd, "/Library", O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		close(fd);
+		vz__stats_problem(c->st, "bundle", 0,
+		                  "not read: this voorzorg was built without "
+		                  "libplist (macOS bundles, receipts, launchd "
+		                  "jobs)",
+		                  "/Library");
+	}
+#endif
+	(void)c;
+	(void)fd;
+}
+
+static vz_status collect_root(const vz_collect_opts *opts, const char *only,
+                              const vz_sink *sink, vz_stats *st,
+                              vz_error *err)
 {
 	const char *root = opts && opts->root ? opts->root : "/";
 	struct vz_cctx c;
@@ -259,8 +375,54 @@ vz_status vz_collect(const vz_collect_opts *opts, const char *only,
 		              "no collector named \"%s\"", only);
 		rc = VZ_E_NOTFOUND;
 	}
-	if (c.progress != NULL && rc == VZ_OK)
-		c.progress(c.progress_ctx, NULL, st);
+	if (rc == VZ_OK && only == NULL)
+		missing_support(&c);
 	close(c.rootfd);
+	return rc;
+}
+
+vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
+                       const vz_sink *sink, vz_stats *st, vz_error *err)
+{
+	struct vz_cctx c;
+	vz_status rc;
+
+	memset(&c, 0, sizeof(c));
+	c.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.rootfd < 0) {
+		vz__error_set(err, VZ_E_IO, dir, "cannot open: %s",
+		              strerror(errno));
+		return VZ_E_IO;
+	}
+	c.root = dir;
+	c.prefix = dir;
+	c.sink = sink;
+	c.st = st;
+	c.name = vz__collector_files.name;
+	c.progress = opts->progress;
+	c.progress_ctx = opts->progress_ctx;
+	clock_gettime(CLOCK_MONOTONIC, &c.last_progress);
+	rc = vz__collector_files.collect(&c);
+	if (rc != VZ_OK && rc != VZ_E_NOMEM)
+		vz__error_set(err, rc, dir, "%s", vz_strerror(rc));
+	close(c.rootfd);
+	return rc;
+}
+
+vz_status vz_collect(const vz_collect_opts *opts, const char *only,
+                     const vz_sink *sink, vz_stats *st, vz_error *err)
+{
+	int artefacts = opts != NULL &&
+	                (opts->nhives > 0 || opts->nsboms > 0 ||
+	                 opts->npaths > 0);
+	vz_status rc = VZ_OK;
+
+	/* Artefacts alone do not mean "and the live host too". */
+	if (!artefacts || opts->root != NULL)
+		rc = collect_root(opts, only, sink, st, err);
+	if (rc == VZ_OK && artefacts)
+		rc = vz__collect_artefacts(opts, sink, st, err);
+	if (opts != NULL && opts->progress != NULL && rc == VZ_OK)
+		opts->progress(opts->progress_ctx, NULL, st);
 	return rc;
 }

@@ -29,6 +29,11 @@ struct vz_cctx {
 	void *state; /* the collector's own, released by its free() */
 	/* Set by probe(): what was read, or why there is nothing to. */
 	char detail[512];
+	/*
+	 * The file walk of a directory given as an artefact: its paths are
+	 * shown under this name instead of from "/" (NULL for a root).
+	 */
+	const char *prefix;
 };
 
 struct vz_collector {
@@ -56,6 +61,13 @@ struct vz_collector {
 int vz__root_open(int rootfd, const char *path, int flags);
 
 /*
+ * vz__root_open, but when `path` does not exist as written, each
+ * component is looked up ignoring case (ASCII), as on the NTFS and APFS
+ * volumes of Windows and macOS; symbolic links are then refused.
+ */
+int vz__root_open_ci(int rootfd, const char *path, int flags);
+
+/*
  * Read the whole file open at `fd` (not closed here) into an owned
  * buffer with a NUL after the last byte. VZ_E_IO with errno kept if it
  * cannot be read or is larger than `max`; VZ_E_NOMEM.
@@ -67,6 +79,10 @@ void vz__progress(struct vz_cctx *c);
 
 /* Emit a record through the sink (fills source from c->name). */
 vz_status vz__emit(struct vz_cctx *c, vz_record *r);
+/* Emit with another source name (the file walk's "pe", "bundle"). */
+vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source);
+/* Does the sink have a use for records of `kind`? */
+int vz__wants(const struct vz_cctx *c, vz_record_kind kind);
 
 /* ---- stats (stats.c) ----------------------------------------------- */
 
@@ -132,5 +148,193 @@ struct vz_rpmhdr {
  */
 vz_status vz__rpmhdr_parse(const unsigned char *blob, size_t len,
                            struct vz_rpmhdr *out, const char **why);
+
+/* ---- PE files and Authenticode (pe.c, authenticode.c) --------------- */
+
+struct vz_pe {
+	int pe32plus;
+	uint16_t nsections;
+	uint32_t sect_off;     /* the section table, from the file's start */
+	uint32_t headers_end;  /* the end of the section table */
+	uint32_t checksum_off; /* the optional header's CheckSum field */
+	uint32_t certdir_off;  /* the certificate table's directory entry */
+	uint32_t cert_off, cert_size; /* the certificate table; 0 if none */
+	uint32_t rsrc_rva, rsrc_size; /* the resource directory */
+};
+
+/*
+ * Parse the headers of a PE file from its first `len` bytes (the file
+ * has `file_size`). Every offset is checked against what was read and
+ * the certificate table against the file size. VZ_E_PARSE with *why set
+ * to a static reason.
+ */
+vz_status vz__pe_headers(const unsigned char *buf, size_t len,
+                         uint64_t file_size, struct vz_pe *pe,
+                         const char **why);
+
+/* The first PKCS#7 signature in a certificate table (borrowed slice). */
+vz_status vz__pe_signature(const unsigned char *tab, size_t len,
+                           const unsigned char **der, size_t *derlen,
+                           const char **why);
+
+/*
+ * The version resource in the resource section `rs` (rlen bytes, loaded
+ * from `rsrc_rva`): its offset and length in rs. 0, or -1 if none.
+ */
+int vz__pe_version_resource(const unsigned char *rs, size_t rlen,
+                            uint32_t rsrc_rva, size_t *voff, size_t *vlen);
+
+/* CompanyName and ProductName (UTF-8, "" if absent) of a version
+ * resource (VS_VERSIONINFO) of `len` bytes. */
+void vz__pe_version_strings(const unsigned char *v, size_t len,
+                            char *company, size_t csize, char *product,
+                            size_t psize);
+
+/* The same, for a whole file in memory (the fuzz harness's way). */
+void vz__pe_version_buf(const unsigned char *file, size_t len,
+                        const struct vz_pe *pe, char *company, size_t csize,
+                        char *product, size_t psize);
+
+struct evp_md_st;
+
+/* The Authenticode digest of the PE file open at fd. 0; -1 if it cannot
+ * be read; -2 when out of memory. */
+int vz__pe_digest(int fd, const struct vz_pe *pe,
+                  const struct evp_md_st *type, unsigned char *out,
+                  unsigned int *outlen);
+
+struct vz_authenticode {
+	char *subject, *issuer, *cn; /* owned: the signer certificate */
+	const struct evp_md_st *md;  /* the digest algorithm signed */
+	unsigned char digest[64];    /* the signed digest of the file */
+	unsigned int dlen;
+	int sig_ok; /* the signature over the signed attributes verifies */
+};
+
+/*
+ * Read a PKCS#7 Authenticode signature: signer, signed digest, and
+ * whether the signature verifies (the certificate chain is not checked).
+ * VZ_E_PARSE with *why; VZ_E_NOMEM. Release with
+ * vz__authenticode_clear (also after a failure).
+ */
+vz_status vz__authenticode_parse(const unsigned char *der, size_t len,
+                                 struct vz_authenticode *a,
+                                 const char **why);
+void vz__authenticode_clear(struct vz_authenticode *a);
+
+/*
+ * Read the PE file open at fd (`path` names it in records): its signer,
+ * and if the sink asks, whether the signature holds. `direct`: the file
+ * was given by the user, so a malformed one is an error (VZ_E_PARSE,
+ * err filled); otherwise it is counted in the stats.
+ */
+vz_status vz__pe_examine(struct vz_cctx *c, int fd, const char *path,
+                         int direct, vz_error *err);
+
+/* ---- registry hives (hive.c) ----------------------------------------- */
+
+/*
+ * Read the hive open at fd, mounted at `mount` ("HKLM\SOFTWARE",
+ * "HKLM\SYSTEM", "HKCU"; NULL: tell from its name, header or content).
+ * `origin` names it in records. VZ_E_PARSE with err filled when it is
+ * not a hive, is truncated or has parts that cannot be read (records of
+ * the readable parts have been emitted); VZ_E_NOMEM.
+ */
+vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
+                        const char *mount, vz_error *err);
+
+/* The computer name and Windows version of a Windows volume's hives;
+ * each left as it is when unknown (or already set). */
+void vz__hive_host(int rootfd, char **hostname, char **os);
+
+/* The macOS version of a macOS volume (SystemVersion.plist). */
+void vz__macos_host(int rootfd, char **os);
+
+/* ---- macOS (plist.c, macos.c) ----------------------------------------- */
+
+/*
+ * The bundle whose directory `name` is in dfd (an .app, .kext,
+ * .systemextension): read Contents/Info.plist and emit a bundle record
+ * named `path`. Problems are counted (or, `direct`, returned).
+ */
+vz_status vz__bundle_examine(struct vz_cctx *c, int dfd, const char *name,
+                             const char *path, int direct, vz_error *err);
+
+/*
+ * A property list given by itself: an Info.plist (a bundle record), a
+ * launchd job (a service record) or an installer receipt (a package
+ * record); others are read and say nothing. VZ_E_PARSE with err filled
+ * if it is not a property list.
+ */
+vz_status vz__plist_file(struct vz_cctx *c, const char *path, vz_error *err);
+
+/*
+ * The Apple Team ID in the code signature of a Mach-O executable (its
+ * first CodeDirectory's teamID), from its first `len` bytes and the
+ * signature read with `read_at`: *team owned, or NULL if there is none.
+ * Returns 0, or VZ_E_NOMEM. The signature is not verified: the Team ID
+ * is evidence, not proof.
+ */
+vz_status vz__macho_team_id(const unsigned char *buf, size_t len,
+                            int (*read_at)(void *ctx, unsigned char *out,
+                                           size_t n, uint64_t off),
+                            void *ctx, char **team);
+
+/*
+ * Parse a property list (XML or binary) of `len` bytes and fill the
+ * string values of the keys asked for (owned, NULL if absent or not a
+ * string). ProgramArguments-style arrays give their first string.
+ * 0; -1 (*why set) if it is not a property list dictionary; -2 when out
+ * of memory.
+ */
+int vz__plist_strings(const char *data, size_t len, const char *const *keys,
+                      char **values, size_t nkeys, const char **why);
+
+/* ---- SBOMs (sbom.c, sbom_cyclonedx.c, sbom_spdx.c) ------------------- */
+
+/*
+ * Read an SBOM (CycloneDX JSON 1.4 to 1.6, SPDX JSON 2.3) of `len` bytes
+ * and emit one component record per component or package. `origin`
+ * names it. VZ_E_PARSE with err filled (file, line) if it is not JSON,
+ * not an SBOM of those formats, or malformed; VZ_E_NOMEM.
+ */
+vz_status vz__sbom_read(struct vz_cctx *c, const char *data, size_t len,
+                        const char *origin, vz_error *err);
+
+/* What the two format readers share: where they are, for errors. */
+#define VZ_SBOM_DEPTH 48
+struct vz_sbom {
+	struct vz_cctx *c;
+	const char *text; /* the document, for error positions */
+	size_t len;
+	const char *origin;
+	vz_error *err;
+	struct vz_jseg path[VZ_SBOM_DEPTH]; /* where the reader is */
+	size_t depth;
+	const char *format; /* "CycloneDX 1.5", "SPDX-2.3" */
+};
+
+/* Fail with VZ_E_PARSE: err gets the file, line, column and JSON path of
+ * where the reader is, and the message. */
+vz_status vz__sbom_fail(struct vz_sbom *s, const char *fmt, ...)
+    VZ__PRINTF(2, 3);
+/* Emit one component record. */
+vz_status vz__sbom_emit(struct vz_sbom *s, const char *name,
+                        const char *version, const char *vendor,
+                        const char *purl, const char *const *cpes,
+                        size_t ncpes, const char *detail);
+vz_status vz__sbom_cyclonedx(struct vz_sbom *s, json_t *doc);
+vz_status vz__sbom_spdx(struct vz_sbom *s, json_t *doc);
+
+/* ---- artefacts given one by one (artefacts.c) ------------------------- */
+
+/* Walk a directory given as an artefact with the file collector. */
+vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
+                       const vz_sink *sink, vz_stats *st, vz_error *err);
+
+/* Read the hives, SBOMs and paths of opts into the sink. */
+vz_status vz__collect_artefacts(const vz_collect_opts *opts,
+                                const vz_sink *sink, vz_stats *st,
+                                vz_error *err);
 
 #endif /* VZ_COLLECT_INT_H */

@@ -23,6 +23,13 @@
  *   its entries are processed (so the descriptor can be given up), and
  *   the arena holds only the listings of the directories on the current
  *   path: memory does not grow with the size of the tree.
+ * - Content only where it can matter. A regular file named like a PE
+ *   file (.exe, .dll, .sys, ...) is handed to the PE reader, and a
+ *   directory named like a macOS bundle (.app, .kext, .systemextension)
+ *   to the bundle reader, and only when the sink has a use for their
+ *   records: a scan without signer fingerprints opens no PE file. The
+ *   PE reader reads the headers and the certificate table; the whole
+ *   file only for a signer the sink asks about.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -31,6 +38,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -413,6 +421,57 @@ static vz_file_type type_of_dt(unsigned char t)
 	}
 }
 
+/* Does `name` end in one of `exts`, ignoring case? */
+static int has_ext(const char *name, const char *const *exts)
+{
+	size_t n = strlen(name), i, k;
+
+	for (i = 0; exts[i]; i++) {
+		k = strlen(exts[i]);
+		if (n > k && strcasecmp(name + n - k, exts[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const pe_exts[] = {".exe", ".dll", ".sys", ".ocx",
+                                      ".cpl", ".scr", ".efi", ".drv",
+                                      NULL};
+#if VZ_HAVE_PLIST
+static const char *const bundle_exts[] = {".app", ".kext",
+                                          ".systemextension", NULL};
+#endif
+
+/* Hand a file or directory to the reader its name calls for. */
+static vz_status examine(struct walker *w, int dfd, const char *name,
+                         vz_file_type type)
+{
+	int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	vz_status rc = VZ_OK;
+	int fd;
+
+	if (type == VZ_FT_REGULAR && has_ext(name, pe_exts) &&
+	    vz__wants(w->c, VZ_REC_SIGNATURE)) {
+		fd = openat(dfd, name, fl | (w->noatime ? O_NOATIME : 0));
+		if (fd < 0 && errno == EPERM && w->noatime) {
+			w->noatime = 0;
+			fd = openat(dfd, name, fl);
+		}
+		if (fd < 0) {
+			errno_problem(w, errno);
+			return VZ_OK;
+		}
+		rc = vz__pe_examine(w->c, fd, w->path, 0, NULL);
+		close(fd);
+	}
+#if VZ_HAVE_PLIST
+	if (type == VZ_FT_DIRECTORY && has_ext(name, bundle_exts) &&
+	    vz__wants(w->c, VZ_REC_BUNDLE))
+		rc = vz__bundle_examine(w->c, dfd, name, w->path, 0, NULL);
+#endif
+	return rc;
+}
+
 static vz_status entry(struct walker *w, int dfd, unsigned char dt)
 {
 	const vz_sink *sink = w->c->sink;
@@ -453,11 +512,14 @@ static vz_status entry(struct walker *w, int dfd, unsigned char dt)
 	default: vz__stats_add(w->c->st, VZ_STAT_OTHER, 1); break;
 	}
 	rc = vz__emit(w->c, &r);
+	if (rc == VZ_OK && (r.file_type == VZ_FT_REGULAR ||
+	                    r.file_type == VZ_FT_DIRECTORY))
+		rc = examine(w, dfd, name, r.file_type);
 	if (rc != VZ_OK || r.file_type != VZ_FT_DIRECTORY)
 		return rc;
-	if (w->depth == 1 && (strcmp(name, "proc") == 0 ||
-	                      strcmp(name, "sys") == 0 ||
-	                      strcmp(name, "dev") == 0)) {
+	if (w->depth == 1 && w->c->prefix == NULL &&
+	    (strcmp(name, "proc") == 0 || strcmp(name, "sys") == 0 ||
+	     strcmp(name, "dev") == 0)) {
 		problem(w, 0, "not walked: the root's /proc, /sys and /dev");
 		return VZ_OK;
 	}
@@ -489,6 +551,22 @@ static vz_status files_collect(struct vz_cctx *c)
 		goto out;
 	}
 	w.path[0] = '\0';
+	if (c->prefix != NULL) {
+		/* A directory given by itself: show its paths under its name,
+		 * without a trailing '/' (the walk adds one per level). */
+		size_t n = strlen(c->prefix);
+
+		while (n > 1 && c->prefix[n - 1] == '/')
+			n--;
+		if (n == 1 && c->prefix[0] == '/')
+			n = 0;
+		if (grow((void **)&w.path, &w.pathcap, n + 1, 1) != 0) {
+			rc = VZ_E_NOMEM;
+			goto out;
+		}
+		memcpy(w.path, c->prefix, n);
+		w.path[n] = '\0';
+	}
 	fd = open_dir_at(&w, c->rootfd, ".");
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		errno_problem(&w, errno);
@@ -497,6 +575,7 @@ static vz_status files_collect(struct vz_cctx *c)
 		goto out;
 	}
 	w.lv[0].fd = fd;
+	w.lv[0].pathlen = strlen(w.path);
 	w.lv[0].dev = st.st_dev;
 	w.lv[0].ino = st.st_ino;
 	w.lv[0].id = ++w.next_id;

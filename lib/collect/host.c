@@ -1,7 +1,9 @@
 /*
  * lib/collect/host.c - what host a root belongs to: its name and its
  * operating system, read from inside the root (never from the scanning
- * machine, unless the root is the live host).
+ * machine, unless the root is the live host): os-release(5) and
+ * /etc/hostname; on a Windows volume the registry, on a macOS volume
+ * SystemVersion.plist.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -91,6 +93,15 @@ vz_status vz_host_probe(const char *root, vz_host *out)
 		out->hostname = first_line(fd, "/etc/hostname");
 	}
 	out->os = os_release(fd);
+#if VZ_HAVE_HIVEX
+	/* A Windows volume: its registry knows its name and version. */
+	if (!out->live && out->os == NULL)
+		vz__hive_host(fd, &out->hostname, &out->os);
+#endif
+#if VZ_HAVE_PLIST
+	if (!out->live && out->os == NULL)
+		vz__macos_host(fd, &out->os);
+#endif
 	close(fd);
 	return VZ_OK;
 }

@@ -31,8 +31,11 @@ static void xfree(const char *p)
 }
 
 static const char *const counter_names[VZ_STAT__COUNT] = {
-	"files",     "dirs",  "symlinks", "other",        "packages",
-	"processes", "modules", "units",  "hashed_files", "hashed_bytes"};
+	"files",         "dirs",          "symlinks",   "other",
+	"packages",      "processes",     "modules",    "units",
+	"hashed_files",  "hashed_bytes",  "registry_keys",
+	"registry_values", "services",    "pe_files",   "signatures",
+	"verified_signatures", "bundles", "components"};
 
 const char *vz_counter_name(vz_counter c)
 {

@@ -1,6 +1,8 @@
 /*
  * lib/match/match.c - the matcher: catalogue fingerprints compiled once,
- * inventory records joined with them as they stream past.
+ * inventory records joined with them as they stream past. This file
+ * holds the compiled catalogue, evidence and results, and the Linux
+ * kinds; match_win.c and match_ext.c the others.
  *
  * Cost per record matters most for files (a million of them): a file is
  * checked against a set of sizes (is it worth hashing?), against a map
@@ -11,67 +13,19 @@
  * list. Globs are fnmatch(3) patterns; for paths with FNM_PATHNAME, so
  * that '*' never crosses a '/'.
  */
+#define _GNU_SOURCE
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "match_int.h"
 
-enum ekind { EK_PACKAGE, EK_PROCESS, EK_MODULE, EK_SERVICE, EK_HASH, EK_PATH };
-
-static const char *const ek_names[] = {"package", "process", "kernel-module",
-                                       "service", "file-hash", "path"};
-
-enum { ECO_DEB, ECO_RPM };
-
-struct fp {
-	size_t prod;
-	enum ekind kind;
-	const char *pat;   /* borrowed from the catalogue, or owned (mods) */
-	const char *maint; /* packages: maintainer/vendor glob, or NULL */
-	int eco;
-	size_t prefix; /* literal prefix length */
-	uint64_t size;
-	unsigned char sha[32];
-	struct fp *next; /* chain of fingerprints with the same exact key */
-};
-
-struct names {
-	struct vz_map exact; /* key -> struct fp * chain */
-	struct fp **globs;   /* owned array */
-	size_t nglobs;
-};
-
-struct prod {
-	const char *id; /* borrowed */
-	vz_evidence *ev; /* owned, strings owned */
-	size_t nev, omitted;
-	unsigned flags;
-	int sorted;
-};
-
-struct vz_matcher {
-	const vz_catalog *cat;
-	struct prod *prods;
-	size_t nprods;
-	struct fp *fps; /* owned */
-	size_t nfps, na;
-	struct names pkg, proc, mod, unit, path;
-	struct vz_map parents; /* parent dirs of exact paths (keys owned) */
-	char **owned;          /* owned strings: keys, normalised names */
-	size_t nowned, ownedcap;
-	uint64_t *sizes; /* open addressing set of size + 1; 0 = empty */
-	size_t scap;
-	struct fp **hashes;
-	size_t nhashes;
-	/* Per-directory cache for file records. */
-	uint64_t dir_id;
-	int dir_valid, dir_parent;
-	struct fp **dglobs;
-	size_t ndglobs;
-	struct vz_buf tmp;
-};
+/* Evidence kinds: the fingerprint kind that matched. */
+const char *const vz__ek_names[EK__COUNT] = {
+	"package", "process", "kernel-module", "service", "file-hash", "path",
+	"registry", "authenticode", "bundle-id", "cpe", "purl"};
 
 size_t vz__glob_prefix(const char *g)
 {
@@ -82,11 +36,23 @@ int vz__path_leftover(const char *p)
 {
 	static const char *const dirs[] = {"/etc", "/var", "/home", "/root",
 	                                   "/srv", "/tmp", NULL};
+	/* Windows and macOS volumes: their case does not matter. */
+	static const char *const cidirs[] = {
+		"/ProgramData", "/Users", "/Documents and Settings",
+		"/Windows/Temp", "/$Recycle.Bin", "/Library/Caches",
+		"/Library/Preferences", "/Library/Logs", "/private/var",
+		"/private/tmp", NULL};
 	size_t i, n;
 
 	for (i = 0; dirs[i]; i++) {
 		n = strlen(dirs[i]);
 		if (strncmp(p, dirs[i], n) == 0 && (p[n] == '/' || !p[n]))
+			return 1;
+	}
+	for (i = 0; cidirs[i]; i++) {
+		n = strlen(cidirs[i]);
+		if (strncasecmp(p, cidirs[i], n) == 0 &&
+		    (p[n] == '/' || !p[n]))
 			return 1;
 	}
 	return 0;
@@ -116,7 +82,7 @@ static void xfree(const char *p)
 	vz__free((void *)(uintptr_t)p);
 }
 
-static const char *own(vz_matcher *m, char *s)
+const char *vz__match_own(vz_matcher *m, char *s)
 {
 	if (s == NULL)
 		return NULL;
@@ -141,6 +107,23 @@ static void names_free(struct names *n)
 	vz__free(n->globs);
 }
 
+/* Release what a compiled fingerprint owns, and zero it. */
+static void fp_clear(struct fp *f)
+{
+	vz__cpe_free(f->cpe);
+	vz__free(f->purl_type);
+	vz__free(f->purl_ns);
+	vz__free(f->purl_name);
+	vz__free(f->purl_version);
+	memset(f, 0, sizeof(*f));
+}
+
+static void dircache_free(struct dircache *d)
+{
+	vz__free(d->globs);
+	vz__buf_free(&d->dir);
+}
+
 void vz_matcher_free(vz_matcher *m)
 {
 	size_t i, j;
@@ -161,23 +144,74 @@ void vz_matcher_free(vz_matcher *m)
 	names_free(&m->mod);
 	names_free(&m->unit);
 	names_free(&m->path);
+	names_free(&m->cipath);
 	vz__map_free(&m->parents);
+	vz__map_free(&m->ciparents);
 	for (i = 0; i < m->nowned; i++)
 		vz__free(m->owned[i]);
 	vz__free(m->owned);
 	vz__free(m->sizes);
 	vz__free(m->hashes);
-	vz__free(m->dglobs);
+	for (i = 0; m->fps != NULL && i < m->fpcap; i++)
+		fp_clear(&m->fps[i]);
 	vz__free(m->fps);
+	vz__free(m->reg);
+	vz__free(m->winsvc);
+	vz__free(m->windrv);
+	vz__free(m->macsvc);
+	vz__free(m->kext);
+	vz__free(m->signers);
+	vz__free(m->bundles);
+	vz__free(m->cpes);
+	vz__free(m->purls);
+	dircache_free(&m->dc);
+	dircache_free(&m->cdc);
+	dircache_free(&m->kc);
 	vz__buf_free(&m->tmp);
+	vz__buf_free(&m->lower);
+	for (i = 0; i < m->ntam; i++) {
+		xfree(m->tam[i].path);
+		xfree(m->tam[i].source);
+		xfree(m->tam[i].subject);
+		xfree(m->tam[i].issuer);
+		xfree(m->tam[i].detail);
+	}
+	vz__free(m->tam);
+	for (i = 0; i < m->ninst; i++)
+		vz__free(m->inst[i].dir);
+	vz__free(m->inst);
 	vz__free(m);
 }
 
-static const char *str(json_t *o, const char *k)
+const char *vz__fp_str(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+#define str vz__fp_str
+#define own vz__match_own
+
+vz_status vz__fplist_add(struct fp ***list, size_t *n, struct fp *f)
+{
+	struct fp **l = vz__realloc(*list, (*n + 1) * sizeof(*l));
+
+	if (l == NULL)
+		return VZ_E_NOMEM;
+	*list = l;
+	l[(*n)++] = f;
+	return VZ_OK;
+}
+
+char *vz__lower_dup(const char *s)
+{
+	char *d = s ? vz__strdup(s) : NULL, *p;
+
+	for (p = d; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
 }
 
 static int hexval(char c)
@@ -200,7 +234,9 @@ static vz_status names_add(struct names *n, struct fp *f)
 {
 	struct fp *head;
 
-	if (f->pat[vz__glob_prefix(f->pat)] != '\0') {
+	/* Windows Installer names are compared ignoring case: globs. */
+	if (f->pat[vz__glob_prefix(f->pat)] != '\0' ||
+	    (f->kind == EK_PACKAGE && f->eco == ECO_MSI)) {
 		struct fp **g = vz__realloc(n->globs, (n->nglobs + 1) *
 		                                          sizeof(*g));
 
@@ -265,30 +301,98 @@ static vz_status build_sizes(vz_matcher *m)
 	return VZ_OK;
 }
 
-/* Compile one fingerprint; 0 if it does not apply to Linux. */
+int vz__eco_of(const char *eco)
+{
+	static const char *const n[] = {"deb", "rpm", "apk", "msi",
+	                                "macos-pkg", NULL};
+	int i;
+
+	for (i = 0; eco != NULL && n[i]; i++)
+		if (strcmp(eco, n[i]) == 0)
+			return i;
+	return ECO_OTHER;
+}
+
+static int plat_of(const char *p)
+{
+	if (p == NULL)
+		return PLAT_OTHER;
+	if (strcmp(p, "linux") == 0)
+		return PLAT_LINUX;
+	if (strcmp(p, "windows") == 0)
+		return PLAT_WINDOWS;
+	if (strcmp(p, "macos") == 0)
+		return PLAT_MACOS;
+	return PLAT_OTHER;
+}
+
+/* The Linux kinds that name a thing: paths, processes, modules, units. */
+static vz_status compile_linux(vz_matcher *m, struct fp *f, json_t *o,
+                               const char *kind)
+{
+	const char *slash;
+	char *parent;
+	vz_status rc = VZ_OK;
+
+	if (strcmp(kind, "path") == 0) {
+		f->kind = EK_PATH;
+		f->pat = str(o, "path");
+		if (f->pat == NULL || f->pat[0] != '/')
+			return VZ_OK;
+		f->prefix = vz__glob_prefix(f->pat);
+		rc = names_add(&m->path, f);
+		if (rc == VZ_OK && f->pat[f->prefix] == '\0') {
+			slash = strrchr(f->pat, '/');
+			parent = vz__strndup(f->pat, (size_t)(slash - f->pat));
+			if (own(m, parent) == NULL)
+				return VZ_E_NOMEM;
+			rc = vz__map_put(&m->parents, parent, m, NULL);
+		}
+	} else if (strcmp(kind, "process") == 0) {
+		f->kind = EK_PROCESS;
+		f->pat = str(o, "name");
+		rc = names_add(&m->proc, f);
+	} else if (strcmp(kind, "kernel-module") == 0) {
+		f->kind = EK_MODULE;
+		f->pat = own(m, module_norm(str(o, "name")));
+		if (f->pat == NULL)
+			return VZ_E_NOMEM;
+		rc = names_add(&m->mod, f);
+	} else if (strcmp(kind, "service") == 0) {
+		f->kind = EK_SERVICE;
+		f->pat = str(o, "name");
+		rc = names_add(&m->unit, f);
+	}
+	return rc;
+}
+
+/*
+ * Compile one fingerprint; *applies = 0 if nothing this build reads can
+ * match it (mobile app ids; processes of Windows and macOS, which are
+ * never live here).
+ */
 static vz_status compile_fp(vz_matcher *m, size_t prod, json_t *o,
                             int *applies)
 {
-	const char *kind = str(o, "kind"), *plat = str(o, "platform");
+	const char *kind = str(o, "kind");
+	int plat = plat_of(str(o, "platform"));
 	struct fp *f = &m->fps[m->nfps];
 	vz_status rc = VZ_OK;
 	size_t i;
 
 	*applies = 0;
-	memset(f, 0, sizeof(*f));
+	fp_clear(f);
 	f->prod = prod;
+	f->plat = plat;
 	if (kind == NULL)
 		return VZ_OK;
 	if (strcmp(kind, "package") == 0) {
-		const char *eco = str(o, "ecosystem");
-
-		if (eco == NULL ||
-		    (strcmp(eco, "deb") != 0 && strcmp(eco, "rpm") != 0))
-			return VZ_OK;
 		f->kind = EK_PACKAGE;
-		f->eco = strcmp(eco, "deb") == 0 ? ECO_DEB : ECO_RPM;
+		f->eco = vz__eco_of(str(o, "ecosystem"));
 		f->pat = str(o, "name");
 		f->maint = str(o, "maintainer");
+		if (f->eco == ECO_OTHER || f->pat == NULL)
+			return VZ_OK;
 		rc = names_add(&m->pkg, f);
 	} else if (strcmp(kind, "file-hash") == 0) {
 		const char *hex = str(o, "sha256");
@@ -309,44 +413,24 @@ static vz_status compile_fp(vz_matcher *m, size_t prod, json_t *o,
 			return VZ_E_NOMEM;
 		m->hashes = h;
 		m->hashes[m->nhashes++] = f;
+	} else if (strcmp(kind, "registry") == 0 ||
+	           strcmp(kind, "authenticode") == 0 ||
+	           (plat == PLAT_WINDOWS &&
+	            (strcmp(kind, "service") == 0 ||
+	             strcmp(kind, "kernel-module") == 0))) {
+		return vz__compile_win(m, f, o, kind, applies);
+	} else if (strcmp(kind, "bundle-id") == 0 ||
+	           strcmp(kind, "cpe") == 0 || strcmp(kind, "purl") == 0 ||
+	           (plat == PLAT_MACOS && (strcmp(kind, "service") == 0 ||
+	                                   strcmp(kind, "kernel-module") ==
+	                                       0)) ||
+	           (strcmp(kind, "path") == 0 &&
+	            (plat == PLAT_WINDOWS || plat == PLAT_MACOS))) {
+		return vz__compile_ext(m, f, o, kind, applies);
+	} else if (plat == PLAT_LINUX) {
+		rc = compile_linux(m, f, o, kind);
 	} else {
-		if (plat == NULL || strcmp(plat, "linux") != 0)
-			return VZ_OK;
-		if (strcmp(kind, "path") == 0) {
-			const char *slash;
-			char *parent;
-
-			f->kind = EK_PATH;
-			f->pat = str(o, "path");
-			if (f->pat == NULL || f->pat[0] != '/')
-				return VZ_OK;
-			f->prefix = vz__glob_prefix(f->pat);
-			rc = names_add(&m->path, f);
-			if (rc == VZ_OK && f->pat[f->prefix] == '\0') {
-				slash = strrchr(f->pat, '/');
-				parent = vz__strndup(f->pat,
-				                     (size_t)(slash - f->pat));
-				if (own(m, parent) == NULL)
-					return VZ_E_NOMEM;
-				rc = vz__map_put(&m->parents, parent, m, NULL);
-			}
-		} else if (strcmp(kind, "process") == 0) {
-			f->kind = EK_PROCESS;
-			f->pat = str(o, "name");
-			rc = names_add(&m->proc, f);
-		} else if (strcmp(kind, "kernel-module") == 0) {
-			f->kind = EK_MODULE;
-			f->pat = own(m, module_norm(str(o, "name")));
-			if (f->pat == NULL)
-				return VZ_E_NOMEM;
-			rc = names_add(&m->mod, f);
-		} else if (strcmp(kind, "service") == 0) {
-			f->kind = EK_SERVICE;
-			f->pat = str(o, "name");
-			rc = names_add(&m->unit, f);
-		} else {
-			return VZ_OK;
-		}
+		return VZ_OK;
 	}
 	if (f->pat == NULL)
 		return VZ_OK;
@@ -367,6 +451,10 @@ vz_status vz_matcher_new(const vz_catalog *cat, vz_matcher **out,
 		goto nomem;
 	m->cat = cat;
 	vz__buf_init(&m->tmp);
+	vz__buf_init(&m->lower);
+	vz__buf_init(&m->dc.dir);
+	vz__buf_init(&m->cdc.dir);
+	vz__buf_init(&m->kc.dir);
 	m->prods = vz__calloc(vz_catalog_count(cat, VZ_KIND_PRODUCT),
 	                      sizeof(*m->prods));
 	if (m->prods == NULL)
@@ -379,9 +467,10 @@ vz_status vz_matcher_new(const vz_catalog *cat, vz_matcher **out,
 		total += json_array_size(json_object_get(p, "fingerprints"));
 	}
 	/* Fingerprints never move once compiled: maps point at them. */
-	m->fps = vz__calloc(total, sizeof(*m->fps));
+	m->fps = vz__calloc(total ? total : 1, sizeof(*m->fps));
 	if (m->fps == NULL)
 		goto nomem;
+	m->fpcap = total ? total : 1;
 	for (i = 0; i < m->nprods && rc == VZ_OK; i++) {
 		json_t *fps = json_object_get(
 		    vz__catalog_nth(cat, VZ_KIND_PRODUCT, i), "fingerprints");
@@ -428,12 +517,11 @@ static int same_ev(const vz_evidence *e, const char *kind, const char *src,
 	       strcmp(e->item, item) == 0 && strcmp(e->detail, detail) == 0;
 }
 
-static vz_status add_ev(vz_matcher *m, const struct fp *f,
-                        const vz_record *r, const char *item,
-                        const char *detail, unsigned flag)
+vz_status vz__add_ev(vz_matcher *m, const struct fp *f, const vz_record *r,
+                     const char *item, const char *detail, unsigned flag)
 {
 	struct prod *p = &m->prods[f->prod];
-	const char *kind = ek_names[f->kind];
+	const char *kind = vz__ek_names[f->kind];
 	char src[512];
 	vz_evidence *e;
 	size_t i;
@@ -472,36 +560,90 @@ static vz_status add_ev(vz_matcher *m, const struct fp *f,
 
 /* ---- records ------------------------------------------------------- */
 
+static int record_eco(const vz_record *r)
+{
+	if (r->ecosystem != NULL)
+		return vz__eco_of(r->ecosystem);
+	return r->source && strcmp(r->source, "rpm") == 0 ? ECO_RPM
+	                                                  : ECO_DEB;
+}
+
+/* Does package fingerprint f match `name` from `vendor`? Windows
+ * Installer names and publishers are compared ignoring case. */
+static int pkg_match(const struct fp *f, const char *name,
+                     const char *vendor, int glob)
+{
+	int fl = f->eco == ECO_MSI ? FNM_CASEFOLD : 0;
+
+	if (glob && fnmatch(f->pat, name, fl) != 0)
+		return 0;
+	return f->maint == NULL ||
+	       (vendor != NULL && fnmatch(f->maint, vendor, fl) == 0);
+}
+
+static vz_status pkg_ev(vz_matcher *m, const struct fp *f,
+                        const vz_record *r, const char *detail, unsigned flag)
+{
+	vz_status rc = vz__add_ev(m, f, r, r->name, detail, flag);
+
+	if (rc == VZ_OK && (r->flags & VZ_RECF_UNINSTALL) && r->path != NULL)
+		rc = vz__remember_install(m, r->path, f->prod);
+	return rc;
+}
+
 static vz_status on_package(vz_matcher *m, const vz_record *r)
 {
-	int eco = r->source && strcmp(r->source, "rpm") == 0 ? ECO_RPM
-	                                                      : ECO_DEB;
+	int eco = record_eco(r);
 	char detail[1024];
 	unsigned flag;
 	struct fp *f;
 	vz_status rc = VZ_OK;
 	size_t i;
 
-	if (r->pkg_state == VZ_PKG_NOT_INSTALLED)
+	if (r->pkg_state == VZ_PKG_NOT_INSTALLED || eco == ECO_OTHER)
 		return VZ_OK;
 	flag = r->pkg_state == VZ_PKG_CONFIG_FILES ? VZ_F_LEFTOVER
 	                                           : VZ_F_INSTALLED;
-	snprintf(detail, sizeof(detail), "%s%s%s%s%s (%s)", r->name,
-	         r->version ? " " : "", r->version ? r->version : "",
-	         r->arch ? " " : "", r->arch ? r->arch : "",
-	         r->detail ? r->detail : "");
+	if (r->flags & (VZ_RECF_UNINSTALL | VZ_RECF_RECEIPT))
+		snprintf(detail, sizeof(detail), "%s",
+		         r->detail ? r->detail : "");
+	else
+		snprintf(detail, sizeof(detail), "%s%s%s%s%s (%s)", r->name,
+		         r->version ? " " : "", r->version ? r->version : "",
+		         r->arch ? " " : "", r->arch ? r->arch : "",
+		         r->detail ? r->detail : "");
 	for (f = vz__map_get(&m->pkg.exact, r->name); f && rc == VZ_OK;
 	     f = f->next)
-		if (f->eco == eco &&
-		    (f->maint == NULL ||
-		     (r->vendor && fnmatch(f->maint, r->vendor, 0) == 0)))
-			rc = add_ev(m, f, r, r->name, detail, flag);
+		if (f->eco == eco && pkg_match(f, r->name, r->vendor, 0))
+			rc = pkg_ev(m, f, r, detail, flag);
 	for (i = 0; i < m->pkg.nglobs && rc == VZ_OK; i++) {
 		f = m->pkg.globs[i];
-		if (f->eco == eco && fnmatch(f->pat, r->name, 0) == 0 &&
-		    (f->maint == NULL ||
-		     (r->vendor && fnmatch(f->maint, r->vendor, 0) == 0)))
-			rc = add_ev(m, f, r, r->name, detail, flag);
+		if (f->eco == eco && pkg_match(f, r->name, r->vendor, 1))
+			rc = pkg_ev(m, f, r, detail, flag);
+	}
+	return rc;
+}
+
+vz_status vz__match_component_pkg(vz_matcher *m, const vz_record *r,
+                                  int eco, const char *name,
+                                  const char *detail)
+{
+	vz_status rc = VZ_OK;
+	struct fp *f;
+	size_t i;
+
+	for (f = vz__map_get(&m->pkg.exact, name); f && rc == VZ_OK;
+	     f = f->next)
+		if ((eco == ECO_OTHER ? vz__vendor_is(m, f->prod, r->vendor)
+		                      : f->eco == eco) &&
+		    pkg_match(f, name, r->vendor, 0))
+			rc = vz__add_ev(m, f, r, name, detail, VZ_F_PROGRAM);
+	for (i = 0; i < m->pkg.nglobs && rc == VZ_OK; i++) {
+		f = m->pkg.globs[i];
+		if ((eco == ECO_OTHER ? vz__vendor_is(m, f->prod, r->vendor)
+		                      : f->eco == eco) &&
+		    pkg_match(f, name, r->vendor, 1))
+			rc = vz__add_ev(m, f, r, name, detail, VZ_F_PROGRAM);
 	}
 	return rc;
 }
@@ -521,11 +663,11 @@ static vz_status match_names(vz_matcher *m, struct names *n, const char *name,
 			continue;
 		for (f = vz__map_get(&n->exact, cands[k]); f && rc == VZ_OK;
 		     f = f->next)
-			rc = add_ev(m, f, r, item, r->detail ? r->detail : "",
-			            flag);
+			rc = vz__add_ev(m, f, r, item,
+			                r->detail ? r->detail : "", flag);
 		for (i = 0; i < n->nglobs && rc == VZ_OK; i++)
 			if (fnmatch(n->globs[i]->pat, cands[k], 0) == 0)
-				rc = add_ev(m, n->globs[i], r, item,
+				rc = vz__add_ev(m, n->globs[i], r, item,
 				            r->detail ? r->detail : "", flag);
 	}
 	return rc;
@@ -578,12 +720,13 @@ static vz_status on_unit(vz_matcher *m, const vz_record *r)
 		stem[n - 8] = '\0';
 		for (f = vz__map_get(&m->unit.exact, stem); f && rc == VZ_OK;
 		     f = f->next)
-			rc = add_ev(m, f, r, r->name, r->detail, VZ_F_PROGRAM);
+			rc = vz__add_ev(m, f, r, r->name, r->detail,
+			                VZ_F_PROGRAM);
 		for (i = 0; i < m->unit.nglobs && rc == VZ_OK; i++) {
 			f = m->unit.globs[i];
 			if (strchr(f->pat, '.') == NULL &&
 			    fnmatch(f->pat, stem, 0) == 0)
-				rc = add_ev(m, f, r, r->name, r->detail,
+				rc = vz__add_ev(m, f, r, r->name, r->detail,
 				            VZ_F_PROGRAM);
 		}
 	}
@@ -593,37 +736,37 @@ static vz_status on_unit(vz_matcher *m, const vz_record *r)
 /* Which path globs could match a file in the directory of r. */
 static vz_status dir_change(vz_matcher *m, const vz_record *r)
 {
+	struct dircache *d = &m->dc;
 	size_t dl = r->dirlen + 1, i; /* "DIR/" */
-	struct fp **g;
 
-	m->dir_id = r->dir_id;
-	m->dir_valid = 1;
-	m->ndglobs = 0;
-	m->tmp.len = 0;
-	vz__buf_add(&m->tmp, r->name, r->dirlen);
-	if (m->tmp.failed)
+	d->id = r->dir_id;
+	d->valid = 1;
+	d->n = 0;
+	d->dir.len = 0;
+	vz__buf_add(&d->dir, r->name, r->dirlen);
+	vz__buf_add(&d->dir, "", 1);
+	if (d->dir.failed)
 		return VZ_E_NOMEM;
-	m->dir_parent = m->parents.len > 0 &&
-	                vz__map_get(&m->parents, m->tmp.data) != NULL;
+	d->parent = m->parents.len > 0 &&
+	            vz__map_get(&m->parents, d->dir.data) != NULL;
 	if (m->path.nglobs == 0)
 		return VZ_OK;
-	if (m->dglobs == NULL) {
-		g = vz__calloc(m->path.nglobs, sizeof(*g));
-		if (g == NULL)
+	if (d->globs == NULL) {
+		d->globs = vz__calloc(m->path.nglobs, sizeof(*d->globs));
+		if (d->globs == NULL)
 			return VZ_E_NOMEM;
-		m->dglobs = g;
 	}
 	for (i = 0; i < m->path.nglobs; i++) {
 		struct fp *f = m->path.globs[i];
 		size_t n = f->prefix < dl ? f->prefix : dl;
 
 		if (memcmp(f->pat, r->name, n) == 0)
-			m->dglobs[m->ndglobs++] = f;
+			d->globs[d->n++] = f;
 	}
 	return VZ_OK;
 }
 
-static const char *ftype(const vz_record *r, char *buf, size_t n)
+const char *vz__file_desc(const vz_record *r, char *buf, size_t n)
 {
 	switch (r->file_type) {
 	case VZ_FT_DIRECTORY: return "directory";
@@ -638,7 +781,7 @@ static const char *ftype(const vz_record *r, char *buf, size_t n)
 	return buf;
 }
 
-static unsigned path_flag(const char *path)
+unsigned vz__path_flag(const char *path)
 {
 	return vz__path_leftover(path) ? VZ_F_LEFTOVER : VZ_F_PROGRAM;
 }
@@ -660,31 +803,35 @@ static vz_status on_file(vz_matcher *m, const vz_record *r)
 			snprintf(detail, sizeof(detail),
 			         "sha256 %s, %llu bytes", f->pat,
 			         (unsigned long long)r->size);
-			rc = add_ev(m, f, r, r->name, detail, VZ_F_PROGRAM);
+			rc = vz__add_ev(m, f, r, r->name, detail, VZ_F_PROGRAM);
 		}
 	}
-	if (m->path.nglobs == 0 && m->parents.len == 0)
+	if (rc == VZ_OK && m->cipath.nglobs + m->ciparents.len > 0)
+		rc = vz__on_file_ci(m, r);
+	if (rc != VZ_OK || (m->path.nglobs == 0 && m->parents.len == 0))
 		return rc;
-	if (!m->dir_valid || r->dir_id != m->dir_id) {
+	if (!m->dc.valid || r->dir_id != m->dc.id) {
 		vz_status d = dir_change(m, r);
 
 		if (d != VZ_OK)
 			return d;
 	}
-	if (m->dir_parent) {
+	if (m->dc.parent) {
 		for (f = vz__map_get(&m->path.exact, r->name); f && rc == VZ_OK;
 		     f = f->next)
-			rc = add_ev(m, f, r, r->name,
-			            ftype(r, buf, sizeof(buf)),
-			            fl ? fl : (fl = path_flag(r->name)));
+			rc = vz__add_ev(m, f, r, r->name,
+			                vz__file_desc(r, buf, sizeof(buf)),
+			                fl ? fl
+			                   : (fl = vz__path_flag(r->name)));
 	}
-	for (i = 0; i < m->ndglobs && rc == VZ_OK; i++) {
-		f = m->dglobs[i];
+	for (i = 0; i < m->dc.n && rc == VZ_OK; i++) {
+		f = m->dc.globs[i];
 		if (strncmp(f->pat, r->name, f->prefix) == 0 &&
 		    fnmatch(f->pat, r->name, FNM_PATHNAME) == 0)
-			rc = add_ev(m, f, r, r->name,
-			            ftype(r, buf, sizeof(buf)),
-			            fl ? fl : (fl = path_flag(r->name)));
+			rc = vz__add_ev(m, f, r, r->name,
+			                vz__file_desc(r, buf, sizeof(buf)),
+			                fl ? fl
+			                   : (fl = vz__path_flag(r->name)));
 	}
 	return rc;
 }
@@ -701,6 +848,11 @@ static vz_status sink_record(void *ctx, const vz_record *r)
 	case VZ_REC_PROCESS: return on_process(m, r);
 	case VZ_REC_MODULE: return on_module(m, r);
 	case VZ_REC_UNIT: return on_unit(m, r);
+	case VZ_REC_REGISTRY: return vz__on_registry(m, r);
+	case VZ_REC_SERVICE: return vz__on_service(m, r);
+	case VZ_REC_SIGNATURE: return vz__on_signature(m, r);
+	case VZ_REC_BUNDLE: return vz__on_bundle(m, r);
+	case VZ_REC_COMPONENT: return vz__on_component(m, r);
 	}
 	return VZ_OK;
 }
@@ -712,10 +864,32 @@ static int sink_want(void *ctx, uint64_t size)
 
 void vz_matcher_sink(vz_matcher *m, vz_sink *sink)
 {
+	unsigned want = VZ_WANT(VZ_REC_PACKAGE) | VZ_WANT(VZ_REC_FILE) |
+	                VZ_WANT(VZ_REC_PROCESS) | VZ_WANT(VZ_REC_MODULE) |
+	                VZ_WANT(VZ_REC_UNIT);
+
+	memset(sink, 0, sizeof(*sink));
 	sink->ctx = m;
 	sink->record = sink_record;
 	/* Without hash fingerprints the walk need not even stat files. */
 	sink->want_content = m->nhashes > 0 ? sink_want : NULL;
+	/* Collectors skip what no fingerprint can match: a scan without
+	 * signer fingerprints opens no PE file, one without registry
+	 * fingerprints walks no registry key. */
+	if (m->nreg > 0) {
+		want |= VZ_WANT(VZ_REC_REGISTRY);
+		sink->want_key = vz__want_key;
+	}
+	if (m->nwinsvc + m->nwindrv + m->nmacsvc > 0)
+		want |= VZ_WANT(VZ_REC_SERVICE);
+	if (m->nsigners > 0) {
+		want |= VZ_WANT(VZ_REC_SIGNATURE);
+		sink->want_signer = vz__want_signer;
+	}
+	if (m->nbundles + m->nkext > 0)
+		want |= VZ_WANT(VZ_REC_BUNDLE);
+	want |= VZ_WANT(VZ_REC_COMPONENT);
+	sink->interests = want;
 }
 
 /* ---- results ------------------------------------------------------- */
@@ -724,8 +898,8 @@ static int ek_rank(const char *kind)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(ek_names) / sizeof(ek_names[0]); i++)
-		if (strcmp(kind, ek_names[i]) == 0)
+	for (i = 0; i < EK__COUNT; i++)
+		if (strcmp(kind, vz__ek_names[i]) == 0)
 			return (int)i;
 	return 99;
 }
@@ -775,4 +949,14 @@ const char *vz_matcher_hit(vz_matcher *m, size_t k, vz_state *state,
 		return p->id;
 	}
 	return NULL;
+}
+
+size_t vz_matcher_tampered_count(const vz_matcher *m)
+{
+	return m->ntam;
+}
+
+const vz_tampered *vz_matcher_tampered(const vz_matcher *m, size_t i)
+{
+	return i < m->ntam ? &m->tam[i] : NULL;
 }

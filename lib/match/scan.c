@@ -214,7 +214,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	struct tm tm;
 	vz_status rc;
 	size_t i;
-	int bad = 0;
+	int bad = 0, artefacts;
 
 	*out = NULL;
 	if (opts == NULL) {
@@ -233,7 +233,11 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s = vz__calloc(1, sizeof(*s));
 	if (s == NULL)
 		goto nomem;
-	s->root = dup_or_null(opts->root ? opts->root : "/", &bad);
+	artefacts = opts->nhives + opts->nsboms + opts->npaths > 0;
+	s->root = opts->root || !artefacts ? dup_or_null(opts->root ? opts->root
+	                                                            : "/",
+	                                                 &bad)
+	                                   : NULL;
 	s->sector = dup_or_null(opts->sector, &bad);
 	s->signature = dup_or_null(opts->signature ? opts->signature
 	                                           : "unsigned",
@@ -242,7 +246,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->st = vz_stats_new();
 	if (bad || s->st == NULL)
 		goto nomem;
-	rc = vz_host_probe(s->root, &s->host);
+	rc = s->root ? vz_host_probe(s->root, &s->host) : VZ_OK;
 	if (rc != VZ_OK) {
 		vz__error_set(err, rc, s->root, "cannot open the root");
 		goto fail;
@@ -255,6 +259,12 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	co.root = s->root;
 	co.progress = opts->progress;
 	co.progress_ctx = opts->progress_ctx;
+	co.hives = opts->hives;
+	co.nhives = opts->nhives;
+	co.sboms = opts->sboms;
+	co.nsboms = opts->nsboms;
+	co.paths = opts->paths;
+	co.npaths = opts->npaths;
 	rc = vz_collect(&co, NULL, &sink, s->st, err);
 	if (rc != VZ_OK)
 		goto fail;
@@ -315,6 +325,16 @@ const vz_scan_info *vz_scan_get_info(const vz_scan *s)
 	return &s->info;
 }
 
+size_t vz_scan_tampered_count(const vz_scan *s)
+{
+	return s->m ? vz_matcher_tampered_count(s->m) : 0;
+}
+
+const vz_tampered *vz_scan_tampered(const vz_scan *s, size_t i)
+{
+	return s->m ? vz_matcher_tampered(s->m, i) : NULL;
+}
+
 /* Position of `level` in the levels of the rules an assessment uses. */
 static int level_rank(const vz_catalog *cat, const char *assessment,
                       const char *level)
@@ -353,13 +373,16 @@ vz_status vz_scan_fails(const vz_scan *s, const vz_catalog *cat,
 	*fails = 0;
 	if (fail_on != NULL && strcmp(fail_on, "never") == 0)
 		return VZ_OK;
+	/* A file that forges or breaks a listed vendor's signature is for
+	 * the security officer to look at, whatever the measure says. */
 	if (fail_on != NULL && strcmp(fail_on, "any") == 0) {
-		*fails = s != NULL && s->n > 0;
+		*fails = s != NULL && (s->n > 0 || vz_scan_tampered_count(s));
 		return VZ_OK;
 	}
 	if (s != NULL && (fail_on == NULL || strcmp(fail_on, "action") == 0)) {
 		for (i = 0; i < s->n; i++)
 			*fails |= s->f[i].needs_action;
+		*fails |= vz_scan_tampered_count(s) > 0;
 		return VZ_OK;
 	}
 	if (s == NULL && (fail_on == NULL || strcmp(fail_on, "action") == 0))

@@ -205,24 +205,73 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		items(b, f, "package", "rpm", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
+	if (count(f, "package", "hive", NULL) > 0) {
+		vz__buf_puts(b, "Uninstall on the Windows host (Settings > "
+		                "Apps, or the vendor's removal tool):");
+		items(b, f, "package", "hive", NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (count(f, "package", "receipts", NULL) > 0) {
+		vz__buf_puts(b, "Remove with the vendor's uninstaller on the "
+		                "Mac, then forget the receipts: pkgutil "
+		                "--forget");
+		items(b, f, "package", "receipts", NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
 	if (f->state != VZ_STATE_RUNNING && f->state != VZ_STATE_INSTALLED &&
-	    count(f, "service", NULL, "enabled") > 0) {
+	    count(f, "service", "units", "enabled") > 0) {
 		vz__buf_puts(b, "Disable the units: systemctl");
 		if (root)
 			vz__buf_printf(b, " --root=%s", root);
 		vz__buf_puts(b, " disable");
-		items(b, f, "service", NULL, "enabled", NULL);
+		items(b, f, "service", "units", "enabled", NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->state != VZ_STATE_INSTALLED &&
+	    count(f, "service", "hive", NULL) +
+	            count(f, "kernel-module", "hive", NULL) >
+	        0) {
+		vz__buf_puts(b, "Delete the services and drivers still "
+		                "registered (on the host: sc delete NAME):");
+		items(b, f, "service", "hive", NULL, NULL);
+		items(b, f, "kernel-module", "hive", NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->state != VZ_STATE_INSTALLED &&
+	    count(f, "service", "launchd", NULL) > 0) {
+		vz__buf_puts(b, "Unload the launchd jobs (on the Mac: "
+		                "launchctl bootout system/LABEL):");
+		items(b, f, "service", "launchd", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
 	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
-	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) >
+	    count(f, "registry", NULL, NULL) > 0) {
+		vz__buf_puts(b, "Delete the leftover registry keys and values "
+		                "(after checking them):");
+		items(b, f, "registry", NULL, NULL, NULL);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
+	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
+	            count(f, "authenticode", NULL, NULL) +
+	            count(f, "bundle-id", NULL, NULL) +
+	            count(f, "kernel-module", "bundle", NULL) >
 	        0) {
 		vz__buf_puts(b, "Delete what is left (after checking it):"
 		                " rm -r --");
 		items(b, f, "path", NULL, NULL, root);
 		items(b, f, "file-hash", NULL, NULL, root);
+		items(b, f, "authenticode", NULL, NULL, root);
+		items(b, f, "bundle-id", NULL, NULL, root);
+		items(b, f, "kernel-module", "bundle", NULL, root);
 		vz__buf_puts(b, "\n");
 	}
+	if (count(f, "purl", "sbom", NULL) + count(f, "cpe", "sbom", NULL) +
+	        count(f, "package", "sbom", NULL) >
+	    0)
+		vz__buf_puts(b, "An SBOM lists it: remove the component from "
+		                "the software the SBOM describes, or replace "
+		                "that software.\n");
 	if (f->action != NULL)
 		vz__buf_printf(b, "Measure %s: %s%s%s.\n", f->measure_id,
 		               f->action, dl ? " by " : " (no deadline set)",

@@ -1,9 +1,9 @@
 /*
  * lib/report/json.c - the JSON report: the stable fields of DESIGN.md
  * (tool, version, catalog, host, scanned_at, sector, findings, stats),
- * plus a few more (evidence items, next steps, the collectors that ran
- * and everything not examined). Keys keep a fixed order, so the same
- * scan renders to the same bytes.
+ * plus a few more (evidence items, next steps, tampered signatures, the
+ * collectors that ran and everything not examined). Keys keep a fixed
+ * order, so the same scan renders to the same bytes.
  */
 #include <string.h>
 
@@ -102,13 +102,45 @@ static json_t *finding(const vz_scan_info *in, const vz_finding *f)
 	return o;
 }
 
+/* Files whose signature claims a listed signer but does not hold. */
+static json_t *tampered(const vz_scan *scan)
+{
+	json_t *arr = json_array();
+	struct vz_buf b1, b2;
+	size_t i;
+	int bad = arr == NULL;
+
+	vz__buf_init(&b1);
+	vz__buf_init(&b2);
+	for (i = 0; !bad && i < vz_scan_tampered_count(scan); i++) {
+		const vz_tampered *t = vz_scan_tampered(scan, i);
+
+		bad = json_array_append_new(
+		          arr,
+		          json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s}",
+		                    "path", str_or_null(&b1, t->path),
+		                    "source", t->source, "state", t->state,
+		                    "subject", t->subject, "issuer", t->issuer,
+		                    "detail", str_or_null(&b2, t->detail),
+		                    "claims_signer_of", t->product_id)) != 0;
+	}
+	vz__buf_free(&b1);
+	vz__buf_free(&b2);
+	if (bad) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 vz_status vz__report_json(const vz_scan *scan, char **out)
 {
 	const vz_scan_info *in = vz_scan_get_info(scan);
 	json_t *root, *arr = json_array(), *stats = vz__stats_json(scan);
+	json_t *tam = tampered(scan);
 	struct vz_buf b1, b2, b3;
 	size_t i;
-	int bad = arr == NULL || stats == NULL;
+	int bad = arr == NULL || stats == NULL || tam == NULL;
 
 	vz__buf_init(&b1);
 	vz__buf_init(&b2);
@@ -120,7 +152,8 @@ vz_status vz__report_json(const vz_scan *scan, char **out)
 	}
 	root = bad ? NULL
 	           : json_pack("{s:s, s:s, s:{s:s?, s:I, s:s}, "
-	                       "s:{s:o, s:o, s:o, s:b}, s:s, s:s?, s:O, s:O}",
+	                       "s:{s:o, s:o, s:o, s:b}, s:s, s:s?, s:O, s:O, "
+	                       "s:O}",
 	                       "tool", "voorzorg", "version", vz_version(),
 	                       "catalog", "id", in->catalog_id, "version",
 	                       (json_int_t)in->catalog_version, "signature",
@@ -129,12 +162,13 @@ vz_status vz__report_json(const vz_scan *scan, char **out)
 	                       str_or_null(&b2, in->os), "root",
 	                       str_or_null(&b3, in->root),
 	                       "live", in->live, "scanned_at", in->scanned_at,
-	                       "sector", in->sector, "findings", arr, "stats",
-	                       stats);
+	                       "sector", in->sector, "findings", arr,
+	                       "tampered", tam, "stats", stats);
 	vz__buf_free(&b1);
 	vz__buf_free(&b2);
 	vz__buf_free(&b3);
 	json_decref(arr);
+	json_decref(tam);
 	json_decref(stats);
 	return vz__json_finish(root, out);
 }

@@ -43,7 +43,45 @@ static const char *uri_of(struct vz_buf *b, const char *path)
 	return b->failed ? NULL : b->data;
 }
 
-static json_t *locations(const vz_finding *f)
+static int file_kind(const char *kind)
+{
+	return strcmp(kind, "path") == 0 || strcmp(kind, "file-hash") == 0 ||
+	       strcmp(kind, "authenticode") == 0 ||
+	       strcmp(kind, "bundle-id") == 0;
+}
+
+/* A file's location: from the root, or (no root) as given. */
+static json_t *file_location(struct vz_buf *b, const vz_scan_info *in,
+                             const char *path)
+{
+	const char *u = uri_of(b, path);
+	json_t *loc;
+
+	if (u == NULL)
+		return NULL;
+	if (in->root != NULL)
+		return json_pack("{s:{s:{s:s, s:s}}}", "physicalLocation",
+		                 "artifactLocation", "uri", u, "uriBaseId",
+		                 "ROOT");
+	if (path[0] != '/')
+		return json_pack("{s:{s:{s:s}}}", "physicalLocation",
+		                 "artifactLocation", "uri", u);
+	{
+		struct vz_buf abs;
+
+		vz__buf_init(&abs);
+		vz__buf_printf(&abs, "file:///%s", u);
+		loc = abs.failed ? NULL
+		                 : json_pack("{s:{s:{s:s}}}",
+		                             "physicalLocation",
+		                             "artifactLocation", "uri",
+		                             abs.data);
+		vz__buf_free(&abs);
+	}
+	return loc;
+}
+
+static json_t *locations(const vz_scan_info *in, const vz_finding *f)
 {
 	json_t *arr = json_array();
 	struct vz_buf b;
@@ -55,15 +93,8 @@ static json_t *locations(const vz_finding *f)
 		const vz_evidence *e = &f->evidence[i];
 		json_t *loc;
 
-		if (strcmp(e->kind, "path") == 0 ||
-		    strcmp(e->kind, "file-hash") == 0) {
-			const char *u = uri_of(&b, e->item);
-
-			loc = u ? json_pack("{s:{s:{s:s, s:s}}}",
-			                    "physicalLocation",
-			                    "artifactLocation", "uri", u,
-			                    "uriBaseId", "ROOT")
-			        : NULL;
+		if (file_kind(e->kind) && strcmp(e->source, "sbom") != 0) {
+			loc = file_location(&b, in, e->item);
 		} else {
 			const char *k = strcmp(e->kind, "package") == 0
 			                    ? "package"
@@ -102,7 +133,9 @@ static json_t *result(const vz_scan_info *in, const vz_finding *f,
 	               f->product ? f->product : f->product_id,
 	               f->vendor ? f->vendor : "unknown vendor",
 	               vz_state_name(f->state),
-	               in->hostname ? in->hostname : in->root);
+	               in->hostname ? in->hostname
+	               : in->root   ? in->root
+	                            : "the artefacts examined");
 	if (f->measure_id)
 		vz__buf_printf(&msg, " Measure %s (%s)%s%s%s%s.",
 		               f->measure_id,
@@ -139,7 +172,7 @@ static json_t *result(const vz_scan_info *in, const vz_finding *f,
 		              "ruleId", f->product_id, "ruleIndex",
 		              (json_int_t)idx, "kind", "fail", "level",
 		              level_of(f), "message", "text", m, "locations",
-		              locations(f), "properties", "state",
+		              locations(in, f), "properties", "state",
 		              vz_state_name(f->state), "evidence", ev,
 		              "measure", f->measure_id, "action", f->action,
 		              "deadline", dl,
@@ -176,6 +209,53 @@ static json_t *rule(const vz_finding *f)
 	                         f->vendor_id ? f->vendor_id : "",
 	                         "measure", f->measure_id, "assessment",
 	                         f->assessment_id);
+	vz__buf_free(&b);
+	return r;
+}
+
+static const char tampered_rule[] = "voorzorg.tampered-signature";
+
+static json_t *tampered_rule_json(void)
+{
+	return json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", tampered_rule,
+	                 "name", "Tampered signature", "shortDescription",
+	                 "text",
+	                 "A file whose Authenticode signature names a signer "
+	                 "of the catalogue but does not hold",
+	                 "defaultConfiguration", "level", "error");
+}
+
+static json_t *tampered_result(const vz_scan_info *in, const vz_tampered *t,
+                               size_t idx)
+{
+	struct vz_buf msg, u, b;
+	json_t *r = NULL, *loc;
+
+	vz__buf_init(&msg);
+	vz__buf_init(&u);
+	vz__buf_init(&b);
+	vz__buf_printf(&msg, "%s: Authenticode signature claims signer %s "
+	                     "(a signer of %s in the catalogue) but is %s; "
+	                     "this is not evidence of the vendor. Find out "
+	                     "where the file came from.",
+	               t->path, t->subject, t->product_id,
+	               strcmp(t->state, "tampered") == 0
+	                   ? "tampered: the file changed after signing"
+	                   : "invalid: the signature does not verify");
+	loc = file_location(&b, in, t->path);
+	if (!msg.failed && loc != NULL && vz__utf8(&u, msg.data) != NULL)
+		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:[o], "
+		              "s:{s:s, s:s, s:s, s:s}}",
+		              "ruleId", tampered_rule, "ruleIndex",
+		              (json_int_t)idx, "kind", "fail", "level", "error",
+		              "message", "text", vz__utf8(&u, msg.data),
+		              "locations", loc, "properties", "state",
+		              t->state, "subject", t->subject, "issuer",
+		              t->issuer, "claims_signer_of", t->product_id);
+	else
+		json_decref(loc);
+	vz__buf_free(&msg);
+	vz__buf_free(&u);
 	vz__buf_free(&b);
 	return r;
 }
@@ -240,9 +320,16 @@ vz_status vz__report_sarif(const vz_scan *scan, char **out)
 		bad = json_array_append_new(rules, rule(f)) != 0 ||
 		      json_array_append_new(results, result(in, f, i)) != 0;
 	}
+	if (!bad && vz_scan_tampered_count(scan) > 0)
+		bad = json_array_append_new(rules, tampered_rule_json()) != 0;
+	for (i = 0; !bad && i < vz_scan_tampered_count(scan); i++)
+		bad = json_array_append_new(
+		          results,
+		          tampered_result(in, vz_scan_tampered(scan, i),
+		                          vz_scan_count(scan))) != 0;
 	/* file:///ROOT/ with the root percent-encoded. */
 	vz__buf_puts(&base, "file:///");
-	{
+	if (in->root != NULL) {
 		const char *r = uri_of(&u, in->root);
 
 		vz__buf_puts(&base, r ? r : "");
@@ -252,7 +339,7 @@ vz_status vz__report_sarif(const vz_scan *scan, char **out)
 	if (!bad && !base.failed)
 		root = json_pack(
 		    "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:O}}, "
-		    "s:[{s:b, s:O, s:{s:s, s:s?, s:s?, s:s, s:I}}], "
+		    "s:[{s:b, s:O, s:{s:s?, s:s?, s:s?, s:s, s:I}}], "
 		    "s:{s:{s:s}}, s:O, s:{s:O}}]}",
 		    "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
 		    "version", "2.1.0", "runs", "tool", "driver", "name",

@@ -22,12 +22,47 @@ static void stat_line(struct vz_buf *b, const vz_scan *scan)
 		VZ_STAT_FILES,     VZ_STAT_DIRS,    VZ_STAT_PACKAGES,
 		VZ_STAT_UNITS,     VZ_STAT_PROCESSES, VZ_STAT_MODULES,
 		VZ_STAT_HASHED_FILES};
+	/* Shown only when something of the kind was read. */
+	static const vz_counter extra[] = {
+		VZ_STAT_REG_KEYS,   VZ_STAT_SERVICES, VZ_STAT_PE_FILES,
+		VZ_STAT_SIGNATURES, VZ_STAT_BUNDLES,  VZ_STAT_COMPONENTS};
 	size_t i;
 
 	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
 		vz__buf_printf(b, "%s%llu %s", i ? ", " : "",
 		               (unsigned long long)vz_stats_get(st, shown[i]),
 		               vz_counter_name(shown[i]));
+	for (i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (vz_stats_get(st, extra[i]) > 0)
+			vz__buf_printf(b, ", %llu %s",
+			               (unsigned long long)vz_stats_get(
+			                   st, extra[i]),
+			               vz_counter_name(extra[i]));
+}
+
+static void tampered(struct vz_buf *b, const vz_scan *scan)
+{
+	size_t i, n = vz_scan_tampered_count(scan);
+	struct vz_buf u;
+
+	if (n == 0)
+		return;
+	vz__buf_init(&u);
+	vz__buf_printf(b, "\n%zu file%s with a tampered or invalid "
+	                  "signature (never evidence of the vendor; find "
+	                  "out where %s came from):\n",
+	               n, n == 1 ? "" : "s", n == 1 ? "it" : "they");
+	for (i = 0; i < n; i++) {
+		const vz_tampered *t = vz_scan_tampered(scan, i);
+
+		vz__buf_printf(b, "  %s\n    %s: claims signer %s, a signer "
+		                  "of %s in the catalogue\n",
+		               vz__utf8(&u, t->path), t->state, t->subject,
+		               t->product_id);
+		if (t->detail && *t->detail)
+			vz__buf_printf(b, "    %s\n", t->detail);
+	}
+	vz__buf_free(&u);
 }
 
 static void indent_lines(struct vz_buf *b, const char *label,
@@ -119,7 +154,7 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 	size_t i;
 
 	if (vz_stats_problem_count(st) == 0) {
-		vz__buf_puts(b, "\nEverything under the root was examined.\n");
+		vz__buf_puts(b, "\nEverything given was examined.\n");
 		return;
 	}
 	vz__buf_printf(b, "\nNot examined: %llu unreadable, %llu skipped\n",
@@ -149,8 +184,12 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	*out = NULL;
 	vz__buf_init(&b);
 	vz__buf_init(&u);
-	vz__buf_printf(&b, "voorzorg %s: scan of %s", vz_version(),
-	               vz__utf8(&u, in->root));
+	if (in->root != NULL)
+		vz__buf_printf(&b, "voorzorg %s: scan of %s", vz_version(),
+		               vz__utf8(&u, in->root));
+	else
+		vz__buf_printf(&b, "voorzorg %s: scan of the artefacts given",
+		               vz_version());
 	if (in->hostname || in->os)
 		vz__buf_printf(&b, " (%s%s%s)",
 		               in->hostname ? in->hostname : "",
@@ -195,6 +234,7 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 		for (i = 0; i < n; i++)
 			detail(&b, in, vz_scan_finding(scan, i), i);
 	}
+	tampered(&b, scan);
 	problems(&b, scan);
 	vz__buf_free(&u);
 	*out = vz__buf_take(&b);
