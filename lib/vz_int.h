@@ -71,6 +71,11 @@ void vz__buf_puts(struct vz_buf *b, const char *s);
 void vz__buf_printf(struct vz_buf *b, const char *fmt, ...) VZ__PRINTF(2, 3);
 void vz__buf_vprintf(struct vz_buf *b, const char *fmt, va_list ap)
     VZ__PRINTF(2, 0);
+/*
+ * Append `v` as indented JSON and a newline - every JSON output of the
+ * tool has this form. Sets `failed` if out of memory or v is NULL.
+ */
+void vz__buf_json(struct vz_buf *b, const json_t *v);
 /* Hand the contents to the caller (never NULL on success), reset b. */
 char *vz__buf_take(struct vz_buf *b);
 

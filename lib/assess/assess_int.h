@@ -58,6 +58,9 @@ void vz__compare_decisions(struct jb *b, const vz_catalog *x,
                            const vz_catalog *y, const char *as,
                            json_t *changed, json_t *stayed);
 
+/* Text for the decisions that stand (reassess and diff share it). */
+void vz__render_stayed_text(json_t *stayed, struct vz_buf *b);
+
 /* Render the cited sources of a document (ids under "sources") as text. */
 void vz__render_sources(const vz_catalog *cat, json_t *doc,
                         struct vz_buf *b);

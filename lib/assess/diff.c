@@ -253,24 +253,7 @@ static void render_text(json_t *r, struct vz_buf *b)
 			               vz__jstr(p, "vector"));
 		}
 	}
-	if (json_array_size(st) > 0) {
-		vz__buf_printf(b,
-		               "\ndecisions that stand although their "
-		               "inputs changed: %zu\n",
-		               json_array_size(st));
-		for (i = 0; i < json_array_size(st); i++) {
-			json_t *c = json_array_get(st, i);
-			json_t *why = json_object_get(c, "because");
-
-			vz__buf_printf(b, "  %s (risk %s)\n",
-			               vz__jstr(c, "product"),
-			               vz__jstr(c, "risk"));
-			for (k = 0; k < json_array_size(why); k++)
-				vz__buf_printf(
-				    b, "    because  %s\n",
-				    json_string_value(json_array_get(why, k)));
-		}
-	}
+	vz__render_stayed_text(st, b);
 	vz__buf_puts(b, "\naffected sectors:");
 	for (i = 0; i < json_array_size(as); i++)
 		vz__buf_printf(b, " %s",
@@ -547,15 +530,7 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 		goto out;
 	}
 	if (format == VZ_DIFF_JSON) {
-		char *s = json_dumps(r, JSON_INDENT(2));
-
-		if (s != NULL) {
-			vz__buf_puts(&buf, s);
-			vz__buf_puts(&buf, "\n");
-		} else {
-			buf.failed = 1;
-		}
-		vz__json_free(s);
+		vz__buf_json(&buf, r);
 	} else if (format == VZ_DIFF_MARKDOWN) {
 		render_markdown(y, r, &buf);
 	} else {

@@ -380,6 +380,31 @@ void vz__compare_decisions(struct jb *b, const vz_catalog *x,
 		                changed, stayed);
 }
 
+void vz__render_stayed_text(json_t *stayed, struct vz_buf *b)
+{
+	size_t i, k;
+
+	if (json_array_size(stayed) == 0)
+		return;
+	vz__buf_printf(b,
+	               "\ndecisions that stand although their inputs "
+	               "changed: %zu\n",
+	               json_array_size(stayed));
+	for (i = 0; i < json_array_size(stayed); i++) {
+		json_t *c = json_array_get(stayed, i);
+		json_t *why = json_object_get(c, "because");
+
+		vz__buf_printf(b, "  %s (risk %s)\n", vz__jstr(c, "product"),
+		               vz__jstr(c, "risk"));
+		for (k = 0; k < json_array_size(why); k++) {
+			json_t *r = json_array_get(why, k);
+
+			vz__buf_printf(b, "    because  %s\n",
+			               json_string_value(r));
+		}
+	}
+}
+
 static void render_changes_text(json_t *res, struct vz_buf *b)
 {
 	json_t *changes = json_object_get(res, "changes");
@@ -437,24 +462,7 @@ static void render_changes_text(json_t *res, struct vz_buf *b)
 		                       : "(none)",
 		                   vz__jstr(pair, "now"));
 	}
-	if (json_array_size(stayed) > 0) {
-		vz__buf_printf(b,
-		               "\ndecisions that stand although their "
-		               "inputs changed: %zu\n",
-		               json_array_size(stayed));
-		for (i = 0; i < json_array_size(stayed); i++) {
-			json_t *c = json_array_get(stayed, i);
-			json_t *why = json_object_get(c, "because");
-
-			vz__buf_printf(b, "  %s (risk %s)\n",
-			               vz__jstr(c, "product"),
-			               vz__jstr(c, "risk"));
-			for (k = 0; k < json_array_size(why); k++)
-				vz__buf_printf(
-				    b, "    because  %s\n",
-				    json_string_value(json_array_get(why, k)));
-		}
-	}
+	vz__render_stayed_text(stayed, b);
 }
 
 vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
@@ -548,15 +556,7 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 		goto out;
 	}
 	if (format == VZ_FORMAT_JSON) {
-		char *s = json_dumps(res, JSON_INDENT(2));
-
-		if (s != NULL) {
-			vz__buf_puts(&buf, s);
-			vz__buf_puts(&buf, "\n");
-		} else {
-			buf.failed = 1;
-		}
-		vz__json_free(s);
+		vz__buf_json(&buf, res);
 	} else {
 		render_changes_text(res, &buf);
 	}

@@ -311,18 +311,9 @@ vz_status vz_catalog_render(const vz_catalog *cat, const char *id,
 		}
 	}
 	if (format == VZ_FORMAT_JSON) {
-		char *s;
-
 		if (obj == NULL)
 			obj = owned = summary_json(cat);
-		s = obj ? json_dumps(obj, JSON_INDENT(2)) : NULL;
-		if (s == NULL) {
-			rc = VZ_E_NOMEM;
-			goto out;
-		}
-		vz__buf_puts(&b, s);
-		vz__buf_puts(&b, "\n");
-		vz__json_free(s);
+		vz__buf_json(&b, obj);
 	} else if (obj == NULL) {
 		render_summary_text(cat, &b);
 	} else {

@@ -105,3 +105,16 @@ char *vz__buf_take(struct vz_buf *b)
 	vz__buf_init(b);
 	return d;
 }
+
+void vz__buf_json(struct vz_buf *b, const json_t *v)
+{
+	char *s = v != NULL ? json_dumps(v, JSON_INDENT(2)) : NULL;
+
+	if (s == NULL) {
+		b->failed = 1;
+		return;
+	}
+	vz__buf_puts(b, s);
+	vz__buf_puts(b, "\n");
+	vz__json_free(s);
+}
