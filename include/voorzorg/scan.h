@@ -48,10 +48,17 @@ typedef struct vz_finding {
 	const char *deadline_remove;
 	const char *deadline_note;
 	size_t nmeasures; /* measures covering the product */
-	/* The assessment as recorded in the catalogue; NULL if none. */
+	/*
+	 * The assessment: `level`, `vector` and `rules` as the assessment
+	 * engine computes them for the product from the catalogue's facts
+	 * and current rules, as the catalogue's assessing state (what
+	 * `voorzorg assess PRODUCT` prints); `assessment_id` names the
+	 * recorded assessment behind the governing measure, NULL if none.
+	 */
 	const char *assessment_id;
 	const char *level;
 	const char *vector;
+	const char *rules;
 	/*
 	 * The measure asks something of this organisation: a measure covers
 	 * the product and, with a sector, its action there is not "none".

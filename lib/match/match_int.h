@@ -38,14 +38,12 @@ int vz__path_leftover(const char *path);
 size_t vz__glob_prefix(const char *glob);
 
 /*
- * The assessment recorded in the catalogue for a product under a measure:
- * the measure's own assessment if it names one, else the latest
- * assessment listing the product. Sets the borrowed id, level and vector
- * (NULL if none). The one place to swap in the assessment engine.
+ * The recorded assessment behind a product's measure: the measure's own
+ * assessment if it names one, else the latest assessment listing the
+ * product. Returns its borrowed id, or NULL if there is none.
  */
-void vz__scan_assessment(const vz_catalog *cat, const char *product_id,
-                         json_t *measure, const char **id,
-                         const char **level, const char **vector);
+const char *vz__scan_recorded(const vz_catalog *cat, const char *product_id,
+                              json_t *measure);
 
 /* ---- the compiled catalogue ------------------------------------------ */
 

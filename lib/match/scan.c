@@ -22,6 +22,7 @@ struct vz_scan {
 	vz_host host;     /* owned */
 	vz_scan_info info;
 	char *root, *sector, *signature, *catalog_id; /* owned */
+	json_t *assessed; /* owned: engine results the findings borrow */
 	char scanned_at[32];
 };
 
@@ -42,6 +43,7 @@ void vz_scan_free(vz_scan *s)
 	vz__free(s->sector);
 	vz__free(s->signature);
 	vz__free(s->catalog_id);
+	json_decref(s->assessed);
 	vz__free(s);
 }
 
@@ -93,15 +95,13 @@ static json_t *sector_entry(json_t *measure, const char *sector)
 	return NULL;
 }
 
-void vz__scan_assessment(const vz_catalog *cat, const char *product_id,
-                         json_t *measure, const char **id,
-                         const char **level, const char **vector)
+const char *vz__scan_recorded(const vz_catalog *cat, const char *product_id,
+                              json_t *measure)
 {
 	const char *aid = measure ? str(measure, "assessment") : NULL;
 	json_t *a = NULL;
 	size_t i;
 
-	*id = *level = *vector = NULL;
 	if (aid != NULL)
 		a = vz__catalog_get(cat, aid, NULL);
 	for (i = 0; a == NULL && i < vz_catalog_count(cat, VZ_KIND_ASSESSMENT);
@@ -115,11 +115,7 @@ void vz__scan_assessment(const vz_catalog *cat, const char *product_id,
 		if (a == NULL || (d && strcmp(d, str(a, "date")) > 0))
 			a = x;
 	}
-	if (a == NULL)
-		return;
-	*id = str(a, "id");
-	*level = str(a, "level");
-	*vector = str(a, "vector");
+	return a != NULL ? str(a, "id") : NULL;
 }
 
 /*
@@ -160,6 +156,38 @@ static json_t *governing(const vz_catalog *cat, const char *pid,
 	return best;
 }
 
+/*
+ * The engine's assessment of the finding's product, kept in `assessed`
+ * (product id -> {level, vector, rules}) so the finding can borrow it.
+ */
+static vz_status assess_finding(const vz_catalog *cat, vz_finding *f,
+                                json_t *assessed)
+{
+	vz_assessment *a = NULL;
+	char vec[VZ_VECTOR_MAX];
+	json_t *o;
+	vz_status rc;
+
+	o = json_object_get(assessed, f->product_id);
+	if (o == NULL) {
+		rc = vz_assess(cat, f->product_id, NULL, NULL, &a, NULL);
+		if (rc != VZ_OK)
+			return rc == VZ_E_NOMEM ? rc : VZ_OK;
+		vz_vector_format(vz_assessment_vector(a), vec, sizeof(vec));
+		o = json_pack("{s:s, s:s, s:s}", "level",
+		              vz_assessment_level(a), "vector", vec, "rules",
+		              vz_assessment_rules(a));
+		vz_assessment_free(a);
+		if (o == NULL ||
+		    json_object_set_new(assessed, f->product_id, o) != 0)
+			return VZ_E_NOMEM;
+	}
+	f->level = str(o, "level");
+	f->vector = str(o, "vector");
+	f->rules = str(o, "rules");
+	return VZ_OK;
+}
+
 static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 {
 	json_t *p = vz__catalog_get(cat, f->product_id, NULL), *m, *se, *dl;
@@ -185,8 +213,7 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 		    sector == NULL ||
 		    (f->action != NULL && strcmp(f->action, "none") != 0);
 	}
-	vz__scan_assessment(cat, f->product_id, m, &f->assessment_id,
-	                    &f->level, &f->vector);
+	f->assessment_id = vz__scan_recorded(cat, f->product_id, m);
 }
 
 static char *dup_or_null(const char *s, int *bad)
@@ -243,6 +270,9 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	                                           : "unsigned",
 	                           &bad);
 	s->catalog_id = dup_or_null(vz_catalog_id(cat), &bad);
+	s->assessed = json_object();
+	if (s->assessed == NULL)
+		bad = 1;
 	s->st = vz_stats_new();
 	if (bad || s->st == NULL)
 		goto nomem;
@@ -278,6 +308,9 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 		f->product_id = vz_matcher_hit(s->m, i, &f->state, &f->evidence,
 		                               &f->nevidence, &f->omitted);
 		fill(cat, f, s->sector);
+		/* Only running out of memory stops it (see assess_finding). */
+		if (assess_finding(cat, f, s->assessed) != VZ_OK)
+			goto nomem;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	gmtime_r(&now, &tm);
@@ -336,12 +369,10 @@ const vz_tampered *vz_scan_tampered(const vz_scan *s, size_t i)
 }
 
 /* Position of `level` in the levels of the rules an assessment uses. */
-static int level_rank(const vz_catalog *cat, const char *assessment,
+static int level_rank(const vz_catalog *cat, const char *rules,
                       const char *level)
 {
-	json_t *a = assessment ? vz__catalog_get(cat, assessment, NULL) : NULL;
-	const char *rid = str(a, "rules");
-	json_t *r = rid ? vz__catalog_get(cat, rid, NULL) : NULL;
+	json_t *r = rules ? vz__catalog_get(cat, rules, NULL) : NULL;
 	json_t *levels = json_object_get(r, "levels");
 	size_t i;
 
@@ -397,8 +428,8 @@ vz_status vz_scan_fails(const vz_scan *s, const vz_catalog *cat,
 	}
 	for (i = 0; s != NULL && i < s->n; i++) {
 		const vz_finding *f = &s->f[i];
-		int have = level_rank(cat, f->assessment_id, f->level);
-		int want = level_rank(cat, f->assessment_id, fail_on);
+		int have = level_rank(cat, f->rules, f->level);
+		int want = level_rank(cat, f->rules, fail_on);
 
 		if (have >= 0 && want >= 0 && have >= want)
 			*fails = 1;

@@ -87,9 +87,10 @@ static json_t *finding(const vz_scan_info *in, const vz_finding *f)
 		              f->deadline_remove, "note", f->deadline_note,
 		              "reference", f->reference, "count",
 		              (json_int_t)f->nmeasures);
-	if (f->assessment_id != NULL)
-		a = json_pack("{s:s, s:s?, s:s?}", "id", f->assessment_id,
-		              "level", f->level, "vector", f->vector);
+	if (f->level != NULL)
+		a = json_pack("{s:s?, s:s, s:s?, s:s?}", "id", f->assessment_id,
+		              "level", f->level, "vector", f->vector, "rules",
+		              f->rules);
 	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:o, s:I, s:o, s:o, "
 	              "s:b, s:o}",
 	              "product_id", f->product_id, "product", f->product,

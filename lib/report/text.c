@@ -121,10 +121,15 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 		vz__buf_printf(b, "    %-11s none in the catalogue\n",
 		               "measure");
 	}
-	if (f->level)
-		vz__buf_printf(b, "    %-11s %s%s%s (%s)\n", "assessment",
+	if (f->level) {
+		vz__buf_printf(b, "    %-11s %s%s%s (rules %s", "assessment",
 		               f->level, f->vector ? ", vector " : "",
-		               f->vector ? f->vector : "", f->assessment_id);
+		               f->vector ? f->vector : "",
+		               f->rules ? f->rules : "?");
+		if (f->assessment_id)
+			vz__buf_printf(b, "; recorded: %s", f->assessment_id);
+		vz__buf_puts(b, ")\n");
+	}
 	for (i = 0; i < f->nevidence; i++) {
 		const vz_evidence *e = &f->evidence[i];
 
