@@ -38,7 +38,8 @@ static struct cli_opt *find_opt(struct cli_opt *opts, size_t nopts,
 }
 
 int cli_parse(const char *cmd, int argc, char **argv, int first,
-              struct cli_opt *opts, size_t nopts, char **pos, int *npos)
+              struct cli_opt *opts, size_t nopts, char **pos, int maxpos,
+              int *npos)
 {
 	int i, only_pos = 0;
 
@@ -49,6 +50,10 @@ int cli_parse(const char *cmd, int argc, char **argv, int first,
 		size_t len;
 
 		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			if (*npos >= maxpos) {
+				cli_usage_error(cmd, "too many arguments");
+				return -1;
+			}
 			pos[(*npos)++] = argv[i];
 			continue;
 		}

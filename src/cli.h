@@ -25,11 +25,15 @@ struct cli_opt {
 
 /*
  * Parse argv[first..argc) into options (anywhere on the line; "--" ends
- * them) and positionals, which are compacted into pos[] (npos returned).
- * On error prints a one-line message and returns -1.
+ * them) and positionals, which are compacted into pos[0..maxpos) (npos
+ * returned). More positionals than that, an unknown option or a missing
+ * value: prints a one-line message and returns -1.
  */
 int cli_parse(const char *cmd, int argc, char **argv, int first,
-              struct cli_opt *opts, size_t nopts, char **pos, int *npos);
+              struct cli_opt *opts, size_t nopts, char **pos, int maxpos,
+              int *npos);
+/* The capacity of a positional array, for cli_parse. */
+#define CLI_NPOS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 const char *cli_opt(const struct cli_opt *opts, size_t nopts,
                     const char *name);
 /*

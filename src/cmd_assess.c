@@ -95,8 +95,8 @@ int cmd_assess(int argc, char **argv)
 
 	if (want_help(argc, argv, assess_help))
 		return VZ_EXIT_OK;
-	if (argc - 1 > 16 ||
-	    cli_parse("assess", argc, argv, 1, o, A_COUNT, pos, &npos) != 0)
+	if (cli_parse("assess", argc, argv, 1, o, A_COUNT, pos, CLI_NPOS(pos),
+	              &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (npos != 1) {
 		cli_usage_error("assess", "name one PRODUCT id");
@@ -177,8 +177,8 @@ int cmd_reassess(int argc, char **argv)
 		}
 		sets[nsets++] = val;
 	}
-	if (argc - 1 > 128 ||
-	    cli_parse("reassess", argc, argv, 1, o, R_COUNT, pos, &npos) != 0)
+	if (cli_parse("reassess", argc, argv, 1, o, R_COUNT, pos, CLI_NPOS(pos),
+	              &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (nsets == 0 || npos != 0) {
 		cli_usage_error("reassess", "give one or more --set PATH=VALUE "
@@ -231,8 +231,8 @@ int cmd_diff(int argc, char **argv)
 
 	if (want_help(argc, argv, diff_help))
 		return VZ_EXIT_OK;
-	if (argc - 1 > 8 ||
-	    cli_parse("diff", argc, argv, 1, o, D_COUNT, pos, &npos) != 0)
+	if (cli_parse("diff", argc, argv, 1, o, D_COUNT, pos, CLI_NPOS(pos),
+	              &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (npos != 2) {
 		cli_usage_error("diff", "give OLD.json and NEW.json");

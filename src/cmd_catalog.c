@@ -146,11 +146,8 @@ int cmd_catalog(int argc, char **argv)
 		return cmd_catalog_verify(argc - 1, argv + 1);
 	if (strcmp(verb, "update") == 0)
 		return cmd_catalog_update(argc - 1, argv + 1);
-	if (argc - 2 > (int)(sizeof(pos) / sizeof(pos[0]))) {
-		cli_usage_error("catalog", "too many arguments");
-		return VZ_EXIT_USAGE;
-	}
-	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos, &npos) != 0)
+	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos,
+	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(catalog_help, stdout);

@@ -210,11 +210,8 @@ int cmd_scan(int argc, char **argv)
 	struct stat st;
 
 	vz_error_clear(&err);
-	if (argc - 1 > (int)(sizeof(pos) / sizeof(pos[0]))) {
-		cli_usage_error("scan", "too many arguments");
-		return VZ_EXIT_USAGE;
-	}
-	if (cli_parse("scan", argc, argv, 1, opts, O_COUNT, pos, &npos) != 0)
+	if (cli_parse("scan", argc, argv, 1, opts, O_COUNT, pos,
+	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(scan_help, stdout);

@@ -255,12 +255,8 @@ int cmd_catalog_sign(int argc, char **argv)
 	int64_t ts = 0;
 
 	vz_error_clear(&err);
-	if (argc > 16) {
-		cli_usage_error("catalog sign", "too many arguments");
-		return VZ_EXIT_USAGE;
-	}
 	if (cli_parse("catalog sign", argc, argv, 1, opts, S_COUNT, pos,
-	              &npos) != 0)
+	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[S_HELP].value != NULL) {
 		fputs(sign_help, stdout);
@@ -332,12 +328,8 @@ int cmd_catalog_verify(int argc, char **argv)
 	vz_status rc;
 	int npos, ex;
 
-	if (argc > 16) {
-		cli_usage_error("catalog verify", "too many arguments");
-		return VZ_EXIT_USAGE;
-	}
 	if (cli_parse("catalog verify", argc, argv, 1, opts, V_COUNT, pos,
-	              &npos) != 0)
+	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[V_HELP].value != NULL) {
 		fputs(verify_help, stdout);
@@ -423,12 +415,8 @@ int cmd_catalog_update(int argc, char **argv)
 	vz_status rc;
 	int npos, ex;
 
-	if (argc > 20) {
-		cli_usage_error("catalog update", "too many arguments");
-		return VZ_EXIT_USAGE;
-	}
 	if (cli_parse("catalog update", argc, argv, 1, opts, U_COUNT, pos,
-	              &npos) != 0)
+	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
 	if (opts[U_HELP].value != NULL) {
 		fputs(update_help, stdout);

@@ -248,6 +248,22 @@ usage_error "catalog show without FILE" catalog show
 usage_error "catalog show with too many arguments" \
 	catalog show "$minimal" a b
 
+# More arguments than a command keeps room for: refused by the parser, for
+# every command, before anything is stored (these once overflowed).
+for n in 12 70; do
+	for cmd in "catalog lint" "catalog show" "catalog sign --key k" \
+		"catalog verify" "catalog update" "assess" \
+		"reassess --set a=b" "diff" "scan"; do
+		# shellcheck disable=SC2086
+		usage_error "$cmd with $n arguments" $cmd $(seq 1 "$n")
+		# 12 fit some commands (they then refuse them otherwise).
+		if [ "$n" = 70 ] && ! grep -q 'too many arguments' "$err"; then
+			not_ok "$cmd with $n arguments: says 'too many arguments'"
+			show "$err"
+		fi
+	done
+done
+
 # Without any arguments the tools say, in one line, what is missing.
 for args in "" "catalog"; do
 	what="usage error: 'voorzorg${args:+ $args}' without arguments"
