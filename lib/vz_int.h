@@ -115,6 +115,11 @@ void vz__diags_sort(vz_diags *d, size_t from);
 void vz__error_set(vz_error *err, vz_status code, const char *file,
                    const char *fmt, ...) VZ__PRINTF(4, 5);
 
+/* ---- hex digits (util/hex.c) ---------------------------------------- */
+
+/* The value of a hexadecimal digit (either case), or -1. */
+int vz__hexval(int c);
+
 /* ---- dates (util/date.c) ------------------------------------------- */
 
 /*

@@ -40,17 +40,6 @@ void vz__cpe_free(char *a[VZ_CPE_ATTRS])
 	}
 }
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * One attribute into *out (owned): "" and "*" are ANY (NULL); lowercase;
  * a CPE 2.2 URI's %XX decoded; a CPE 2.3 string's '\' quoting undone.
@@ -73,9 +62,10 @@ static int cpe_attr(const char *s, size_t n, int uri, int pattern,
 		char ch = s[i];
 		int literal = 0;
 
-		if (uri && ch == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 &&
-		    hexv(s[i + 2]) >= 0) {
-			ch = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
+		if (uri && ch == '%' && i + 2 < n && vz__hexval(s[i + 1]) >= 0 &&
+		    vz__hexval(s[i + 2]) >= 0) {
+			ch = (char)(vz__hexval(s[i + 1]) << 4 |
+			            vz__hexval(s[i + 2]));
 			i += 2;
 			literal = 1;
 		} else if (!uri && ch == '\\' && i + 1 < n) {
@@ -194,8 +184,9 @@ static char *pct_decode(const char *s, size_t n, int lower)
 		char ch = s[i];
 
 		if (ch == '%' && i + 2 < n &&
-		    hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
-			ch = (char)(hexv(s[i + 1]) << 4 | hexv(s[i + 2]));
+		    vz__hexval(s[i + 1]) >= 0 && vz__hexval(s[i + 2]) >= 0) {
+			ch = (char)(vz__hexval(s[i + 1]) << 4 |
+			            vz__hexval(s[i + 2]));
 			i += 2;
 		}
 		if (lower && ch >= 'A' && ch <= 'Z')

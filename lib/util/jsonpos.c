@@ -91,17 +91,6 @@ static int skip_value(struct lex *l)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Compare the JSON string at l->off (opening quote) with `key`, decoding
  * escapes, and leave l->off after the closing quote. Returns 1 if equal,
@@ -142,7 +131,7 @@ static int string_equals(struct lex *l, const char *key)
 				if (l->len - l->off < 4)
 					return -1;
 				for (j = 0; j < 4; j++) {
-					int h = hexval(l->t[l->off + j]);
+					int h = vz__hexval(l->t[l->off + j]);
 
 					if (h < 0)
 						return -1;
