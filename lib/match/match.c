@@ -401,8 +401,9 @@ static vz_status compile_fp(vz_matcher *m, size_t prod, json_t *o,
 		f->pat = hex;
 		f->size = (uint64_t)json_integer_value(sz);
 		for (i = 0; i < 32; i++)
-			f->sha[i] = (unsigned char)(vz__hexval(hex[2 * i]) << 4 |
-			                            vz__hexval(hex[2 * i + 1]));
+			f->sha[i] =
+			    (unsigned char)(vz__hexval(hex[2 * i]) << 4 |
+			                    vz__hexval(hex[2 * i + 1]));
 		h = vz__realloc(m->hashes, (m->nhashes + 1) * sizeof(*h));
 		if (h == NULL)
 			return VZ_E_NOMEM;

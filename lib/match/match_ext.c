@@ -62,8 +62,8 @@ static int cpe_attr(const char *s, size_t n, int uri, int pattern,
 		char ch = s[i];
 		int literal = 0;
 
-		if (uri && ch == '%' && i + 2 < n && vz__hexval(s[i + 1]) >= 0 &&
-		    vz__hexval(s[i + 2]) >= 0) {
+		if (uri && ch == '%' && i + 2 < n &&
+		    vz__hexval(s[i + 1]) >= 0 && vz__hexval(s[i + 2]) >= 0) {
 			ch = (char)(vz__hexval(s[i + 1]) << 4 |
 			            vz__hexval(s[i + 2]));
 			i += 2;
