@@ -14,7 +14,8 @@ enum {
 	VZ_EXIT_OK = 0,       /* nothing that needs action */
 	VZ_EXIT_FINDINGS = 1, /* findings at or above --fail-on */
 	VZ_EXIT_USAGE = 2,    /* usage or input error */
-	VZ_EXIT_INTERNAL = 3  /* internal or environment error */
+	VZ_EXIT_INTERNAL = 3, /* internal or environment error */
+	VZ_EXIT_INCOMPLETE = 4 /* a source that applies was not examined */
 };
 
 struct cli_opt {

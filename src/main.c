@@ -36,6 +36,18 @@ static const char main_help[] =
     "exit status: 0 nothing needs action, 1 findings at or above\n"
     "--fail-on, 2 usage or input error, 3 internal or environment error\n";
 
+/* One line per subcommand: new commands add a line here. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+    {"scan", cmd_scan},
+    {"assess", cmd_assess},
+    {"reassess", cmd_reassess},
+    {"diff", cmd_diff},
+    {"catalog", cmd_catalog},
+};
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -55,16 +67,9 @@ int main(int argc, char **argv)
 		printf("voorzorg %s\n", vz_version());
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
-	if (strcmp(cmd, "scan") == 0)
-		return cmd_scan(argc - 1, argv + 1);
-	if (strcmp(cmd, "catalog") == 0)
-		return cmd_catalog(argc - 1, argv + 1);
-	if (strcmp(cmd, "assess") == 0)
-		return cmd_assess(argc - 1, argv + 1);
-	if (strcmp(cmd, "reassess") == 0)
-		return cmd_reassess(argc - 1, argv + 1);
-	if (strcmp(cmd, "diff") == 0)
-		return cmd_diff(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (see '%s --help')\n",
 	        cli_prog, cmd, cli_prog);
 	return VZ_EXIT_USAGE;
