@@ -69,6 +69,12 @@ doc = walk(doc)
 doc["version"] = "<version>"
 doc["scanned_at"] = "<time>"
 doc["stats"]["elapsed_ms"] = 0
+# A random id per report; days left count from today.
+doc["report_id"] = "<report-id>"
+for f in doc.get("findings", []):
+    for d in ((f.get("measure") or {}).get("deadlines") or []):
+        if d.get("days_left") is not None:
+            d["days_left"] = "<days>"
 json.dump(doc, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
 sys.stdout.write("\n")
 PY
@@ -187,6 +193,56 @@ fi
 manifest "$r" >"$tmp/robust.after"
 check "robust: the root is unchanged by the scan" \
 	cmp -s "$tmp/robust.before" "$tmp/robust.after"
+
+# ---- coverage: never "clean" without a look ---------------------------
+check "robust: incomplete, the malformed status entries named" test \
+	"$(jq_py "$tmp/robust.json" '(d["coverage"]["verdict"], [r[:40] for r in d["coverage"]["reasons"]], [c["status"] for c in d["coverage"]["collectors"] if c["name"] in ("dpkg", "files")])')" = \
+	"('incomplete', ['dpkg: not all of it could be read: /var/'], ['partial', 'partial'])"
+"${runas[@]}" "$rvz" scan --root "$r" --catalog "$rcat" --allow-unsigned \
+	--fail-on never >"$tmp/robust-never.txt" 2>/dev/null
+rc=$?
+check "robust with --fail-on never: exit 4, incomplete (got $rc)" test "$rc" = 4
+check "robust text: the verdict says INCOMPLETE with its reason" \
+	grep -q '^Coverage: INCOMPLETE.*' "$tmp/robust-never.txt"
+check "robust text: the reason names the status file" \
+	grep -q '^  - dpkg: not all of it could be read: /var/lib/dpkg/status' \
+	"$tmp/robust-never.txt"
+# An unreadable directory alone does not hide a package database, unless
+# --strict says every unreadable item counts.
+locked=$tmp/locked-root
+mkdir -p "$locked/etc" "$locked/secret"
+echo "fixture-locked" >"$locked/etc/hostname"
+chmod 000 "$locked/secret"
+chmod a+rx "$tmp"
+"${runas[@]}" "$rvz" scan --root "$locked" --catalog "$rcat" --allow-unsigned \
+	>"$tmp/locked.txt" 2>/dev/null
+rc=$?
+if [ "$(id -u)" = 0 ] || [ ! -r "$locked/secret" ]; then
+	check "unreadable directory, default: exit 0 (got $rc)" test "$rc" = 0
+	check "unreadable directory, default: complete, the item counted" \
+		grep -q '^Coverage: complete.*--strict counts them' "$tmp/locked.txt"
+	"${runas[@]}" "$rvz" scan --root "$locked" --catalog "$rcat" \
+		--allow-unsigned --strict --format json >"$tmp/locked.json" 2>/dev/null
+	rc=$?
+	check "unreadable directory, --strict: exit 4 (got $rc)" test "$rc" = 4
+	check "unreadable directory, --strict: the reason names it" test \
+		"$(jq_py "$tmp/locked.json" 'd["coverage"]["reasons"]')" = \
+		"['files: unreadable (--strict): /secret: Permission denied']"
+fi
+chmod 700 "$locked/secret"
+check "decoy: complete, every collector ran or did not apply" test \
+	"$(jq_py "$tmp/decoy.json" '(d["coverage"]["verdict"], sorted(set(c["status"] for c in d["coverage"]["collectors"])))')" = \
+	"('complete', ['not-applicable', 'ran'])"
+# An unreadable package database: the dpkg collector failed, not "ran".
+cp -a "$roots/decoy" "$tmp/nodb"
+chmod 000 "$tmp/nodb/var/lib/dpkg/status"
+"${runas[@]}" "$rvz" scan --root "$tmp/nodb" --catalog "$rcat" --allow-unsigned \
+	--format json >"$tmp/nodb.json" 2>/dev/null
+rc=$?
+check "unreadable dpkg status: exit 4 (got $rc)" test "$rc" = 4
+check "unreadable dpkg status: dpkg failed, named" test \
+	"$(jq_py "$tmp/nodb.json" '([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "dpkg"], d["coverage"]["reasons"])')" = \
+	"(['failed'], ['dpkg: could not be examined: /var/lib/dpkg/status: Permission denied'])"
 
 # ---- exit codes and --fail-on ----------------------------------------
 fail_on() { # fail_on ROOT LEVEL WANT [args]
