@@ -285,6 +285,69 @@ check "sarif: version 2.1.0, one result per finding, rules match" test \
 check "sarif: a non-UTF-8 path is a percent-encoded URI" \
 	grep -q 'caf%E9-%FF.bin' "$tmp/robust.sarif"
 
+# The report contract (docs/report.md): live output, every format.
+schema=$src/docs/schema/report.schema.json
+val=$src/tests/integration/validate_report.py
+for n in dpkg rpm decoy present residue; do
+	check "$n: the JSON report holds to the schema" \
+		"$py" "$val" "$schema" --json "$tmp/$n.json"
+done
+check "robust: the JSON report holds to the schema" \
+	"$py" "$val" "$schema" --json "$tmp/robust.json"
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format jsonl >"$tmp/rpm.jsonl" 2>>"$tmp/stderr.log"
+check "jsonl: every line holds to the schema" \
+	"$py" "$val" "$schema" --jsonl "$tmp/rpm.jsonl"
+check "jsonl: one line per finding, then the summary, one report id" test \
+	"$("$py" -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print([l["type"] for l in L], len({l["report_id"] for l in L}), L[-1]["coverage"]["verdict"])' "$tmp/rpm.jsonl")" = \
+	"['finding', 'finding', 'summary'] 1 complete"
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format csv >"$tmp/rpm.csv" 2>>"$tmp/stderr.log"
+check "csv: a header and one row per finding, RFC 4180" test \
+	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(R), sorted(r["product_id"] for r in R), R[0]["state"])' "$tmp/rpm.csv")" = \
+	"2 ['kaspersky-anti-virus-linux-file-server', 'kaspersky-network-agent'] installed"
+check "csv: CRLF line ends" test "$(head -1 "$tmp/rpm.csv" | od -c | grep -c '\\r')" = 1
+"${runas[@]}" "$rvz" scan --root "$roots/robust" --catalog "$rcat" --allow-unsigned \
+	--format csv >"$tmp/robust.csv" 2>/dev/null
+check "csv: an incomplete scan ends with an 'incomplete' row" test \
+	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(R[-1]["state"], R[-1]["note"][:4])' "$tmp/robust.csv")" = \
+	"incomplete dpkg"
+# A host name that a spreadsheet would run as a formula is defused.
+cp -a "$roots/dpkg" "$tmp/formula"
+printf '=HYPERLINK("http://x")\n' >"$tmp/formula/etc/hostname"
+"$vz" scan --root "$tmp/formula" --catalog "$cat" --allow-unsigned --format csv \
+	>"$tmp/formula.csv" 2>/dev/null
+check "csv: a cell starting with = gets an apostrophe" \
+	grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$tmp/formula.csv"
+# --output - is standard output, never a file named "-".
+(cd "$tmp" && "$vz" scan --root "$roots/decoy" --catalog "$cat" --allow-unsigned \
+	--format json --output - >"$tmp/dash.json" 2>/dev/null)
+check "--output -: the report on standard output" \
+	"$py" "$val" "$schema" --json "$tmp/dash.json"
+check "--output -: no file named '-'" test ! -e "$tmp/-"
+# Host identity from inside the root: machine-id and /etc/hosts.
+cp -a "$roots/decoy" "$tmp/ident"
+echo 0123456789abcdef0123456789abcdef >"$tmp/ident/etc/machine-id"
+echo fixture-decoy >"$tmp/ident/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1\tfixture-decoy.example.nl fixture-decoy\n' \
+	>"$tmp/ident/etc/hosts"
+"$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/ident.json" 2>/dev/null
+check "host: machine-id and FQDN of the root, not of this machine" test \
+	"$(jq_py "$tmp/ident.json" '(d["host"]["machine_id"], d["host"]["hostname"], d["host"]["fqdn"])')" = \
+	"('0123456789abcdef0123456789abcdef', 'fixture-decoy', 'fixture-decoy.example.nl')"
+echo '$(reboot)' >"$tmp/ident/etc/machine-id"
+"$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/ident.json" 2>/dev/null
+check "host: a malformed machine-id is not reported" test \
+	"$(jq_py "$tmp/ident.json" 'd["host"]["machine_id"]')" = None
+a=$("$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif 2>/dev/null |
+	"$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(sys.stdin)["runs"][0]["results"]])')
+b=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm.sarif")
+check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
+check "sarif: one fingerprint per result, distinct" test \
+	"$("$py" -c 'import json,sys; R=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(len({r["partialFingerprints"]["voorzorgHostProduct/v1"] for r in R}) == len(R) == 2)' "$tmp/rpm.sarif")" = True
+
 # ---- us measure (foreign), with deadlines ---------------------------
 "$py" - "$cat" "$tmp/us.json" <<'PY'
 import json, sys
