@@ -40,6 +40,7 @@ static void init_ctx(struct vz_cctx *c, const vz_collect_opts *opts,
 	c->sink = sink;
 	c->st = st;
 	c->name = name;
+	c->artefact = 1;
 	c->progress = opts->progress;
 	c->progress_ctx = opts->progress_ctx;
 	clock_gettime(CLOCK_MONOTONIC, &c->last_progress);

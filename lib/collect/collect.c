@@ -245,6 +245,8 @@ void vz__progress(struct vz_cctx *c)
 vz_status vz__emit(struct vz_cctx *c, vz_record *r)
 {
 	c->emitted++;
+	if (c->artefact)
+		r->flags |= VZ_RECF_ARTEFACT;
 	r->source = c->name;
 	return c->sink->record(c->sink->ctx, r);
 }
@@ -252,6 +254,8 @@ vz_status vz__emit(struct vz_cctx *c, vz_record *r)
 vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source)
 {
 	c->emitted++;
+	if (c->artefact)
+		r->flags |= VZ_RECF_ARTEFACT;
 	r->source = source;
 	return c->sink->record(c->sink->ctx, r);
 }
@@ -397,6 +401,7 @@ vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
 	}
 	c.root = dir;
 	c.prefix = dir;
+	c.artefact = 1;
 	c.sink = sink;
 	c.st = st;
 	c.name = vz__collector_files.name;

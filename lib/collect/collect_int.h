@@ -34,6 +34,9 @@ struct vz_cctx {
 	 * shown under this name instead of from "/" (NULL for a root).
 	 */
 	const char *prefix;
+	/* Reading artefacts given one by one: records get
+	 * VZ_RECF_ARTEFACT. */
+	int artefact;
 	/* Records emitted so far by this context: the run's "examined". */
 	uint64_t emitted;
 };

@@ -212,6 +212,7 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 {
 	const char *root = info->live ? NULL : info->root;
 	const char *dl = vz__deadline(f);
+	size_t files;
 
 	if (f->measure_id == NULL) {
 		vz__buf_puts(b, "No measure in the catalogue covers this "
@@ -237,22 +238,23 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		}
 	}
 	if (count(f, "package", "dpkg", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Purge the packages (configuration "
-			                  "too): dpkg --root %s --purge",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Purge the packages (configuration "
+			                "too): dpkg --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " --purge");
+		} else
 			vz__buf_puts(b, "Purge the packages (configuration "
 			                "too): apt-get purge");
 		items(b, f, "package", "dpkg", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
 	if (count(f, "package", "rpm", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Remove the packages: rpm --root %s "
-			                  "-e",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Remove the packages: rpm --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " -e");
+		} else
 			vz__buf_puts(b, "Remove the packages: dnf remove");
 		items(b, f, "package", "rpm", NULL, NULL);
 		vz__buf_puts(b, "\n");
@@ -303,12 +305,32 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		items(b, f, "registry", NULL, NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
-	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
-	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
-	            count(f, "authenticode", NULL, NULL) +
-	            count(f, "bundle-id", NULL, NULL) +
-	            count(f, "kernel-module", "bundle", NULL) >
-	        0) {
+	files = count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
+	        count(f, "authenticode", NULL, NULL) +
+	        count(f, "bundle-id", NULL, NULL) +
+	        count(f, "kernel-module", "bundle", NULL);
+	if (files > 0 && info->root == NULL) {
+		/* What the user handed in is evidence, not the host. */
+		vz__buf_puts(b, "These files were given to the scan: keep them "
+		                "as evidence, and scan the host or volume they "
+		                "came from (voorzorg scan, or voorzorg scan "
+		                "--root on its mounted volume).\n");
+	} else if (f->omitted == 0 &&
+	           f->nevidence == count(f, "authenticode", NULL, NULL) &&
+	           f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING) {
+		/* Only the vendor's signature, in files that no other trace of
+		 * the product (package, key, path) accompanies: its code inside
+		 * another product. Deleting
+		 * files there breaks that product; its vendor must act. */
+		vz__buf_puts(b, "The vendor's signed code lies inside other "
+		                "software, which may embed its engine: do not "
+		                "delete it there; ask the supplier of that "
+		                "software to replace it:");
+		items(b, f, "authenticode", NULL, NULL, root);
+		vz__buf_puts(b, "\n");
+	} else if (f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING && files > 0) {
 		vz__buf_puts(b, "Delete what is left (after checking it):"
 		                " rm -r --");
 		items(b, f, "path", NULL, NULL, root);

@@ -348,6 +348,18 @@ check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
 check "sarif: one fingerprint per result, distinct" test \
 	"$("$py" -c 'import json,sys; R=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(len({r["partialFingerprints"]["voorzorgHostProduct/v1"] for r in R}) == len(R) == 2)' "$tmp/rpm.sarif")" = True
 
+# A root whose name is shell syntax is quoted in every suggested command.
+evil="$tmp/vol 1;\$(touch pwned)'x"
+cp -a "$roots/dpkg" "$evil"
+"$vz" scan --root "$evil" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format json >"$tmp/evil.json" 2>/dev/null
+cmdline=$(jq_py "$tmp/evil.json" '[s for f in d["findings"] for s in f["next_steps"] if "dpkg --root" in s][0].split(": ", 1)[1]')
+(cd "$tmp" && bash -c "set -- $(printf '%s' "$cmdline" | sed 's/^dpkg //')
+	[ \"\$2\" = \"\$0\" ] || true; printf '%s\n' \"\$2\"" "$evil" >"$tmp/evil.arg" 2>&1)
+check "a root named as shell syntax is one quoted word in the next step" \
+	test "$(cat "$tmp/evil.arg")" = "$evil"
+check "... and nothing in it ran" test ! -e "$tmp/pwned"
+
 # ---- us measure (foreign), with deadlines ---------------------------
 "$py" - "$cat" "$tmp/us.json" <<'PY'
 import json, sys
