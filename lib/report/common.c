@@ -305,7 +305,8 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		items(b, f, "registry", NULL, NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
-	files = count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
+	files = count(f, "path", NULL, NULL) +
+	        count(f, "file-hash", NULL, NULL) +
 	        count(f, "authenticode", NULL, NULL) +
 	        count(f, "bundle-id", NULL, NULL) +
 	        count(f, "kernel-module", "bundle", NULL);
