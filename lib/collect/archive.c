@@ -281,12 +281,17 @@ static vz_status walk(struct arc *x, struct archive *a, const char *origin,
 	vz_status rc = VZ_OK;
 	const char *why;
 	uint64_t size;
-	int r;
+	int r, retries = 0;
 
 	while (rc == VZ_OK &&
 	       (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
-		if (r == ARCHIVE_RETRY)
+		/* Retrying is libarchive's word for "skip ahead"; never
+		 * forever. */
+		if (r == ARCHIVE_RETRY && ++retries < 64)
 			continue;
+		if (r == ARCHIVE_RETRY)
+			r = ARCHIVE_FATAL;
+		retries = 0;
 		if (r == ARCHIVE_FATAL) {
 			/* Corrupt: an error, never a clean result. */
 			why = archive_error_string(a) ? archive_error_string(a)
