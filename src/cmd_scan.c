@@ -66,10 +66,8 @@ static const char scan_help[] =
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
-    "\n"
-    "exit status: 0 nothing needs action, 1 findings at or above\n"
-    "--fail-on, 2 usage or input error, 3 internal or environment error\n";
+    CLI_CATALOG_HELP CLI_COMMON_HELP
+    "\n" CLI_EXIT_HELP;
 
 enum {
 	O_ROOT,
@@ -193,8 +191,9 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
-		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"help", 0, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
