@@ -16,6 +16,9 @@ const char *cli_prog = "voorzorg";
 int cli_verbosity;
 
 static void vmsg(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+static void vmsg(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", cli_prog);
 	vfprintf(stderr, fmt, ap);
@@ -449,7 +452,8 @@ int cli_open_catalog(const struct cli_catalog_opts *co, vz_catalog **out)
 		if (info.previous >= 0)
 			cli_verbose("trusted version of %s: %lld (%s)%s",
 			            info.id, (long long)info.previous, state,
-			            info.recorded ? "; raised to this one" : "");
+			            info.recorded ? "; raised to this one"
+			                          : "");
 		else
 			cli_verbose("no trusted version of %s recorded in %s%s",
 			            info.id, state, info.recorded
