@@ -93,7 +93,19 @@ for run in first second; do
 	[ "$n" = 1 ] && ok "one line says v1 is older ($run time)" ||
 		bad "one line says v1 is older ($run time; $n lines)"
 done
+expect_grep "diff's output says which catalogue is older" \
+	"old catalogue: OLDER than the trusted version 2" "$TMP/out"
+if grep -q "new catalogue: OLDER" "$TMP/out"; then
+	bad "diff's output says nothing of the current one"
+else
+	ok "diff's output says nothing of the current one"
+fi
 expect_state "diff raised nothing" 2
+expect_exit "assess --catalog v1, as JSON" 0 \
+	"$V" assess example-antivirus "${P[@]}" --catalog "$OLD/v1.json" \
+	--format json
+expect_grep "its catalog object names the trusted version" \
+	'"trusted_version": 2' "$TMP/out"
 expect_exit "catalog show of v1" 0 \
 	"$V" catalog show "${P[@]}" "$OLD/v1.json"
 expect_grep "show's output says it is older" \
