@@ -43,7 +43,22 @@ static const char main_help[] =
     "bundled one (see voorzorg(1), FILES).\n"
     CLI_EXIT_HELP;
 
-/* One line per subcommand: new commands add a line here. */
+/*
+ * One line per subcommand. A new command:
+ *  1. adds a line here and a line under "commands:" in main_help (two
+ *     spaces, the command's words, its arguments);
+ *  2. parses with cli_parse (CLI_REPEAT for options that repeat, read
+ *     with cli_all), prints messages with cli_err/cli_usage_error, and
+ *     ends its --help with "-h, --help", CLI_COMMON_HELP and
+ *     CLI_EXIT_HELP;
+ *  3. has a man page in docs/man/ (installed in the top meson.build)
+ *     whose NAME lists voorzorg-CMD, with an OPTIONS section holding
+ *     exactly the options of its --help (shared ones first, others
+ *     under .SS CMD when a page covers several), EXIT STATUS (with 4),
+ *     ENVIRONMENT and FILES.
+ * tests/integration/help_man.sh, completion.sh and cli_options.sh pick
+ * it up from main_help and check all of this.
+ */
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
