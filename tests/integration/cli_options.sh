@@ -77,7 +77,7 @@ usage "unknown format lists the formats" "the formats are text and json" \
 	catalog show "$cat" --format yaml
 usage "diff's formats" "the formats are text, json and markdown" \
 	diff a b --format html
-usage "scan's formats" "text, json or sarif" scan --format xml
+usage "scan's formats" "use text, json, .*sarif" scan --format xml
 usage "unknown sector lists the catalogue's sectors" \
 	"unknown sector 'ministry'; the catalogue's sectors are central-government, vital, abdo, other" \
 	assess kaspersky-endpoint-security-windows --sector ministry
