@@ -105,7 +105,7 @@ static int help(int argc, char **argv)
 	char *args[4];
 	int (*run)(int, char **);
 
-	if (argc < 2) {
+	if (argc < 2 || (argc == 2 && strcmp(argv[1], "help") == 0)) {
 		fputs(main_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
