@@ -141,14 +141,24 @@ check(len(commands) >= 5 and "scan" in commands,
       "voorzorg --help lists the commands (%s)" % ", ".join(commands))
 
 # ---- the man pages ----------------------------------------------------------
-pages = sorted(glob.glob(os.path.join(root, "docs/man/*.1")))
+pages, aliases = [], []
+for page in sorted(glob.glob(os.path.join(root, "docs/man/*.1"))):
+    first = open(page, encoding="utf-8").readline()
+    (aliases if first.startswith(".so ") else pages).append(page)
+meson = open(os.path.join(root, "meson.build")).read()
+for page in aliases:
+    base = os.path.basename(page)
+    target = open(page, encoding="utf-8").readline().split()[1]
+    check(os.path.exists(os.path.join(root, "docs/man",
+                                      os.path.basename(target))),
+          "%s: an alias of an existing page (%s)" % (base, target))
+    check("docs/man/" + base in meson, "%s is installed by meson" % base)
 named = {}
 for page in pages:
     secs = sections(page)
     for name in re.findall(r"voorzorg(?:-[a-z]+)*",
                            unescape(" ".join(secs.get("NAME", [])))):
         named.setdefault(name, page)
-meson = open(os.path.join(root, "meson.build")).read()
 for page in pages:
     base = os.path.basename(page)
     secs = sections(page)
