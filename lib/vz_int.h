@@ -166,6 +166,8 @@ json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i);
 
 /* Record how the catalogue was verified; `state` must be static. */
 void vz__catalog_set_signature(vz_catalog *cat, const char *state);
+/* The trusted version a named, older catalogue was compared with. */
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version);
 /* Position of an entry in its top-level array, or -1. */
 int vz__catalog_index_of(const vz_catalog *cat, const char *id);
 /*

@@ -77,7 +77,7 @@ static const char scan_help[] =
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
+    CLI_CATALOG_HELP CLI_COMMON_HELP
     "\n"
     "exit status: 0 nothing needs action and everything that applies\n"
     "was examined, 1 findings at or above --fail-on, 2 usage or input\n"
@@ -211,9 +211,9 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
-		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"strict", 0, NULL},
-		{"help", 0, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"strict", 0, NULL}, {"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
