@@ -115,6 +115,30 @@ void vz__diags_sort(vz_diags *d, size_t from);
 void vz__error_set(vz_error *err, vz_status code, const char *file,
                    const char *fmt, ...) VZ__PRINTF(4, 5);
 
+/* ---- escaping for people and shells (util/escape.c) ----------------- */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
+size_t vz__utf8_seq(const unsigned char *s);
+/* Is the valid sequence of n bytes at p a control character (C0, DEL,
+ * C1, a bidirectional override, a line or paragraph separator)? */
+int vz__is_control(const unsigned char *p, size_t n);
+
+#define VZ_ESC_CTL 1 /* escape control characters too (text output) */
+/*
+ * `s` made unambiguous (and, with VZ_ESC_CTL, safe for a terminal): s
+ * itself when it is valid UTF-8 without "\x" (and without control
+ * characters), else the escaped copy in b: each '\' doubled, each byte to
+ * escape as "\xHH". See escape.c for why this decodes to one original.
+ * Valid until b changes; NULL when out of memory; NULL for NULL.
+ */
+const char *vz__escape(struct vz_buf *b, const char *s, int flags);
+/*
+ * Append s as one POSIX shell word that names exactly these bytes: bare
+ * when plainly safe, in '...' when typable, else in bash's $'...' with
+ * octal escapes (never "\x", never a control character).
+ */
+void vz__shell_word(struct vz_buf *b, const char *s);
+
 /* ---- hex digits (util/hex.c) ---------------------------------------- */
 
 /* The value of a hexadecimal digit (either case), or -1. */
