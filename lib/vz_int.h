@@ -139,6 +139,25 @@ const char *vz__escape(struct vz_buf *b, const char *s, int flags);
  */
 void vz__shell_word(struct vz_buf *b, const char *s);
 
+/* ---- regular files only (util/regular.c) --------------------------- */
+
+/* errno for "not a regular file" (a FIFO, socket, device, directory);
+ * no system errno means it, so vz__errstr names it. */
+#define VZ__ENOTREG 0x10001
+/*
+ * Open `path` (relative to dirfd, or AT_FDCWD) for reading, without
+ * blocking on a FIFO or device, and refuse what is not a regular file.
+ * `flags` may add O_NOFOLLOW, O_NOATIME. The fd is blocking again.
+ * Returns an fd, or -1 with errno set (VZ__ENOTREG for not regular).
+ */
+int vz__open_regular_at(int dirfd, const char *path, int flags);
+/* For an fd opened O_NONBLOCK: 0 if it is a regular file (O_NONBLOCK
+ * then cleared), else -1 with errno (VZ__ENOTREG). */
+int vz__fd_regular(int fd);
+/* strerror(e), with a name for VZ__ENOTREG (and ENXIO, what opening a
+ * socket gives). */
+const char *vz__errstr(int e);
+
 /* ---- hex digits (util/hex.c) ---------------------------------------- */
 
 /* The value of a hexadecimal digit (either case), or -1. */

@@ -281,6 +281,20 @@ vz_status vz__macho_team_id(const unsigned char *buf, size_t len,
                             void *ctx, char **team);
 
 /*
+ * Limits on a property list (plist_bound.c): levels of nesting, and
+ * nodes once shared objects are expanded as libplist expands them.
+ */
+#define VZ_PLIST_DEPTH 128
+#define VZ_PLIST_NODES 262144
+
+/*
+ * Is the property list (XML or binary) of `len` bytes within those
+ * limits? 0; -1 with *why (static) if not, or if a binary one is
+ * malformed. Walks the bytes only; nothing is allocated.
+ */
+int vz__plist_bounded(const char *data, size_t len, const char **why);
+
+/*
  * Parse a property list (XML or binary) of `len` bytes and fill the
  * string values of the keys asked for (owned, NULL if absent or not a
  * string). ProgramArguments-style arrays give their first string.

@@ -5,6 +5,7 @@
  * libplist sees them, and the state file's types.
  */
 #include "../vz_test.h"
+#include "collect/collect_int.h"
 
 /* ---- escaping (class 6) ------------------------------------------------ */
 
@@ -102,6 +103,124 @@ static void test_shell_word(void **state)
 	vz__buf_free(&b);
 }
 
+/* ---- property lists (class 2) ----------------------------------------- */
+
+/* An XML plist nested `levels` deep: <array><array>... */
+static char *deep_xml(size_t levels, size_t *len)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE plist "
+	                           "PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+	                           "\"x\">\n<plist version=\"1.0\">";
+	struct vz_buf b;
+	size_t i;
+
+	vz__buf_init(&b);
+	vz__buf_puts(&b, head);
+	for (i = 0; i < levels; i++)
+		vz__buf_puts(&b, "<array>");
+	for (i = 0; i < levels; i++)
+		vz__buf_puts(&b, "</array>");
+	vz__buf_puts(&b, "</plist>\n");
+	assert_false(b.failed);
+	*len = b.len;
+	return vz__buf_take(&b);
+}
+
+/*
+ * A binary plist of n+1 objects: object 0 an empty array, object k an
+ * array holding object k-1 twice. Some hundred bytes; expanded as
+ * libplist expands shared references, 2^n nodes.
+ */
+static size_t shared_bplist(unsigned char *out, unsigned n)
+{
+	size_t len = 8, table, i;
+	size_t offs[80];
+
+	memcpy(out, "bplist00", 8);
+	offs[0] = len;
+	out[len++] = 0xa0;
+	for (i = 1; i <= n; i++) {
+		offs[i] = len;
+		out[len++] = 0xa2;
+		out[len++] = (unsigned char)(i - 1);
+		out[len++] = (unsigned char)(i - 1);
+	}
+	table = len;
+	for (i = 0; i <= n; i++) {
+		out[len++] = (unsigned char)(offs[i] >> 8);
+		out[len++] = (unsigned char)offs[i];
+	}
+	memset(out + len, 0, 32);
+	out[len + 6] = 2; /* offset size */
+	out[len + 7] = 1; /* reference size */
+	out[len + 15] = (unsigned char)(n + 1); /* objects */
+	out[len + 23] = (unsigned char)n;       /* top object */
+	out[len + 30] = (unsigned char)(table >> 8);
+	out[len + 31] = (unsigned char)table;
+	return len + 32;
+}
+
+static void test_plist_deep_xml(void **state)
+{
+	static const char *const keys[] = {"Label"};
+	const char *why = NULL;
+	char *vals[1];
+	size_t len;
+	char *x;
+
+	(void)state;
+	x = deep_xml(200000, &len);
+	assert_int_equal(vz__plist_bounded(x, len, &why), -1);
+	assert_string_equal(why, "property list nested too deeply");
+#ifdef VZ_HAVE_PLIST
+	/* Before: libplist's recursive parser overflowed the stack. */
+	why = NULL;
+	assert_int_equal(vz__plist_strings(x, len, keys, vals, 1, &why), -1);
+	assert_non_null(why);
+#else
+	(void)keys;
+	(void)vals;
+#endif
+	vz__free(x);
+	/* Within the limit it is still a property list. */
+	x = deep_xml(VZ_PLIST_DEPTH - 2, &len);
+	assert_int_equal(vz__plist_bounded(x, len, &why), 0);
+	vz__free(x);
+}
+
+static void test_plist_shared_bplist(void **state)
+{
+	static const char *const keys[] = {"Label"};
+	unsigned char buf[1024];
+	const char *why = NULL;
+	char *vals[1];
+	size_t len;
+
+	(void)state;
+	len = shared_bplist(buf, 64);
+	assert_true(len < 1024);
+	assert_int_equal(vz__plist_bounded((char *)buf, len, &why), -1);
+	assert_non_null(strstr(why, "too large when expanded"));
+#ifdef VZ_HAVE_PLIST
+	/* Before: libplist expanded it towards 2^64 nodes. */
+	why = NULL;
+	assert_int_equal(vz__plist_strings((char *)buf, len, keys, vals, 1,
+	                                   &why),
+	                 -1);
+	assert_non_null(why);
+#else
+	(void)keys;
+	(void)vals;
+#endif
+	/* 2^10 nodes is a plist like any other. */
+	len = shared_bplist(buf, 10);
+	assert_int_equal(vz__plist_bounded((char *)buf, len, &why), 0);
+	/* A cycle (object 1 holds itself) ends at the depth limit. */
+	len = shared_bplist(buf, 1);
+	buf[10] = 1;
+	assert_int_equal(vz__plist_bounded((char *)buf, len, &why), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +228,8 @@ int main(void)
 		cmocka_unit_test(test_escape_unambiguous),
 		cmocka_unit_test(test_escape_controls),
 		cmocka_unit_test(test_shell_word),
+		cmocka_unit_test(test_plist_deep_xml),
+		cmocka_unit_test(test_plist_shared_bplist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
