@@ -57,7 +57,7 @@ static int walk(struct bwalk *w, uint64_t idx, unsigned depth)
 	unsigned type, low;
 
 	if (off == 0) {
-		w->why = "malformed binary property list (bad object "
+		w->why = "malformed property list (binary, bad object "
 		         "reference)";
 		return -1;
 	}
@@ -98,7 +98,7 @@ static int walk(struct bwalk *w, uint64_t idx, unsigned depth)
 			return -1;
 	return 0;
 bad:
-	w->why = "malformed binary property list (bad collection)";
+	w->why = "malformed property list (binary, bad collection)";
 	return -1;
 }
 
@@ -109,7 +109,7 @@ static int binary(const unsigned char *p, size_t len, const char **why)
 	uint64_t top;
 
 	if (len < 8 + 32) {
-		*why = "malformed binary property list (truncated)";
+		*why = "malformed property list (binary, truncated)";
 		return -1;
 	}
 	t = p + len - 32;
@@ -125,7 +125,7 @@ static int binary(const unsigned char *p, size_t len, const char **why)
 	    w.nobj == 0 || w.nobj > len || w.table < 8 ||
 	    w.table > len - 32 ||
 	    w.nobj * w.osize > len - 32 - w.table) {
-		*why = "malformed binary property list (bad trailer)";
+		*why = "malformed property list (binary, bad trailer)";
 		return -1;
 	}
 	if (walk(&w, top, 0) != 0) {
