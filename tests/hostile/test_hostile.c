@@ -4,8 +4,11 @@
  * not a regular file without blocking, bounding property lists before
  * libplist sees them, and the state file's types.
  */
+#include <unistd.h>
+
 #include "../vz_test.h"
 #include "collect/collect_int.h"
+#include "verify/verify_int.h"
 
 /* ---- escaping (class 6) ------------------------------------------------ */
 
@@ -221,6 +224,52 @@ static void test_plist_shared_bplist(void **state)
 	assert_int_equal(vz__plist_bounded((char *)buf, len, &why), -1);
 }
 
+/* ---- the state file's types (class 7) ---------------------------------- */
+
+static vz_status state_with(const char *entry, int64_t *version)
+{
+	char path[] = "/tmp/vz-hostile-state.XXXXXX";
+	vz_error err;
+	vz_status rc;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"format\": \"voorzorg-state/1\", \"catalogs\": "
+	           "{\"nl-voorzorg\": %s}}\n", entry);
+	fclose(f);
+	vz_error_clear(&err);
+	rc = vz__state_get(path, "nl-voorzorg", version, &err);
+	if (rc != VZ_OK)
+		assert_non_null(strstr(err.msg, "corrupt state file"));
+	unlink(path);
+	return rc;
+}
+
+static void test_state_types(void **state)
+{
+	static const char *const wrong[] = {
+		"{\"version\": \"5\"}", "{\"version\": 5.0}", "\"5\"", "5",
+		"{\"version\": -1}", "{\"version\": null}", "{}", "[5]",
+		"{\"version\": true}"};
+	int64_t v;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(state_with("{\"version\": 5, \"accepted\": "
+	                            "\"2026-01-01T00:00:00Z\"}", &v),
+	                 VZ_OK);
+	assert_int_equal(v, 5);
+	for (i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		v = 0;
+		if (state_with(wrong[i], &v) != VZ_E_PARSE)
+			fail_msg("state entry %s was accepted (version %lld)",
+			         wrong[i], (long long)v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_shell_word),
 		cmocka_unit_test(test_plist_deep_xml),
 		cmocka_unit_test(test_plist_shared_bplist),
+		cmocka_unit_test(test_state_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
