@@ -149,6 +149,16 @@ struct vz_rpmhdr {
 vz_status vz__rpmhdr_parse(const unsigned char *blob, size_t len,
                            struct vz_rpmhdr *out, const char **why);
 
+/* ---- the sqlite rpmdb (rpm.c) ---------------------------------------- */
+
+#define VZ_RPMDB_MAX ((size_t)1 << 30)
+/*
+ * Read the rpmdb.sqlite open at fd (a copy in memory, never reopened by
+ * a path) and emit its packages; problems are counted. VZ_E_NOMEM, or
+ * what the sink returned.
+ */
+vz_status vz__rpmdb_read(struct vz_cctx *c, int fd, const char *origin);
+
 /* ---- PE files and Authenticode (pe.c, authenticode.c) --------------- */
 
 struct vz_pe {

@@ -4,6 +4,7 @@
  * not a regular file without blocking, bounding property lists before
  * libplist sees them, and the state file's types.
  */
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../vz_test.h"
@@ -270,6 +271,125 @@ static void test_state_types(void **state)
 	}
 }
 
+/* ---- the sqlite rpmdb (class 4) ---------------------------------------- */
+
+#ifdef VZ_HAVE_SQLITE
+#include <fcntl.h>
+#include <sqlite3.h>
+
+static void mkdb(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static vz_status no_record(void *ctx, const vz_record *r)
+{
+	(void)r;
+	++*(int *)ctx;
+	return VZ_OK;
+}
+
+/* Read the rpmdb open at fd; how many problems and records. */
+static void rpmdb(int fd, size_t *problems, int *records, char **reason)
+{
+	vz_sink sink = {.record = no_record, .ctx = records};
+	struct vz_cctx c;
+	vz_stats *st = vz_stats_new();
+
+	assert_non_null(st);
+	memset(&c, 0, sizeof(c));
+	c.rootfd = -1;
+	c.sink = &sink;
+	c.st = st;
+	c.name = "rpm";
+	*records = 0;
+	assert_int_equal(vz__rpmdb_read(&c, fd, "rpmdb.sqlite"), VZ_OK);
+	*problems = vz_stats_problem_count(st);
+	*reason = *problems ? strdup(vz_stats_problem(st, 0)->reason) : NULL;
+	vz_stats_free(st);
+}
+
+/* A recursive view named Packages: before, sqlite ran it forever. */
+static void test_rpmdb_recursive_view(void **state)
+{
+	char path[] = "/tmp/vz-hostile-rpmdb.XXXXXX";
+	char *reason;
+	size_t problems;
+	int records, fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	mkdb(path, "CREATE VIEW Packages AS WITH RECURSIVE r(hnum, blob) "
+	           "AS (SELECT 1, x'00' UNION ALL SELECT hnum + 1, blob "
+	           "FROM r) SELECT hnum, blob FROM r;");
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	rpmdb(fd, &problems, &records, &reason);
+	assert_int_equal(problems, 1);
+	assert_non_null(strstr(reason, "unexpected rpmdb schema"));
+	free(reason);
+	close(fd);
+	/* A table whose rows are made by a trigger is refused as well. */
+	mkdb(path, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, "
+	           "blob BLOB); CREATE TABLE t(x); CREATE TRIGGER g AFTER "
+	           "INSERT ON t BEGIN SELECT 1; END;");
+	fd = open(path, O_RDONLY);
+	rpmdb(fd, &problems, &records, &reason);
+	assert_int_equal(problems, 1);
+	assert_non_null(strstr(reason, "unexpected rpmdb schema"));
+	free(reason);
+	close(fd);
+	unlink(path);
+}
+
+/*
+ * Nothing is read by path: the database open at fd is unlinked and a
+ * decoy put where /proc/self/fd/N points ("PATH (deleted)"). Before,
+ * sqlite reopened that name and read the decoy's malformed header.
+ */
+static void test_rpmdb_read_by_fd(void **state)
+{
+	char path[] = "/tmp/vz-hostile-rpmdb.XXXXXX", decoy[64];
+	char *reason;
+	size_t problems;
+	int records, fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	mkdb(path, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, "
+	           "blob BLOB);");
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	unlink(path);
+	snprintf(decoy, sizeof(decoy), "%s (deleted)", path);
+	mkdb(decoy, "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, "
+	            "blob BLOB); INSERT INTO Packages VALUES (7, x'00');");
+	rpmdb(fd, &problems, &records, &reason);
+	unlink(decoy);
+	close(fd);
+	assert_int_equal(records, 0);
+	if (problems != 0)
+		fail_msg("read the decoy by its path: %s", reason);
+	/* A FIFO where the rpmdb should be: refused, without blocking. */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(fd >= 0);
+	rpmdb(fd, &problems, &records, &reason);
+	close(fd);
+	unlink(path);
+	assert_int_equal(problems, 1);
+	assert_string_equal(reason, "not a regular file");
+	free(reason);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +400,10 @@ int main(void)
 		cmocka_unit_test(test_plist_deep_xml),
 		cmocka_unit_test(test_plist_shared_bplist),
 		cmocka_unit_test(test_state_types),
+#ifdef VZ_HAVE_SQLITE
+		cmocka_unit_test(test_rpmdb_recursive_view),
+		cmocka_unit_test(test_rpmdb_read_by_fd),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
