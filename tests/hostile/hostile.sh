@@ -14,7 +14,7 @@ wcat=$VZ_SOURCE_ROOT/tests/win/catalog.json
 scat=$VZ_SOURCE_ROOT/tests/scan/catalog.json
 mkhive=$VZ_SOURCE_ROOT/tests/win/mkhive.py
 # Every command gets a deadline: a hang is a failure, not a stuck suite.
-T="timeout 60"
+T="timeout 30"
 
 # scan_root NAME ROOT CATALOG [OPTIONS]: scan into $TMP/out and $TMP/err.
 scan_root() {
@@ -54,5 +54,58 @@ truncate -s 1T "$TMP/big.hive"
 expect_exit "--hive on a sparse 1 TB hive: exit 2" 2 \
 	$T "$vz" scan --hive "$TMP/big.hive" --catalog "$wcat" --allow-unsigned
 expect_grep "--hive on a sparse 1 TB hive: says why" "too large" "$TMP/err"
+
+# ---- 3. FIFOs, sockets and devices where files are expected ------------
+bcat=$VZ_SOURCE_ROOT/catalog/voorzorg.json
+fifo=$TMP/fifo
+mkfifo "$fifo"
+expect_exit "FIFO as the catalogue (lint): refused, no hang" 2 \
+	$T "$vz" catalog lint "$fifo"
+expect_grep "FIFO as the catalogue: says so" "not a regular file" "$TMP/err"
+expect_exit "FIFO as --catalog (scan): refused, no hang" 2 \
+	$T "$vz" scan --hive "$TMP/big.hive" --catalog "$fifo"
+expect_grep "FIFO as --catalog: says so" "not a regular file" "$TMP/err"
+mkdir -p "$TMP/sig"
+cp "$bcat" "$TMP/sig/cat.json"
+mkfifo "$TMP/sig/cat.json.minisig"
+expect_exit "FIFO as the .minisig: refused, no hang" 2 \
+	$T "$vz" catalog verify "$TMP/sig/cat.json"
+expect_grep "FIFO as the .minisig: says so" "not a regular file" "$TMP/err"
+expect_exit "FIFO as --pubkey: refused, no hang" 2 \
+	$T "$vz" catalog verify --pubkey "$fifo" "$bcat"
+expect_grep "FIFO as --pubkey: says so" "not a regular file" "$TMP/err"
+mkdir -p "$TMP/st"
+mkfifo "$TMP/st/state.json"
+VOORZORG_STATE_DIR=$TMP/st expect_exit \
+	"FIFO as the state file: refused, no hang" 2 \
+	$T "$vz" catalog verify "$bcat"
+expect_grep "FIFO as the state file: says so" "not a regular file" \
+	"$TMP/err"
+
+lin=$TMP/lin
+mkdir -p "$lin/var/lib/dpkg" "$lin/var/lib/rpm"
+mkfifo "$lin/var/lib/dpkg/status" "$lin/var/lib/rpm/rpmdb.sqlite"
+scan_root "FIFO as dpkg status and rpmdb: the scan finishes" "$lin" \
+	"$scat" --format text
+rc_is "FIFO as dpkg status and rpmdb: no hang, no error exit" 0 1 4
+expect_grep "FIFO as dpkg status: 'not a regular file'" \
+	"dpkg: unreadable: not a regular file.*var/lib/dpkg/status" "$TMP/out"
+expect_grep "FIFO as the rpmdb: 'not a regular file'" \
+	"rpm: unreadable: not a regular file.*rpmdb.sqlite" "$TMP/out"
+
+w2=$TMP/w2
+mkdir -p "$w2/Windows/System32/config" "$w2/Users/bob"
+mkfifo "$w2/Windows/System32/config/SYSTEM"
+"$PY" -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' \
+	"$w2/Windows/System32/config/SOFTWARE"
+mkfifo "$w2/Users/bob/NTUSER.DAT"
+scan_root "FIFO and socket as hives: the scan finishes" "$w2" "$wcat" \
+	--format text
+rc_is "FIFO and socket as hives: no hang, no error exit" 0 1 4
+# Problems are counted by reason, with the first example.
+expect_grep "socket as SOFTWARE, FIFOs as SYSTEM and NTUSER.DAT: three \
+unreadable items, not 'not applicable'" \
+	"hive: unreadable: not a regular file: 3 (first: .*SOFTWARE)" \
+	"$TMP/out"
 
 finish
