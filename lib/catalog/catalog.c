@@ -163,7 +163,8 @@ vz_status vz_catalog_load(const char *path, vz_catalog **out, vz_diags *diags)
 	}
 	if (f == NULL) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
-		             "%s%s", errno == VZ__ENOTREG ? "" : "cannot open: ",
+		             "%s%s",
+		             errno == VZ__ENOTREG ? "" : "cannot open: ",
 		             vz__errstr(errno));
 		rc = VZ_E_IO;
 		goto out;
