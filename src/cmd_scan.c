@@ -4,9 +4,9 @@
  * organisation, and prove it with evidence.
  *
  * The scan never writes to what it scans; the only file it writes is
- * --output, atomically (a temporary file beside it, renamed over it), so
- * a reader never sees half a report. Progress goes to stderr only when
- * stderr is a terminal.
+ * --output (cli_write_output: a regular file atomically, so a
+ * reader never sees half a report; a device or FIFO in place).
+ * Progress goes to stderr only when stderr is a terminal.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -61,8 +61,9 @@ static const char scan_help[] =
     "  --format F        text (default), json, jsonl (one finding per\n"
     "                    line, then a summary line), csv or sarif\n"
     "                    (SARIF 2.1.0); see docs/report.md\n"
-    "  --output FILE     write the report to FILE, atomically, instead\n"
-    "                    of standard output ('-': standard output)\n"
+    "  --output FILE     write the report to FILE instead of standard\n"
+    "                    output ('-'): a regular file atomically,\n"
+    "                    keeping its mode; a device or FIFO in place\n"
     "  --strict          any unreadable item makes the scan incomplete\n"
     "                    (by default only a source that may hide a\n"
     "                    product does: a package database, a registry\n"
@@ -140,50 +141,6 @@ static int inside(const char *root, const char *path)
 	n = strlen(r);
 	return strcmp(r, "/") == 0 ||
 	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
-}
-
-/* Write s to `path` atomically: temporary file, fsync, rename. */
-static int write_atomic(const char *path, const char *s)
-{
-	size_t n = strlen(s), off = 0, plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	mode_t um;
-	int fd, ok = 0;
-
-	if (tmp == NULL)
-		goto out;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prog, path,
-		        strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	um = umask(0);
-	umask(um);
-	while (off < n) {
-		ssize_t w = write(fd, s + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-	ok = off == n && fchmod(fd, 0666 & ~um) == 0 && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	if (!ok) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prog, path,
-		        strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	return ok ? 0 : -1;
 }
 
 static int parse_format(const char *s, vz_report_format *f)
@@ -308,8 +265,7 @@ int cmd_scan(int argc, char **argv)
 	rc = vz_report_render(scan, fmt, &out);
 	if (rc != VZ_OK)
 		goto fail;
-	if (output != NULL ? write_atomic(output, out) != 0
-	                   : cli_emit(out) != 0) {
+	if (cli_write_output(output, out, strlen(out)) != 0) {
 		ex = VZ_EXIT_INTERNAL;
 		goto done;
 	}

@@ -108,4 +108,58 @@ unreadable items, not 'not applicable'" \
 	"hive: unreadable: not a regular file: 3 (first: .*SOFTWARE)" \
 	"$TMP/out"
 
+# ---- 5. --output: devices, FIFOs, modes, write errors --------------------
+mkdir -p "$TMP/hv"
+hive=$TMP/hv/SOFTWARE
+"$PY" "$mkhive" "$hive" >/dev/null
+scan_out() { # scan_out OUTPUT: scan one small hive into OUTPUT
+	$T "$vz" scan --hive "$hive" --catalog "$wcat" --allow-unsigned \
+		--format json --output "$1" >"$TMP/out" 2>"$TMP/err"
+}
+if [ "$(id -u)" = 0 ]; then
+	# Private copies of /dev/null and /dev/full: the real ones must
+	# never be at risk from the code before the fix.
+	mknod "$TMP/null" c 1 3 && mknod "$TMP/full" c 1 7
+	scan_out "$TMP/null"
+	if [ $? = 0 ] && [ -c "$TMP/null" ]; then
+		ok "--output onto /dev/null: written in place, still a device"
+	else
+		bad "--output onto /dev/null: written in place, still a device"
+	fi
+	scan_out "$TMP/full"
+	rc=$?
+	if [ $rc = 3 ] && [ -c "$TMP/full" ]; then
+		ok "--output onto /dev/full: exit 3, still a device"
+	else
+		bad "--output onto /dev/full: exit 3, still a device (exit $rc)"
+	fi
+	expect_grep "--output onto /dev/full: says why" \
+		"No space left on device" "$TMP/err"
+fi
+mkfifo "$TMP/report.fifo"
+$T cat "$TMP/report.fifo" >"$TMP/from-fifo" &
+reader=$!
+scan_out "$TMP/report.fifo"
+wait $reader
+if [ -p "$TMP/report.fifo" ] && grep -q '"findings"' "$TMP/from-fifo"; then
+	ok "--output onto a FIFO: the reader gets the report, still a FIFO"
+else
+	bad "--output onto a FIFO: the reader gets the report, still a FIFO"
+fi
+echo old >"$TMP/private.json"
+chmod 0600 "$TMP/private.json"
+scan_out "$TMP/private.json"
+if [ "$(stat -c %a "$TMP/private.json")" = 600 ] &&
+	grep -q '"findings"' "$TMP/private.json"; then
+	ok "--output onto an existing 0600 report: replaced, still 0600"
+else
+	bad "--output onto an existing 0600 report: replaced, still 0600 ($(stat -c %a "$TMP/private.json"))"
+fi
+scan_out -
+if grep -q '"findings"' "$TMP/out" && [ ! -e ./- ]; then
+	ok "--output -: standard output"
+else
+	bad "--output -: standard output"
+fi
+
 finish
