@@ -47,6 +47,14 @@ typedef struct vz_finding {
 	const char *deadline_plan;
 	const char *deadline_remove;
 	const char *deadline_note;
+	/*
+	 * Every deadline the governing measure sets for the sector, each
+	 * with its source's verb (see vz_deadline in catalog.h); the
+	 * deadline_* fields above are the identify, plan and removal dates
+	 * (complete, else begun) and the first note among them.
+	 */
+	vz_deadline deadlines[VZ_DEADLINES_MAX];
+	size_t ndeadlines;
 	size_t nmeasures; /* measures covering the product */
 	/*
 	 * The assessment: `level`, `vector` and `rules` as the assessment
