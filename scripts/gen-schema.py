@@ -217,6 +217,7 @@ defs["offensive-programme"] = obj("A jurisdiction's offensive cyber programme as
     ("level", D("threat-level")),
     ("summary", desc("What is known of the programme.", T)),
     ("assessed", desc("When this was assessed.", D("date"))),
+    ("recorded", D("recorded")),
     ("sources", D("source-refs")),
 ], ["target", "level", "summary", "sources"])
 defs["jurisdiction"] = obj("A jurisdiction: a state.", [
@@ -328,6 +329,7 @@ defs["product"] = obj("A product of a vendor.", [
     ("identifiers", D("identifiers")),
     ("fingerprints", desc("How to find it on a system.", arr(D("fingerprint")))),
     ("succeeds", D("succession")),
+    ("unconfirmed", desc("Which of its members the sources do not confirm, and why.", T)),
     ("sources", D("source-refs")),
 ], ["id", "vendor", "name", "class", "access", "updates", "telemetry", "sources"])
 

@@ -602,6 +602,7 @@ static const struct vfield programme_fields[] = {
 	ENUM("level", REQ, threat_levels),
 	TEXT("summary", REQ),
 	DATE("assessed", 0),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vshape programme_shape = {"offensive programme",
@@ -759,6 +760,7 @@ static const struct vfield product_fields[] = {
 	OBJ("identifiers", 0, identifiers_shape),
 	ARR("fingerprints", 0, fingerprint_shape),
 	OBJ("succeeds", 0, succession_shape),
+	TEXT("unconfirmed", 0),
 	SOURCES,
 	END};
 static const struct vshape product_shape = {"product", product_fields, NULL,
