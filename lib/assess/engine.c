@@ -575,7 +575,7 @@ static void add_measures(struct jb *b, const vz_catalog *cat,
 		json_t *m = vz__catalog_nth(cat, VZ_KIND_MEASURE, i);
 		json_t *secs = json_object_get(m, "sectors"), *o, *so;
 
-		if (!in_list(json_object_get(m, "products"), product))
+		if (!vz__measure_covers_json(cat, m, product))
 			continue;
 		o = vz__jb_obj(b, out, NULL);
 		if (o == NULL)

@@ -87,9 +87,13 @@ json_t *vz__deadlines_json(const vz_scan_info *in, const vz_finding *f)
 		json_t *left = known ? json_integer(days) : json_null();
 
 		bad = json_array_append_new(
-		          arr, json_pack("{s:s, s:s?, s:o}", "verb", d->verb,
-		                         "date", d->date, "days_left", left)) !=
-		      0;
+		          arr, json_pack("{s:s, s:s?, s:o, s:s?, s:s?, s:s?, "
+		                         "s:s?}",
+		                         "verb", d->verb, "date", d->date,
+		                         "days_left", left, "source", d->source,
+		                         "pinpoint", d->pinpoint, "note",
+		                         d->note, "unconfirmed",
+		                         d->unconfirmed)) != 0;
 	}
 	if (bad) {
 		json_decref(arr);
