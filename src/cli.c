@@ -4,9 +4,14 @@
  * The tool never leaves half a line of output: results go to stdout,
  * diagnostics to stderr, one per line, "FILE:LINE:COL: PATH: what".
  */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -312,15 +317,130 @@ int cli_exit_for(vz_status rc)
 	}
 }
 
-int cli_emit(const char *s)
+static int write_all(int fd, const char *p, size_t n)
 {
-	size_t n = strlen(s);
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
 
-	if (fwrite(s, 1, n, stdout) != n || fflush(stdout) != 0) {
-		cli_err("cannot write output: write error");
-		return -1;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * Replace the regular file `path` (or create it) atomically: a temporary
+ * file beside it, written, synced and renamed over it. An existing
+ * file keeps its mode (and, for root, its owner); a new one gets 0666
+ * less the umask, as any file the user creates.
+ */
+static int replace_file(const char *path, const char *bytes, size_t len,
+                        const struct stat *old)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	mode_t um, mode;
+	int fd = -1, ok = 0;
+
+	if (tmp == NULL) {
+		errno = ENOMEM;
+		goto out;
+	}
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	um = umask(0);
+	umask(um);
+	mode = old != NULL ? old->st_mode & 07777 : 0666 & ~um;
+	if (old != NULL && geteuid() == 0 &&
+	    fchown(fd, old->st_uid, old->st_gid) != 0)
+		goto out;
+	ok = fchmod(fd, mode) == 0 && write_all(fd, bytes, len) == 0 &&
+	     fsync(fd) == 0;
+	if (close(fd) != 0)
+		ok = 0;
+	fd = -1;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!ok && tmp != NULL) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+int cli_emit(const char *s)
+{
+	return cli_write_output(NULL, s, strlen(s));
+}
+
+int cli_write_output(const char *path, const char *bytes, size_t len)
+{
+	char real[PATH_MAX];
+	const char *target = path;
+	struct stat st;
+	int fd, r;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		errno = 0;
+		if (fwrite(bytes, 1, len, stdout) != len ||
+		    fflush(stdout) != 0) {
+			fprintf(stderr, "%s: cannot write output: %s\n",
+			        cli_prog,
+			        errno ? strerror(errno) : "write error");
+			return -1;
+		}
+		return 0;
+	}
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			goto fail;
+		r = replace_file(path, bytes, len, NULL);
+	} else if (S_ISREG(st.st_mode)) {
+		/* A link to a report is followed: the report is replaced,
+		 * not the link. */
+		if (realpath(path, real) != NULL)
+			target = real;
+		r = replace_file(target, bytes, len, &st);
+	} else if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	} else {
+		/*
+		 * A device, FIFO or socket (/dev/null, /dev/full, a pipe
+		 * from the shell's >(...)): written in place, never
+		 * replaced by a file.
+		 */
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			goto fail;
+		r = write_all(fd, bytes, len);
+		if (close(fd) != 0)
+			r = -1;
+	}
+	if (r == 0)
+		return 0;
+fail:
+	fprintf(stderr, "%s: %s: cannot write the output: %s\n", cli_prog,
+	        path, strerror(errno));
+	return -1;
 }
 
 int cli_format(const char *cmd, const char *s, vz_format *out)

@@ -94,6 +94,13 @@ size_t cli_print_diags(const vz_diags *diags);
 int cli_exit_for(vz_status rc);
 /* Write all of s to stdout and flush; report failure on stderr. */
 int cli_emit(const char *s);
+/*
+ * Write the output of a command to `path` ("-" or NULL: stdout). A
+ * regular file (or a new one) is replaced atomically, keeping an
+ * existing file's mode; a device, FIFO or socket is written in place.
+ * 0; -1 after saying why on stderr (the caller exits 3).
+ */
+int cli_write_output(const char *path, const char *bytes, size_t len);
 /* Parse "text"/"json"; -1 (after printing) if neither. */
 int cli_format(const char *cmd, const char *s, vz_format *out);
 

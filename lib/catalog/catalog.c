@@ -5,9 +5,11 @@
  * indexed catalogue or NULL and the complete list of what is wrong.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -151,10 +153,19 @@ vz_status vz_catalog_load(const char *path, vz_catalog **out, vz_diags *diags)
 	vz_status rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
+	{
+		/* Never block on a FIFO or device named as a catalogue. */
+		int fd = vz__open_regular_at(AT_FDCWD, path, 0);
+
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (f == NULL && fd >= 0)
+			close(fd);
+	}
 	if (f == NULL) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
-		             "cannot open: %s", strerror(errno));
+		             "%s%s",
+		             errno == VZ__ENOTREG ? "" : "cannot open: ",
+		             vz__errstr(errno));
 		rc = VZ_E_IO;
 		goto out;
 	}

@@ -122,6 +122,26 @@ void vz__state_path(const vz_open_opts *opts, char *buf, size_t size)
 /* ---- the state file ------------------------------------------------- */
 
 /*
+ * Every recorded entry is {"version": INTEGER >= 0, ...}. An entry of
+ * another type ("5", 5.0, a plain string) would read as "nothing
+ * recorded" and lower the rollback floor to nothing, so it makes the
+ * whole file corrupt, as docs/signing.md promises.
+ */
+static int state_entries_ok(json_t *cats)
+{
+	const char *id;
+	json_t *e, *v;
+
+	json_object_foreach(cats, id, e) {
+		v = json_object_get(e, "version");
+		if (!json_is_object(e) || !json_is_integer(v) ||
+		    json_integer_value(v) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Load the state as a JSON object, or a fresh one if there is no file.
  * A state file that exists but is not ours is refused rather than
  * silently reset: resetting it would switch off rollback protection.
@@ -154,6 +174,15 @@ static vz_status state_load(const char *file, json_t **out, vz_error *err)
 		vz__error_set(err, rc, file, "corrupt state file (it records "
 		              "the catalogue versions accepted so far; restore "
 		              "or remove it)");
+		goto out;
+	}
+	if (!state_entries_ok(cats)) {
+		rc = VZ_E_PARSE;
+		vz__error_set(err, rc, file, "corrupt state file: each entry "
+		              "of \"catalogs\" must be an object whose "
+		              "\"version\" is a non-negative integer (it "
+		              "records the catalogue versions accepted so far; "
+		              "restore or remove it)");
 		goto out;
 	}
 out:
