@@ -118,6 +118,8 @@ expect_exit "scan with --catalog v1" 0 sh -c '
 	exit "$rc"' sh "$V" "$K/a.pub" "$ROOT" "$OLD/v1.json"
 expect_grep "scan says v1 is older" "older than the trusted version 2" \
 	"$TMP/err"
+expect_grep "the scan report records the trusted version beside v1" \
+	'"trusted_version": 2' "$TMP/out"
 
 # 4. Update to version 3.
 expect_exit "update to version 3" 0 \
