@@ -41,13 +41,18 @@ static const char reassess_help[] =
 
 static const char diff_help[] =
     "usage: voorzorg diff OLD.json NEW.json [--as STATE]\n"
-    "                     [--format text|json|markdown]\n"
+    "                     [--format text|json|markdown] [--lang nl|en]\n"
     "\n"
-    "Compare two catalogues: changed facts, changed decisions and the\n"
-    "sectors affected. --format markdown writes a notice for parliament.\n"
-    "Both catalogues are verified; drafts need --allow-unsigned.\n"
+    "Compare two catalogues: changed measures (scope, covered products,\n"
+    "actions, deadlines: recorded), changed decisions (derived by the\n"
+    "rules), changed facts and the sectors affected. --format markdown\n"
+    "writes a notice for parliament. Both catalogues are verified;\n"
+    "drafts need --allow-unsigned.\n"
     "\n"
     "  --as STATE       the assessing state (default: NEW's)\n"
+    "  --format F       text (default), json or markdown\n"
+    "  --lang L         language of the markdown notice: nl or en\n"
+    "                   (default: nl for a Dutch catalogue, else en)\n"
     "  --pubkey KEY     verify with this public key (file or base64)\n"
     "  --allow-unsigned accept unsigned catalogues (the notice then says "
     "so)\n";
@@ -213,12 +218,22 @@ out:
 	return ex;
 }
 
-enum { D_AS, D_FORMAT, D_HELP, D_CATALOG, D_PUBKEY, D_UNSIGNED, D_COUNT };
+enum {
+	D_AS,
+	D_FORMAT,
+	D_LANG,
+	D_HELP,
+	D_CATALOG,
+	D_PUBKEY,
+	D_UNSIGNED,
+	D_COUNT
+};
 
 int cmd_diff(int argc, char **argv)
 {
 	struct cli_opt o[D_COUNT] = {{"as", 1, NULL},
 	                             {"format", 1, NULL},
+	                             {"lang", 1, NULL},
 	                             {"help", 0, NULL},
 	                             CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
@@ -252,6 +267,12 @@ int cmd_diff(int argc, char **argv)
 		                f);
 		return VZ_EXIT_USAGE;
 	}
+	if (o[D_LANG].value != NULL && strcmp(o[D_LANG].value, "nl") != 0 &&
+	    strcmp(o[D_LANG].value, "en") != 0) {
+		cli_usage_error("diff", "unknown language '%s' (use nl or en)",
+		                o[D_LANG].value);
+		return VZ_EXIT_USAGE;
+	}
 	if (o[D_CATALOG].value != NULL) {
 		cli_usage_error("diff", "give the two catalogues as OLD NEW, "
 		                        "not with --catalog");
@@ -267,7 +288,8 @@ int cmd_diff(int argc, char **argv)
 	if (ex != VZ_EXIT_OK)
 		goto out;
 	vz_error_clear(&err);
-	if (vz_diff(x, y, o[D_AS].value, fmt, &out, &err) != VZ_OK) {
+	if (vz_diff_lang(x, y, o[D_AS].value, fmt, o[D_LANG].value, &out,
+	                 &err) != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
 		fprintf(stderr, "%s\n", line);
 		ex = cli_exit_for(err.code);
