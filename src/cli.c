@@ -4,9 +4,12 @@
  * The tool never leaves half a line of output: results go to stdout,
  * diagnostics to stderr, one per line, "FILE:LINE:COL: PATH: what".
  */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -277,4 +280,48 @@ int cli_load_catalog(const char *path, vz_catalog **out)
 	struct cli_catalog_opts co = {path, NULL, 0};
 
 	return cli_open_catalog(&co, out);
+}
+
+/* Write s to `path` atomically: temporary file, fsync, rename. */
+int cli_write_atomic(const char *path, const char *s)
+{
+	size_t n = strlen(s), off = 0, plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	mode_t um;
+	int fd, ok = 0;
+
+	if (tmp == NULL)
+		goto out;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prog, path,
+		        strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	while (off < n) {
+		ssize_t w = write(fd, s + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	ok = off == n && fchmod(fd, 0666 & ~um) == 0 && fsync(fd) == 0;
+	if (close(fd) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prog, path,
+		        strerror(errno));
+		unlink(tmp);
+	}
+out:
+	free(tmp);
+	return ok ? 0 : -1;
 }

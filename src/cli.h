@@ -51,6 +51,11 @@ size_t cli_print_diags(const vz_diags *diags);
 int cli_exit_for(vz_status rc);
 /* Write all of s to stdout and flush; report failure on stderr. */
 int cli_emit(const char *s);
+/*
+ * Write s to `path` atomically (a temporary file beside it, fsync,
+ * rename), so no reader sees half of it. Prints what failed; 0 or -1.
+ */
+int cli_write_atomic(const char *path, const char *s);
 /* Parse "text"/"json"; -1 (after printing) if neither. */
 int cli_format(const char *cmd, const char *s, vz_format *out);
 
@@ -95,6 +100,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 /* catalog sign|verify|update (src/cmd_sign.c); argv starts at the verb. */
 int cmd_catalog_sign(int argc, char **argv);
 int cmd_catalog_verify(int argc, char **argv);

@@ -132,50 +132,6 @@ static int inside(const char *root, const char *path)
 	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
 }
 
-/* Write s to `path` atomically: temporary file, fsync, rename. */
-static int write_atomic(const char *path, const char *s)
-{
-	size_t n = strlen(s), off = 0, plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	mode_t um;
-	int fd, ok = 0;
-
-	if (tmp == NULL)
-		goto out;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prog, path,
-		        strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	um = umask(0);
-	umask(um);
-	while (off < n) {
-		ssize_t w = write(fd, s + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-	ok = off == n && fchmod(fd, 0666 & ~um) == 0 && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	if (!ok) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prog, path,
-		        strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	return ok ? 0 : -1;
-}
-
 static int parse_format(const char *s, vz_report_format *f)
 {
 	if (s == NULL || strcmp(s, "text") == 0)
@@ -290,7 +246,7 @@ int cmd_scan(int argc, char **argv)
 	rc = vz_report_render(scan, fmt, &out);
 	if (rc != VZ_OK)
 		goto fail;
-	if (output != NULL ? write_atomic(output, out) != 0
+	if (output != NULL ? cli_write_atomic(output, out) != 0
 	                   : cli_emit(out) != 0) {
 		ex = VZ_EXIT_INTERNAL;
 		goto done;

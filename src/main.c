@@ -27,6 +27,9 @@ static const char main_help[] =
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
     "  catalog update URL      download, verify and install a catalogue\n"
+    "  policy --format FORMAT  rules that keep a measure's products from\n"
+    "                          coming back (apt, dnf, fapolicyd, applocker,\n"
+    "                          wdac, santa, santa-json, osquery, fleet)\n"
     "\n"
     "options:\n"
     "  --version               print the version and exit\n"
@@ -46,6 +49,7 @@ static const struct {
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
+    {"policy", cmd_policy},
 };
 
 int main(int argc, char **argv)
