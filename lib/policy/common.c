@@ -268,7 +268,7 @@ static const char *mode_text(const struct vz_pol *p)
 		return "report only (a policy reports, it does not block)";
 	if (!formats[p->format].audit)
 		return "enforce (this format has no audit mode)";
-	return p->audit ? "audit (log, do not block; --mode enforce "
+	return p->audit ? "audit (log, do not block; the enforce mode "
 	                  "blocks)"
 	                : "enforce";
 }
@@ -294,7 +294,7 @@ void vz__pol_header(struct vz_pol *p, const char *lead, const char *tail,
 			               lead, p->sector, p->ms[i].action, tail);
 	}
 	if (p->sector == NULL)
-		vz__buf_printf(b, "%ssector: any (no --sector given)%s\n",
+		vz__buf_printf(b, "%ssector: any (none was given)%s\n",
 		               lead, tail);
 	vz__buf_printf(b, "%scatalogue %s version %lld, signature %s%s\n",
 	               lead, vz_catalog_id(p->cat),
