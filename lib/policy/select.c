@@ -207,16 +207,17 @@ static vz_status take(struct vz_pol *p, json_t *m, int named)
 	size_t i;
 
 	if (!bans(act)) {
-		if (named)
+		if (named && p->sector != NULL)
 			vz__pol_fail(p, VZ_E_USAGE,
-			             "measure %s asks %s%s%s: nothing to "
-			             "prevent",
-			             str(m, "id"),
-			             p->sector ? "sector " : "no sector to "
-			                                     "ban or phase out",
-			             p->sector ? p->sector : "",
-			             p->sector ? (act ? act : "(not named)")
-			                       : "");
+			             "measure %s: the action for sector %s is "
+			             "%s: nothing to prevent",
+			             str(m, "id"), p->sector,
+			             act ? act : "not stated");
+		else if (named)
+			vz__pol_fail(p, VZ_E_USAGE,
+			             "measure %s bans or phases out nothing in "
+			             "any sector: nothing to prevent",
+			             str(m, "id"));
 		return named ? VZ_E_USAGE : VZ_OK;
 	}
 	rc = add_measure(p, m, act);
