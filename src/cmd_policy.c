@@ -48,9 +48,7 @@ static const char policy_help[] =
     "                    format has it: applocker, wdac) or enforce\n"
     "  --output FILE     write the policy to FILE, atomically, instead\n"
     "                    of standard output\n"
-    "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
-    "\n"
+    "  -h, --help        show this help\n" CLI_CATALOG_HELP "\n"
     "exit status: 0 policy written, 2 usage or input error (also a\n"
     "catalogue value the format cannot carry safely), 3 internal error\n";
 
@@ -70,9 +68,9 @@ enum {
 int cmd_policy(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
-		{"format", 1, NULL}, {"measure", 1, NULL}, {"sector", 1, NULL},
-		{"mode", 1, NULL},   {"output", 1, NULL},  {"help", 0, NULL},
-		CLI_CATALOG_OPTIONS};
+	    {"format", 1, NULL}, {"measure", 1, NULL}, {"sector", 1, NULL},
+	    {"mode", 1, NULL},   {"output", 1, NULL},  {"help", 0, NULL},
+	    CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	vz_policy_opts po;
 	vz_catalog *cat = NULL;
@@ -112,8 +110,9 @@ int cmd_policy(int argc, char **argv)
 	} else if (mode != NULL && strcmp(mode, "enforce") == 0) {
 		po.mode = VZ_POLICY_MODE_ENFORCE;
 	} else if (mode != NULL) {
-		cli_usage_error("policy", "unknown mode '%s' (audit or "
-		                          "enforce)",
+		cli_usage_error("policy",
+		                "unknown mode '%s' (audit or "
+		                "enforce)",
 		                mode);
 		return VZ_EXIT_USAGE;
 	}

@@ -27,8 +27,7 @@
 #include "policy_int.h"
 
 static void rule_open(struct vz_pol *p, const char *type, const char *key,
-                      const char *name, const char *desc,
-                      const char *action)
+                      const char *name, const char *desc, const char *action)
 {
 	struct vz_buf *b = &p->out;
 	char id[37];
@@ -38,8 +37,9 @@ static void rule_open(struct vz_pol *p, const char *type, const char *key,
 	vz__pol_xml(b, name);
 	vz__buf_puts(b, "\" Description=\"");
 	vz__pol_xml(b, desc);
-	vz__buf_printf(b, "\" UserOrGroupSid=\"S-1-1-0\" Action=\"%s\">\n"
-	                  "      <Conditions>\n",
+	vz__buf_printf(b,
+	               "\" UserOrGroupSid=\"S-1-1-0\" Action=\"%s\">\n"
+	               "      <Conditions>\n",
 	               action);
 }
 
@@ -49,8 +49,8 @@ static void rule_close(struct vz_pol *p, const char *type)
 }
 
 /* "products[P].fingerprints[N]" for keys and descriptions. */
-static void where(const struct vz_pol *p, const struct pol_item *it,
-                  char *buf, size_t n)
+static void where(const struct vz_pol *p, const struct pol_item *it, char *buf,
+                  size_t n)
 {
 	snprintf(buf, n, "products[%s].fingerprints[%zu]",
 	         p->prods[it->prod].id, it->fpi);
@@ -62,8 +62,9 @@ static void describe(const struct vz_pol *p, const struct pol_item *it,
 	char w[200];
 
 	where(p, it, w, sizeof(w));
-	snprintf(buf, n, "voorzorg: measure %s%s; catalogue %s version "
-	                 "%lld; %s",
+	snprintf(buf, n,
+	         "voorzorg: measure %s%s; catalogue %s version "
+	         "%lld; %s",
 	         p->ms[0].id, p->nms > 1 ? " and others" : "",
 	         vz_catalog_id(p->cat), (long long)vz_catalog_version(p->cat),
 	         w);
@@ -105,16 +106,16 @@ static int publisher_of(const char *subj, struct vz_buf *b)
 			if (st)
 				vz__buf_puts(b, "S");
 			for (k = 0; !st && s + k < eq; k++)
-				vz__buf_printf(b, "%c", s[k] >= 'a' &&
-				                                s[k] <= 'z'
-				                            ? s[k] - 32
-				                            : s[k]);
+				vz__buf_printf(b, "%c",
+				               s[k] >= 'a' && s[k] <= 'z'
+				                   ? s[k] - 32
+				                   : s[k]);
 			vz__buf_puts(b, "=");
 			for (k = 1; eq + k < e; k++)
-				vz__buf_printf(b, "%c", eq[k] >= 'a' &&
-				                                eq[k] <= 'z'
-				                            ? eq[k] - 32
-				                            : eq[k]);
+				vz__buf_printf(b, "%c",
+				               eq[k] >= 'a' && eq[k] <= 'z'
+				                   ? eq[k] - 32
+				                   : eq[k]);
 		}
 		s = *e ? e + 1 : e;
 	}
@@ -157,8 +158,9 @@ void vz__pol_applocker(struct vz_pol *p)
 	for (i = 0; i < p->nitems[PK_HASH]; i++) {
 		it = &p->items[PK_HASH][i];
 		if (!hex64(it->value)) {
-			vz__pol_refuse(p, it, "sha256",
-			               "is not 64 lowercase hexadecimal digits");
+			vz__pol_refuse(
+			    p, it, "sha256",
+			    "is not 64 lowercase hexadecimal digits");
 			goto out;
 		}
 		rules++;
@@ -172,26 +174,27 @@ void vz__pol_applocker(struct vz_pol *p)
 	vz__pol_header(p, "  ", "", 1);
 	if (p->rc != VZ_OK)
 		goto out;
-	vz__buf_puts(b,
-	    "  Import: Set-AppLockerPolicy -XmlPolicy FILE -Merge (without "
-	    "-Merge it\n"
-	    "  replaces the local policy); test: Test-AppLockerPolicy "
-	    "-XmlPolicy FILE\n"
-	    "  -Path PROGRAM -User Everyone. The Application Identity "
-	    "service must run\n"
-	    "  (sc.exe config appidsvc start=auto). Rules apply to Exe "
-	    "(.exe, .com),\n"
-	    "  services included (RuleCollectionExtensions).\n"
-	    "  UNCONFIRMED: a '*' inside a path (Microsoft documents '*' "
-	    "alone and a\n"
-	    "  trailing '\\*'); publisher strings derived from a "
-	    "certificate subject;\n"
-	    "  whether SHA256Flat file hashes match PE files (AppLocker "
-	    "computes the\n"
-	    "  Authenticode hash for them).\n-->\n");
-	vz__buf_printf(b, "<AppLockerPolicy Version=\"1\">\n"
-	                  "  <RuleCollection Type=\"Exe\" "
-	                  "EnforcementMode=\"%s\">\n",
+	vz__buf_puts(
+	    b, "  Import: Set-AppLockerPolicy -XmlPolicy FILE -Merge (without "
+	       "-Merge it\n"
+	       "  replaces the local policy); test: Test-AppLockerPolicy "
+	       "-XmlPolicy FILE\n"
+	       "  -Path PROGRAM -User Everyone. The Application Identity "
+	       "service must run\n"
+	       "  (sc.exe config appidsvc start=auto). Rules apply to Exe "
+	       "(.exe, .com),\n"
+	       "  services included (RuleCollectionExtensions).\n"
+	       "  UNCONFIRMED: a '*' inside a path (Microsoft documents '*' "
+	       "alone and a\n"
+	       "  trailing '\\*'); publisher strings derived from a "
+	       "certificate subject;\n"
+	       "  whether SHA256Flat file hashes match PE files (AppLocker "
+	       "computes the\n"
+	       "  Authenticode hash for them).\n-->\n");
+	vz__buf_printf(b,
+	               "<AppLockerPolicy Version=\"1\">\n"
+	               "  <RuleCollection Type=\"Exe\" "
+	               "EnforcementMode=\"%s\">\n",
 	               p->audit ? "AuditOnly" : "Enabled");
 	rule_open(p, "FilePathRule", "allow-all",
 	          "voorzorg: allow all other programs",
@@ -209,8 +212,9 @@ void vz__pol_applocker(struct vz_pol *p)
 		len = strlen(v);
 		where(p, it, w, sizeof(w));
 		if (strpbrk(v, "?[") != NULL) {
-			vz__buf_printf(b, "    <!-- not written: %s (? and [ "
-			                  "are not AppLocker wildcards) -->\n",
+			vz__buf_printf(b,
+			               "    <!-- not written: %s (? and [ "
+			               "are not AppLocker wildcards) -->\n",
 			               w);
 			continue;
 		}
@@ -234,14 +238,16 @@ void vz__pol_applocker(struct vz_pol *p)
 		where(p, it, w, sizeof(w));
 		pub.len = 0;
 		if (publisher_of(it->value, &pub) != 0 || pub.failed) {
-			vz__buf_printf(b, "    <!-- not written: %s, signer "
-			                  "\"%s\": a common name or pattern "
-			                  "only; AppLocker needs the publisher "
-			                  "string Windows derives from the "
-			                  "certificate; read it from a signed "
-			                  "binary with Get-AppLockerFileInformation"
-			                  " -Path FILE -->\n",
-			               w, it->value);
+			vz__buf_printf(
+			    b,
+			    "    <!-- not written: %s, signer "
+			    "\"%s\": a common name or pattern "
+			    "only; AppLocker needs the publisher "
+			    "string Windows derives from the "
+			    "certificate; read it from a signed "
+			    "binary with Get-AppLockerFileInformation"
+			    " -Path FILE -->\n",
+			    w, it->value);
 			continue;
 		}
 		snprintf(key, sizeof(key), "publisher %s", w);
@@ -272,9 +278,10 @@ void vz__pol_applocker(struct vz_pol *p)
 		         p->prods[it->prod].name);
 		describe(p, it, desc, sizeof(desc));
 		rule_open(p, "FileHashRule", key, name, desc, "Deny");
-		vz__buf_printf(b, "        <FileHashCondition>\n"
-		                  "          <FileHash Type=\"SHA256Flat\" "
-		                  "Data=\"0x%s\"",
+		vz__buf_printf(b,
+		               "        <FileHashCondition>\n"
+		               "          <FileHash Type=\"SHA256Flat\" "
+		               "Data=\"0x%s\"",
 		               it->value);
 		if (json_is_string(fn)) {
 			vz__buf_puts(b, " SourceFileName=\"");
@@ -287,16 +294,15 @@ void vz__pol_applocker(struct vz_pol *p)
 		vz__buf_puts(b, " />\n        </FileHashCondition>\n");
 		rule_close(p, "FileHashRule");
 	}
-	vz__buf_puts(b,
-	    "    <RuleCollectionExtensions>\n"
-	    "      <ThresholdExtensions>\n"
-	    "        <Services EnforcementMode=\"Enabled\" />\n"
-	    "      </ThresholdExtensions>\n"
-	    "      <RedstoneExtensions>\n"
-	    "        <SystemApps Allow=\"Enabled\" />\n"
-	    "      </RedstoneExtensions>\n"
-	    "    </RuleCollectionExtensions>\n"
-	    "  </RuleCollection>\n</AppLockerPolicy>\n");
+	vz__buf_puts(b, "    <RuleCollectionExtensions>\n"
+	                "      <ThresholdExtensions>\n"
+	                "        <Services EnforcementMode=\"Enabled\" />\n"
+	                "      </ThresholdExtensions>\n"
+	                "      <RedstoneExtensions>\n"
+	                "        <SystemApps Allow=\"Enabled\" />\n"
+	                "      </RedstoneExtensions>\n"
+	                "    </RuleCollectionExtensions>\n"
+	                "  </RuleCollection>\n</AppLockerPolicy>\n");
 out:
 	vz__buf_free(&pub);
 }

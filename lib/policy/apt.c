@@ -43,15 +43,15 @@ void vz__pol_apt(struct vz_pol *p)
 		}
 	}
 	vz__pol_header(p, "Explanation: ", "", 0);
-	vz__buf_puts(b,
-	    "Explanation: install as /etc/apt/preferences.d/"
-	    "00-voorzorg.pref; check with\n"
-	    "Explanation: apt-cache policy PACKAGE (Candidate: (none)) and "
-	    "apt-get -s install PACKAGE\n"
-	    "Explanation: not covered: a local .deb (apt install ./x.deb, "
-	    "dpkg -i) bypasses a pin;\n"
-	    "Explanation: an earlier specific pin (/etc/apt/preferences is "
-	    "read first) wins over this one\n");
+	vz__buf_puts(
+	    b, "Explanation: install as /etc/apt/preferences.d/"
+	       "00-voorzorg.pref; check with\n"
+	       "Explanation: apt-cache policy PACKAGE (Candidate: (none)) and "
+	       "apt-get -s install PACKAGE\n"
+	       "Explanation: not covered: a local .deb (apt install ./x.deb, "
+	       "dpkg -i) bypasses a pin;\n"
+	       "Explanation: an earlier specific pin (/etc/apt/preferences is "
+	       "read first) wins over this one\n");
 	for (i = 0; i < n && p->rc == VZ_OK; i = j) {
 		/* Items come grouped by product: one record each. */
 		vz__buf_printf(b, "%sExplanation: product %s\nPackage:",

@@ -22,15 +22,15 @@ static const struct {
 	int audit; /* has an audit mode */
 	void (*write)(struct vz_pol *p);
 } formats[VZ_POLICY__COUNT] = {
-	[VZ_POLICY_APT] = {"apt", 0, vz__pol_apt},
-	[VZ_POLICY_DNF] = {"dnf", 0, vz__pol_dnf},
-	[VZ_POLICY_FAPOLICYD] = {"fapolicyd", 0, vz__pol_fapolicyd},
-	[VZ_POLICY_APPLOCKER] = {"applocker", 1, vz__pol_applocker},
-	[VZ_POLICY_WDAC] = {"wdac", 1, vz__pol_wdac},
-	[VZ_POLICY_SANTA] = {"santa", 0, vz__pol_santa},
-	[VZ_POLICY_SANTA_JSON] = {"santa-json", 0, vz__pol_santa_json},
-	[VZ_POLICY_OSQUERY] = {"osquery", 0, vz__pol_osquery},
-	[VZ_POLICY_FLEET] = {"fleet", 0, vz__pol_fleet},
+    [VZ_POLICY_APT] = {"apt", 0, vz__pol_apt},
+    [VZ_POLICY_DNF] = {"dnf", 0, vz__pol_dnf},
+    [VZ_POLICY_FAPOLICYD] = {"fapolicyd", 0, vz__pol_fapolicyd},
+    [VZ_POLICY_APPLOCKER] = {"applocker", 1, vz__pol_applocker},
+    [VZ_POLICY_WDAC] = {"wdac", 1, vz__pol_wdac},
+    [VZ_POLICY_SANTA] = {"santa", 0, vz__pol_santa},
+    [VZ_POLICY_SANTA_JSON] = {"santa-json", 0, vz__pol_santa_json},
+    [VZ_POLICY_OSQUERY] = {"osquery", 0, vz__pol_osquery},
+    [VZ_POLICY_FLEET] = {"fleet", 0, vz__pol_fleet},
 };
 
 void vz_policy_opts_init(vz_policy_opts *o)
@@ -106,8 +106,7 @@ void vz__pol_refuse(struct vz_pol *p, const struct pol_item *it,
 	shown(v, sizeof(v), it->value ? it->value : "");
 	if (strcmp(what, "value") != 0) {
 		json_t *j = json_object_get(it->fp, what);
-		const char *s = json_is_string(j) ? json_string_value(j)
-		                                  : NULL;
+		const char *s = json_is_string(j) ? json_string_value(j) : NULL;
 
 		shown(v, sizeof(v), s ? s : "");
 	}
@@ -117,8 +116,8 @@ void vz__pol_refuse(struct vz_pol *p, const struct pol_item *it,
 	             formats[p->format].name);
 }
 
-int vz__pol_text(struct vz_pol *p, const struct pol_item *it,
-                 const char *what, const char *s, int xml_comment)
+int vz__pol_text(struct vz_pol *p, const struct pol_item *it, const char *what,
+                 const char *s, int xml_comment)
 {
 	const unsigned char *c;
 
@@ -139,8 +138,8 @@ int vz__pol_text(struct vz_pol *p, const struct pol_item *it,
 
 		shown(v, sizeof(v), s);
 		vz__pol_fail(p, VZ_E_INVALID,
-		             "%s: '%s' cannot be written %s in format %s",
-		             what, v,
+		             "%s: '%s' cannot be written %s in format %s", what,
+		             v,
 		             *c == '-' ? "in an XML comment (it has '--')"
 		                       : "(it has a control character)",
 		             formats[p->format].name);
@@ -226,8 +225,7 @@ void vz__pol_guid(const struct vz_pol *p, const char *key, int upper,
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t i, o = 0;
-	int ok = ctx != NULL &&
-	         EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
 
 	/* The format, every measure and the rule's key, NUL-separated. */
 	ok = ok && EVP_DigestUpdate(ctx, "voorzorg-policy", 16) == 1;
@@ -279,8 +277,8 @@ void vz__pol_header(struct vz_pol *p, const char *lead, const char *tail,
 	struct vz_buf *b = &p->out;
 	size_t i;
 
-	vz__buf_printf(b, "%svoorzorg prevention policy, format %s%s\n",
-	               lead, formats[p->format].name, tail);
+	vz__buf_printf(b, "%svoorzorg prevention policy, format %s%s\n", lead,
+	               formats[p->format].name, tail);
 	vz__buf_printf(b, "%smode: %s%s\n", lead, mode_text(p), tail);
 	for (i = 0; i < p->nms; i++) {
 		const char *ref = p->ms[i].reference;
@@ -294,18 +292,18 @@ void vz__pol_header(struct vz_pol *p, const char *lead, const char *tail,
 			               lead, p->sector, p->ms[i].action, tail);
 	}
 	if (p->sector == NULL)
-		vz__buf_printf(b, "%ssector: any (none was given)%s\n",
-		               lead, tail);
-	vz__buf_printf(b, "%scatalogue %s version %lld, signature %s%s\n",
-	               lead, vz_catalog_id(p->cat),
+		vz__buf_printf(b, "%ssector: any (none was given)%s\n", lead,
+		               tail);
+	vz__buf_printf(b, "%scatalogue %s version %lld, signature %s%s\n", lead,
+	               vz_catalog_id(p->cat),
 	               (long long)vz_catalog_version(p->cat),
 	               vz_catalog_signature(p->cat), tail);
 	for (i = 0; i < p->nprods; i++) {
 		if (!vz__pol_text(p, NULL, "product name", p->prods[i].name,
 		                  xc))
 			return;
-		vz__buf_printf(b, "%sproduct %s: %s%s\n", lead,
-		               p->prods[i].id, p->prods[i].name, tail);
+		vz__buf_printf(b, "%sproduct %s: %s%s\n", lead, p->prods[i].id,
+		               p->prods[i].name, tail);
 	}
 }
 
@@ -328,8 +326,7 @@ vz_status vz_policy_render(const vz_catalog *cat, const vz_policy_opts *o,
 	}
 	p.format = o->format;
 	if (o->mode == VZ_POLICY_MODE_AUDIT && !formats[o->format].audit) {
-		vz__pol_fail(&p, VZ_E_USAGE,
-		             "format %s has no audit mode%s",
+		vz__pol_fail(&p, VZ_E_USAGE, "format %s has no audit mode%s",
 		             formats[o->format].name,
 		             o->format == VZ_POLICY_FAPOLICYD
 		                 ? ": audit with the daemon's permissive "
@@ -337,8 +334,7 @@ vz_status vz_policy_render(const vz_catalog *cat, const vz_policy_opts *o,
 		                 : "");
 		return VZ_E_USAGE;
 	}
-	p.audit = formats[o->format].audit &&
-	          o->mode != VZ_POLICY_MODE_ENFORCE;
+	p.audit = formats[o->format].audit && o->mode != VZ_POLICY_MODE_ENFORCE;
 	rc = vz__pol_select(&p, o);
 	if (rc == VZ_OK) {
 		formats[o->format].write(&p);

@@ -40,16 +40,16 @@ void vz__pol_dnf(struct vz_pol *p)
 		}
 	}
 	vz__pol_header(p, "# ", "", 0);
-	vz__buf_puts(b,
-	    "# Put the excludepkgs line in the [main] section of "
-	    "/etc/dnf/dnf.conf (if it has\n"
-	    "# one already, add these names to it). Check with: "
-	    "dnf install --assumeno PACKAGE\n"
-	    "# (\"All matches were filtered out by exclude filtering\").\n"
-	    "# Not covered: --disableexcludes=all|main turns it off for one "
-	    "command; rpm -i\n"
-	    "# does not read dnf.conf; PackageKit once ignored these "
-	    "excludes.\n");
+	vz__buf_puts(
+	    b, "# Put the excludepkgs line in the [main] section of "
+	       "/etc/dnf/dnf.conf (if it has\n"
+	       "# one already, add these names to it). Check with: "
+	       "dnf install --assumeno PACKAGE\n"
+	       "# (\"All matches were filtered out by exclude filtering\").\n"
+	       "# Not covered: --disableexcludes=all|main turns it off for one "
+	       "command; rpm -i\n"
+	       "# does not read dnf.conf; PackageKit once ignored these "
+	       "excludes.\n");
 	for (i = 0; i < p->nprods; i++) {
 		int any = 0;
 

@@ -57,8 +57,8 @@ void vz__pol_fapolicyd(struct vz_pol *p)
 
 		if (!vz__pol_text(p, &it[i], "path", v, 0))
 			return;
-		if (v[0] != '/' || strchr(v + 1, '/') == NULL ||
-		    v[1] == '/' || v[1] == '*') {
+		if (v[0] != '/' || strchr(v + 1, '/') == NULL || v[1] == '/' ||
+		    v[1] == '*') {
 			vz__pol_refuse(p, &it[i], "path",
 			               "is not an absolute path below a "
 			               "top-level directory (it would deny too "
@@ -82,8 +82,9 @@ void vz__pol_fapolicyd(struct vz_pol *p)
 	}
 	for (i = 0; i < nh; i++) {
 		if (!hex64(h[i].value)) {
-			vz__pol_refuse(p, &h[i], "sha256",
-			               "is not 64 lowercase hexadecimal digits");
+			vz__pol_refuse(
+			    p, &h[i], "sha256",
+			    "is not 64 lowercase hexadecimal digits");
 			return;
 		}
 		rules++;
@@ -95,19 +96,19 @@ void vz__pol_fapolicyd(struct vz_pol *p)
 	vz__pol_header(p, "# ", "", 0);
 	if (p->rc != VZ_OK)
 		return;
-	vz__buf_puts(b,
-	    "# Install as /etc/fapolicyd/rules.d/15-voorzorg-deny.rules "
-	    "(it must sort before\n"
-	    "# 20-dracut.rules and 42-trusted-elf.rules, which allow "
-	    "trusted files), then run\n"
-	    "# fagenrules --load. fapolicyd rules have no audit mode: try "
-	    "them first with\n"
-	    "# permissive = 1 in /etc/fapolicyd/fapolicyd.conf (or "
-	    "fapolicyd --permissive\n"
-	    "# --debug-deny). Deploy after removing the products: their "
-	    "own uninstall\n"
-	    "# scripts are denied too. Only file systems in watch_fs are "
-	    "watched.\n");
+	vz__buf_puts(
+	    b, "# Install as /etc/fapolicyd/rules.d/15-voorzorg-deny.rules "
+	       "(it must sort before\n"
+	       "# 20-dracut.rules and 42-trusted-elf.rules, which allow "
+	       "trusted files), then run\n"
+	       "# fagenrules --load. fapolicyd rules have no audit mode: try "
+	       "them first with\n"
+	       "# permissive = 1 in /etc/fapolicyd/fapolicyd.conf (or "
+	       "fapolicyd --permissive\n"
+	       "# --debug-deny). Deploy after removing the products: their "
+	       "own uninstall\n"
+	       "# scripts are denied too. Only file systems in watch_fs are "
+	       "watched.\n");
 	for (i = 0; i < n; i++) {
 		const char *v = it[i].value;
 		size_t len = strlen(v);
@@ -117,17 +118,20 @@ void vz__pol_fapolicyd(struct vz_pol *p)
 			               p->prods[it[i].prod].id);
 		if (len > 2 && strcmp(v + len - 2, "/*") == 0 &&
 		    strpbrk(v, "*?[\\") == v + len - 1) {
-			vz__buf_printf(b, "deny_audit perm=any all : dir=%.*s\n",
+			vz__buf_printf(b,
+			               "deny_audit perm=any all : dir=%.*s\n",
 			               (int)(len - 1), v);
 		} else if (vz__pol_is_glob(v)) {
-			vz__buf_printf(b,
-			               "# not written: %s (a glob; fapolicyd "
-			               "2.0 has glob:, earlier versions none)\n",
-			               v);
+			vz__buf_printf(
+			    b,
+			    "# not written: %s (a glob; fapolicyd "
+			    "2.0 has glob:, earlier versions none)\n",
+			    v);
 		} else {
 			vz__buf_printf(b, "deny_audit perm=any all : path=%s\n",
 			               v);
-			vz__buf_printf(b, "deny_audit perm=any all : dir=%s%s\n",
+			vz__buf_printf(b,
+			               "deny_audit perm=any all : dir=%s%s\n",
 			               v, v[len - 1] == '/' ? "" : "/");
 		}
 	}

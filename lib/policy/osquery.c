@@ -122,8 +122,7 @@ static int query(struct vz_pol *p, int plat, struct vz_buf *b)
 		n += exists(p, b, "rpm_packages", PK_RPM, "name", 0, n == 0);
 	} else if (plat == 1) {
 		n += exists(p, b, "programs", PK_MSI, "name", 1, n == 0);
-		n += exists(p, b, "programs", PK_UNINSTALL, "name", 1,
-		            n == 0);
+		n += exists(p, b, "programs", PK_UNINSTALL, "name", 1, n == 0);
 	} else {
 		n += exists(p, b, "apps", PK_BUNDLE, "bundle_identifier", 0,
 		            n == 0);
@@ -137,8 +136,8 @@ static const char *const plats[] = {"linux", "windows", "darwin"};
 /* Check every value that goes into a query. */
 static int check(struct vz_pol *p)
 {
-	static const enum pol_kind ks[] = {PK_DEB, PK_RPM, PK_MSI,
-	                                   PK_UNINSTALL, PK_BUNDLE};
+	static const enum pol_kind ks[] = {PK_DEB, PK_RPM, PK_MSI, PK_UNINSTALL,
+	                                   PK_BUNDLE};
 	size_t k, i;
 
 	for (k = 0; k < sizeof(ks) / sizeof(ks[0]); k++)
@@ -211,9 +210,10 @@ void vz__pol_fleet(struct vz_pol *p)
 		vz__buf_puts(b, "\n  query: ");
 		vz__pol_yaml_str(b, q.failed ? "" : q.data);
 		t.len = 0;
-		vz__buf_printf(&t, "None of the products of measure %s%s "
-		                   "is installed (catalogue %s version %lld, "
-		                   "signature %s).",
+		vz__buf_printf(&t,
+		               "None of the products of measure %s%s "
+		               "is installed (catalogue %s version %lld, "
+		               "signature %s).",
 		               p->ms[0].id, p->nms > 1 ? " and others" : "",
 		               vz_catalog_id(p->cat),
 		               (long long)vz_catalog_version(p->cat),

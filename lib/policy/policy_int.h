@@ -53,8 +53,8 @@ struct pol_measure {
 struct vz_pol {
 	const vz_catalog *cat;
 	vz_policy_format format;
-	int audit;          /* 1 audit mode, 0 enforce */
-	const char *sector; /* borrowed, or NULL */
+	int audit;              /* 1 audit mode, 0 enforce */
+	const char *sector;     /* borrowed, or NULL */
 	struct pol_measure *ms; /* owned */
 	size_t nms;
 	struct pol_prod *prods; /* owned */
@@ -89,8 +89,8 @@ void vz__pol_header(struct vz_pol *p, const char *lead, const char *tail,
  * characters (and, with xml_comment, of "--")? If not, record
  * VZ_E_INVALID naming the product and fingerprint and return 0.
  */
-int vz__pol_text(struct vz_pol *p, const struct pol_item *it,
-                 const char *what, const char *s, int xml_comment);
+int vz__pol_text(struct vz_pol *p, const struct pol_item *it, const char *what,
+                 const char *s, int xml_comment);
 /*
  * Refuse item `it`'s value for this format: VZ_E_INVALID with
  * "products[ID].fingerprints[N].MEMBER: 'VALUE' WHY" (value escaped).

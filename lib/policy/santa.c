@@ -77,8 +77,9 @@ static struct srule *rules(struct vz_pol *p, size_t *n)
 		const struct pol_item *it = &p->items[PK_HASH][i];
 
 		if (!hex64(it->value)) {
-			vz__pol_refuse(p, it, "sha256",
-			               "is not 64 lowercase hexadecimal digits");
+			vz__pol_refuse(
+			    p, it, "sha256",
+			    "is not 64 lowercase hexadecimal digits");
 			vz__free(r);
 			return NULL;
 		}
@@ -102,19 +103,19 @@ static void message(const struct vz_pol *p, char *buf, size_t n)
 	         p->nms > 1 ? " and others" : "");
 }
 
-static void comment(const struct vz_pol *p, const struct srule *r,
-                    char *buf, size_t n)
+static void comment(const struct vz_pol *p, const struct srule *r, char *buf,
+                    size_t n)
 {
-	snprintf(buf, n, "voorzorg: measure %s%s; catalogue %s version "
-	                 "%lld, signature %s; products[%s].fingerprints[%zu]",
+	snprintf(buf, n,
+	         "voorzorg: measure %s%s; catalogue %s version "
+	         "%lld, signature %s; products[%s].fingerprints[%zu]",
 	         p->ms[0].id, p->nms > 1 ? " and others" : "",
 	         vz_catalog_id(p->cat), (long long)vz_catalog_version(p->cat),
 	         vz_catalog_signature(p->cat), p->prods[r->it->prod].id,
 	         r->it->fpi);
 }
 
-static void kv(struct vz_buf *b, const char *ind, const char *k,
-               const char *v)
+static void kv(struct vz_buf *b, const char *ind, const char *k, const char *v)
 {
 	vz__buf_printf(b, "%s<key>%s</key>\n%s<string>", ind, k, ind);
 	vz__pol_xml(b, v);
@@ -138,12 +139,12 @@ void vz__pol_santa(struct vz_pol *p)
 	vz__pol_header(p, "  ", "", 1);
 	if (p->rc != VZ_OK)
 		goto out;
-	vz__buf_puts(b,
-	    "  Install with an MDM (or System Settings, Profiles). Static "
-	    "rules take\n"
-	    "  precedence over sync rules and disable santactl rule. "
-	    "UNCONFIRMED per\n"
-	    "  product: that its signing identifier is its bundle id.\n");
+	vz__buf_puts(
+	    b, "  Install with an MDM (or System Settings, Profiles). Static "
+	       "rules take\n"
+	       "  precedence over sync rules and disable santactl rule. "
+	       "UNCONFIRMED per\n"
+	       "  product: that its signing identifier is its bundle id.\n");
 	for (i = 0; i < p->nitems[PK_BUNDLE]; i++) {
 		const struct pol_item *it = &p->items[PK_BUNDLE][i];
 		const char *team = team_of(it);
@@ -155,15 +156,18 @@ void vz__pol_santa(struct vz_pol *p)
 				break;
 		}
 		if (team && j == i)
-			vz__buf_printf(b, "  Not written: TEAMID %s would block "
-			                  "all the vendor signs, beyond the "
-			                  "measure.\n",
+			vz__buf_printf(b,
+			               "  Not written: TEAMID %s would block "
+			               "all the vendor signs, beyond the "
+			               "measure.\n",
 			               team);
 		if (team == NULL || vz__pol_is_glob(it->value))
-			vz__buf_printf(b, "  Not written: bundle id %s "
-			                  "(products[%s].fingerprints[%zu]): "
-			                  "%s.\n",
-			               it->value, p->prods[it->prod].id, it->fpi,
+			vz__buf_printf(b,
+			               "  Not written: bundle id %s "
+			               "(products[%s].fingerprints[%zu]): "
+			               "%s.\n",
+			               it->value, p->prods[it->prod].id,
+			               it->fpi,
 			               team ? "a pattern" : "no Team ID");
 	}
 	vz__buf_puts(b, "-->\n<plist version=\"1.0\">\n<dict>\n"
@@ -171,8 +175,7 @@ void vz__pol_santa(struct vz_pol *p)
 	                "\t\t<dict>\n");
 	kv(b, "\t\t\t", "PayloadDisplayName", "Santa rules (voorzorg)");
 	vz__pol_guid(p, "santa-payload", 1, g);
-	kv(b, "\t\t\t", "PayloadIdentifier",
-	   "com.northpolesec.santa.voorzorg");
+	kv(b, "\t\t\t", "PayloadIdentifier", "com.northpolesec.santa.voorzorg");
 	kv(b, "\t\t\t", "PayloadType", "com.northpolesec.santa");
 	kv(b, "\t\t\t", "PayloadUUID", g);
 	vz__buf_puts(b, "\t\t\t<key>PayloadVersion</key>\n"
@@ -190,8 +193,9 @@ void vz__pol_santa(struct vz_pol *p)
 		vz__buf_puts(b, "\t\t\t\t</dict>\n");
 	}
 	vz__buf_puts(b, "\t\t\t</array>\n\t\t</dict>\n\t</array>\n");
-	snprintf(cm, sizeof(cm), "Blocks the products of measure %s%s "
-	                         "(catalogue %s version %lld, signature %s).",
+	snprintf(cm, sizeof(cm),
+	         "Blocks the products of measure %s%s "
+	         "(catalogue %s version %lld, signature %s).",
 	         p->ms[0].id, p->nms > 1 ? " and others" : "",
 	         vz_catalog_id(p->cat), (long long)vz_catalog_version(p->cat),
 	         vz_catalog_signature(p->cat));

@@ -38,7 +38,8 @@ static const char *measure_action(json_t *m, const char *sector)
 	json_t *secs = json_object_get(m, "sectors"), *s;
 	size_t i;
 
-	json_array_foreach(secs, i, s) {
+	json_array_foreach(secs, i, s)
+	{
 		const char *id = str(s, "sector"), *a = str(s, "action");
 
 		if (sector != NULL ? id && strcmp(id, sector) == 0 : bans(a))
@@ -69,8 +70,7 @@ json_t *vz__pol_fps(const struct vz_pol *p, size_t prod)
 
 static vz_status add_measure(struct vz_pol *p, json_t *m, const char *act)
 {
-	struct pol_measure *n =
-	    vz__realloc(p->ms, (p->nms + 1) * sizeof(*n));
+	struct pol_measure *n = vz__realloc(p->ms, (p->nms + 1) * sizeof(*n));
 
 	if (n == NULL)
 		return VZ_E_NOMEM;
@@ -143,7 +143,8 @@ static vz_status collect(struct vz_pol *p, size_t prod)
 	vz_status rc = VZ_OK;
 	size_t i;
 
-	json_array_foreach(fps, i, fp) {
+	json_array_foreach(fps, i, fp)
+	{
 		const char *kind = str(fp, "kind"), *eco = str(fp, "ecosystem");
 		const char *plat = str(fp, "platform");
 		int win = plat && strcmp(plat, "windows") == 0;
@@ -162,12 +163,11 @@ static vz_status collect(struct vz_pol *p, size_t prod)
 				rc = add_item(p, k, prod, i, fp,
 				              str(fp, "name"));
 		} else if (strcmp(kind, "path") == 0 && plat != NULL) {
-			enum pol_kind k = strcmp(plat, "linux") == 0
-			                      ? PK_PATH_LINUX
-			                  : win ? PK_PATH_WINDOWS
-			                  : strcmp(plat, "macos") == 0
-			                      ? PK_PATH_MACOS
-			                      : PK__COUNT;
+			enum pol_kind k =
+			    strcmp(plat, "linux") == 0   ? PK_PATH_LINUX
+			    : win                        ? PK_PATH_WINDOWS
+			    : strcmp(plat, "macos") == 0 ? PK_PATH_MACOS
+			                                 : PK__COUNT;
 
 			if (k != PK__COUNT)
 				rc = add_item(p, k, prod, i, fp,
@@ -222,7 +222,8 @@ static vz_status take(struct vz_pol *p, json_t *m, int named)
 	}
 	rc = add_measure(p, m, act);
 	prods = measure_products(p->cat, m, p->sector);
-	json_array_foreach(prods, i, v) {
+	json_array_foreach(prods, i, v)
+	{
 		if (rc == VZ_OK && json_is_string(v))
 			rc = add_product(p, json_string_value(v));
 	}
@@ -237,9 +238,8 @@ vz_status vz__pol_select(struct vz_pol *p, const vz_policy_opts *o)
 	vz_status rc = VZ_OK;
 	size_t i;
 
-	if (o->sector != NULL &&
-	    (!vz_catalog_find(p->cat, o->sector, &kind) ||
-	     kind != VZ_KIND_SECTOR)) {
+	if (o->sector != NULL && (!vz_catalog_find(p->cat, o->sector, &kind) ||
+	                          kind != VZ_KIND_SECTOR)) {
 		vz__pol_fail(p, VZ_E_NOTFOUND,
 		             "unknown sector '%s' (see 'voorzorg catalog "
 		             "show')",

@@ -45,8 +45,8 @@ static int hex64(const char *s)
 	return i == 64;
 }
 
-static void rule_id(const struct vz_pol *p, const struct rule *r,
-                    char *buf, size_t n)
+static void rule_id(const struct vz_pol *p, const struct rule *r, char *buf,
+                    size_t n)
 {
 	char g[37], key[256];
 
@@ -58,15 +58,15 @@ static void rule_id(const struct vz_pol *p, const struct rule *r,
 	snprintf(buf, n, "ID_DENY_VZ_%.8s%.4s", g, g + 9);
 }
 
-static void refs(struct vz_pol *p, const struct rule *r, size_t n,
-                 int kernel)
+static void refs(struct vz_pol *p, const struct rule *r, size_t n, int kernel)
 {
 	struct vz_buf *b = &p->out;
 	char id[64];
 	size_t i;
 
-	vz__buf_printf(b, "        <FileRulesRef>\n"
-	                  "          <FileRuleRef RuleID=\"%s\" />\n",
+	vz__buf_printf(b,
+	               "        <FileRulesRef>\n"
+	               "          <FileRuleRef RuleID=\"%s\" />\n",
 	               kernel ? "ID_ALLOW_A_1" : "ID_ALLOW_A_2");
 	for (i = 0; i < n; i++) {
 		if (r[i].file != NULL && r[i].kernel != kernel)
@@ -144,41 +144,44 @@ void vz__pol_wdac(struct vz_pol *p)
 	vz__pol_header(p, "  ", "", 1);
 	if (p->rc != VZ_OK)
 		goto out;
-	vz__buf_puts(b,
-	    "  Build and deploy: ConvertFrom-CIPolicy -XmlFilePath FILE "
-	    "-BinaryFilePath\n"
-	    "  {PolicyID}.cip, then deploy it with CiTool's update-policy "
-	    "option (Windows\n"
-	    "  11 22H2 and later; see docs/prevention.md), or copy it to %windir%\\System32\\"
-	    "CodeIntegrity\\CIPolicies\\Active\\\n"
-	    "  and refresh. Audit mode logs event 3076 instead of "
-	    "blocking. A running\n"
-	    "  driver is blocked only after a reboot. To merge the denies "
-	    "into an\n"
-	    "  allowlist policy, drop the two allow-all rules "
-	    "(Merge-CIPolicy).\n"
-	    "  UNCONFIRMED: that FileName (matched against the file's "
-	    "OriginalFileName)\n"
-	    "  equals the on-disk name the catalogue records; that a flat "
-	    "SHA-256\n"
-	    "  matches (App Control hashes PE files the Authenticode "
-	    "way).\n");
+	vz__buf_puts(
+	    b, "  Build and deploy: ConvertFrom-CIPolicy -XmlFilePath FILE "
+	       "-BinaryFilePath\n"
+	       "  {PolicyID}.cip, then deploy it with CiTool's update-policy "
+	       "option (Windows\n"
+	       "  11 22H2 and later; see docs/prevention.md), or copy it to "
+	       "%windir%\\System32\\"
+	       "CodeIntegrity\\CIPolicies\\Active\\\n"
+	       "  and refresh. Audit mode logs event 3076 instead of "
+	       "blocking. A running\n"
+	       "  driver is blocked only after a reboot. To merge the denies "
+	       "into an\n"
+	       "  allowlist policy, drop the two allow-all rules "
+	       "(Merge-CIPolicy).\n"
+	       "  UNCONFIRMED: that FileName (matched against the file's "
+	       "OriginalFileName)\n"
+	       "  equals the on-disk name the catalogue records; that a flat "
+	       "SHA-256\n"
+	       "  matches (App Control hashes PE files the Authenticode "
+	       "way).\n");
 	for (i = 0; i < p->nitems[PK_SIGNER]; i++) {
 		const struct pol_item *it = &p->items[PK_SIGNER][i];
 
 		if (!vz__pol_text(p, it, "subject", it->value, 1))
 			goto out;
-		vz__buf_printf(b, "  Not written: signer \"%s\" (products[%s]"
-		                  ".fingerprints[%zu]): a signer rule needs "
-		                  "the TBS hash\n  of its CA "
-		                  "(Add-SignerRule -CertificatePath FILE.cer "
-		                  "-User -Kernel -Deny).\n",
+		vz__buf_printf(b,
+		               "  Not written: signer \"%s\" (products[%s]"
+		               ".fingerprints[%zu]): a signer rule needs "
+		               "the TBS hash\n  of its CA "
+		               "(Add-SignerRule -CertificatePath FILE.cer "
+		               "-User -Kernel -Deny).\n",
 		               it->value, p->prods[it->prod].id, it->fpi);
 	}
 	vz__buf_puts(b, "-->\n");
 	/* The policy id names the .cip file: derived, stable. */
 	vz__pol_guid(p, "policy-id", 1, pid);
-	vz__buf_printf(b,
+	vz__buf_printf(
+	    b,
 	    "<SiPolicy xmlns=\"urn:schemas-microsoft-com:sipolicy\" "
 	    "PolicyType=\"Base Policy\">\n"
 	    "  <VersionEx>10.0.0.%lld</VersionEx>\n"
@@ -241,7 +244,8 @@ void vz__pol_wdac(struct vz_pol *p)
 	                "FriendlyName=\"voorzorg: user mode\">\n"
 	                "      <ProductSigners>\n");
 	refs(p, r, n, 0);
-	vz__buf_printf(b,
+	vz__buf_printf(
+	    b,
 	    "      </ProductSigners>\n    </SigningScenario>\n"
 	    "  </SigningScenarios>\n  <UpdatePolicySigners />\n"
 	    "  <CiSigners />\n  <HvciOptions>0</HvciOptions>\n"
