@@ -40,6 +40,7 @@ static void init_ctx(struct vz_cctx *c, const vz_collect_opts *opts,
 	c->sink = sink;
 	c->st = st;
 	c->name = name;
+	c->artefact = 1;
 	c->progress = opts->progress;
 	c->progress_ctx = opts->progress_ctx;
 	clock_gettime(CLOCK_MONOTONIC, &c->last_progress);
@@ -77,7 +78,7 @@ static vz_status read_hive(const vz_collect_opts *opts, const char *path,
 	rc = vz__hive_read(&c, fd, path, NULL, err);
 	close(fd);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "hive", "ran", path);
+		vz__stats_run_n(st, "hive", "ran", path, c.emitted);
 	return rc;
 #else
 	(void)opts;
@@ -112,7 +113,7 @@ static vz_status read_sbom(const vz_collect_opts *opts, const char *path,
 	rc = vz__sbom_read(&c, data, len, path, err);
 	vz__free(data);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "sbom", "ran", path);
+		vz__stats_run_n(st, "sbom", "ran", path, c.emitted);
 	return rc;
 }
 
@@ -189,10 +190,7 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 		return VZ_E_IO;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		rc = vz__walk_dir(path, opts, sink, st, err);
-		if (rc == VZ_OK)
-			vz__stats_run(st, "files", "ran", path);
-		return rc;
+		return vz__walk_dir(path, opts, sink, st, err);
 	}
 	fd = open_file(path, err);
 	if (fd < 0)

@@ -76,11 +76,63 @@ const char *vz__utf8(struct vz_buf *b, const char *s)
 
 const char *vz__deadline(const vz_finding *f)
 {
-	if (f->deadline_remove)
-		return f->deadline_remove;
-	if (f->deadline_plan)
-		return f->deadline_plan;
-	return f->deadline_identify;
+	size_t i = f->ndeadlines;
+
+	while (i-- > 0)
+		if (f->deadlines[i].date != NULL)
+			return f->deadlines[i].date;
+	return NULL;
+}
+
+int vz__days_left(const char *scanned_at, const char *date, long *out)
+{
+	int64_t now, when;
+
+	if (scanned_at == NULL || date == NULL ||
+	    vz__date_parse(scanned_at, &now) != 0 ||
+	    vz__date_parse(date, &when) != 0)
+		return -1;
+	/* Whole days from the scan's calendar day (UTC) to the deadline. */
+	now -= ((now % 86400) + 86400) % 86400;
+	*out = (long)((when - now) / 86400);
+	return 0;
+}
+
+json_t *vz__coverage_json(const vz_scan *scan)
+{
+	json_t *o, *runs = json_array(), *gaps = json_array();
+	struct vz_buf b;
+	size_t i;
+	int bad = runs == NULL || gaps == NULL;
+
+	vz__buf_init(&b);
+	for (i = 0; !bad && i < vz_scan_coverage_count(scan); i++) {
+		const vz_coverage *c = vz_scan_coverage(scan, i);
+		const char *t = vz__utf8(&b, c->target);
+
+		bad = (c->target && t == NULL) ||
+		      json_array_append_new(
+		          runs, json_pack("{s:s, s:s?, s:s, s:I, s:I}", "name",
+		                          c->name, "target", t, "status",
+		                          c->status, "examined",
+		                          (json_int_t)c->examined, "unreadable",
+		                          (json_int_t)c->unreadable)) != 0;
+	}
+	for (i = 0; !bad && i < vz_scan_gap_count(scan); i++) {
+		const char *g = vz__utf8(&b, vz_scan_gap(scan, i));
+
+		bad = g == NULL ||
+		      json_array_append_new(gaps, json_string(g)) != 0;
+	}
+	vz__buf_free(&b);
+	o = bad ? NULL
+	        : json_pack("{s:s, s:b, s:O, s:O}", "verdict",
+	                    vz_scan_complete(scan) ? "complete" : "incomplete",
+	                    "strict", vz_scan_strict(scan), "reasons", gaps,
+	                    "collectors", runs);
+	json_decref(runs);
+	json_decref(gaps);
+	return o;
 }
 
 /* Append s for a POSIX shell: quoted unless it is plainly safe. */
@@ -178,6 +230,12 @@ static void policy_steps(const vz_scan_info *info, const vz_finding *f,
 	const char *done[8];
 	size_t i, k, nd = 0;
 
+	/* The vendor's code only inside other software (see below): a
+	 * policy against it would stop that software too. */
+	if (info->root != NULL && f->omitted == 0 &&
+	    f->nevidence == count(f, "authenticode", NULL, NULL) &&
+	    f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING)
+		return;
 	if (f->action != NULL && strcmp(f->action, "prohibit") != 0 &&
 	    strcmp(f->action, "phase-out") != 0 &&
 	    strcmp(f->action, "advise-phase-out") != 0)
@@ -213,6 +271,7 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 {
 	const char *root = info->live ? NULL : info->root;
 	const char *dl = vz__deadline(f);
+	size_t files;
 
 	if (f->measure_id == NULL) {
 		vz__buf_puts(b, "No measure in the catalogue covers this "
@@ -238,22 +297,23 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		}
 	}
 	if (count(f, "package", "dpkg", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Purge the packages (configuration "
-			                  "too): dpkg --root %s --purge",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Purge the packages (configuration "
+			                "too): dpkg --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " --purge");
+		} else
 			vz__buf_puts(b, "Purge the packages (configuration "
 			                "too): apt-get purge");
 		items(b, f, "package", "dpkg", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
 	if (count(f, "package", "rpm", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Remove the packages: rpm --root %s "
-			                  "-e",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Remove the packages: rpm --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " -e");
+		} else
 			vz__buf_puts(b, "Remove the packages: dnf remove");
 		items(b, f, "package", "rpm", NULL, NULL);
 		vz__buf_puts(b, "\n");
@@ -304,12 +364,33 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		items(b, f, "registry", NULL, NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
-	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
-	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
-	            count(f, "authenticode", NULL, NULL) +
-	            count(f, "bundle-id", NULL, NULL) +
-	            count(f, "kernel-module", "bundle", NULL) >
-	        0) {
+	files = count(f, "path", NULL, NULL) +
+	        count(f, "file-hash", NULL, NULL) +
+	        count(f, "authenticode", NULL, NULL) +
+	        count(f, "bundle-id", NULL, NULL) +
+	        count(f, "kernel-module", "bundle", NULL);
+	if (files > 0 && info->root == NULL) {
+		/* What the user handed in is evidence, not the host. */
+		vz__buf_puts(b, "These files were given to the scan: keep them "
+		                "as evidence, and scan the host or volume they "
+		                "came from (voorzorg scan, or voorzorg scan "
+		                "--root on its mounted volume).\n");
+	} else if (f->omitted == 0 &&
+	           f->nevidence == count(f, "authenticode", NULL, NULL) &&
+	           f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING) {
+		/* Only the vendor's signature, in files that no other trace of
+		 * the product (package, key, path) accompanies: its code inside
+		 * another product. Deleting
+		 * files there breaks that product; its vendor must act. */
+		vz__buf_puts(b, "The vendor's signed code lies inside other "
+		                "software, which may embed its engine: do not "
+		                "delete it there; ask the supplier of that "
+		                "software to replace it:");
+		items(b, f, "authenticode", NULL, NULL, root);
+		vz__buf_puts(b, "\n");
+	} else if (f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING && files > 0) {
 		vz__buf_puts(b, "Delete what is left (after checking it):"
 		                " rm -r --");
 		items(b, f, "path", NULL, NULL, root);
