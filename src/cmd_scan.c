@@ -52,8 +52,12 @@ static const char scan_help[] =
     "  --sbom FILE       read this SBOM (CycloneDX JSON 1.4 to 1.6, SPDX\n"
     "                    JSON 2.3); may be repeated\n"
     "  PATH...           files or directories to examine (collected\n"
-    "                    binaries, bundles, hives, plists, SBOMs: each\n"
-    "                    file is read as what its content shows)\n"
+    "                    binaries, bundles, hives, plists, SBOMs,\n"
+    "                    archives: tar, .deb, .rpm, zip, cpio, ISO; each\n"
+    "                    file is read as what its content shows, archives\n"
+    "                    member by member, never unpacked to disk); one\n"
+    "                    directory that holds a root filesystem is\n"
+    "                    scanned as --root\n"
     "                    Artefacts without --root scan no root at all;\n"
     "                    one that is corrupt is an error (exit 2)\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
@@ -174,7 +178,7 @@ int cmd_scan(int argc, char **argv)
 	vz_scan_opts so;
 	vz_report_format fmt;
 	vz_error err;
-	char *pos[64], *out = NULL, line[1024];
+	char *pos[64], *out = NULL, line[1024], why[128];
 	const char *hives[64], *sboms[64];
 	vz_status rc;
 	int npos, ex, fails = 0, nhives, nsboms, i;
@@ -206,6 +210,21 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	}
 	root = opts[O_ROOT].value;
+	/*
+	 * One directory that holds a root filesystem, given alone: that is a
+	 * root, and walking it as loose files would leave its package
+	 * databases unread. With other artefacts it is refused (the library
+	 * names --root).
+	 */
+	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
+	    vz_root_like(pos[0], why, sizeof(why))) {
+		fprintf(stderr,
+		        "%s: %s holds a root filesystem (%s): scanning it as "
+		        "--root %s\n",
+		        cli_prog, pos[0], why, pos[0]);
+		root = pos[0];
+		npos = 0;
+	}
 	output = opts[O_OUTPUT].value;
 	if (output != NULL && strcmp(output, "-") == 0)
 		output = NULL; /* standard output, as everywhere */
