@@ -49,16 +49,29 @@ static const char *measure_action(json_t *m, const char *sector)
 }
 
 /*
- * THE scope function: the ids of the products measure `m` covers in
- * `sector` (NULL: any sector), as a borrowed JSON array of strings. On
- * main the measure lists its products; a derived scope goes here.
+ * THE scope function: how many products measure `m` covers in `sector`
+ * (NULL: any sector) and, with `ids`, the first `max` of their ids in
+ * catalogue order (borrowed). On main the measure lists its products;
+ * when the derived scope lands (issue 11), the body becomes
+ * "return vz_measure_products(cat, str(m, "id"), ids, max);".
  */
-static json_t *measure_products(const vz_catalog *cat, json_t *m,
-                                const char *sector)
+static size_t measure_products(const vz_catalog *cat, json_t *m,
+                               const char *sector, const char **ids, size_t max)
 {
+	json_t *prods = json_object_get(m, "products"), *v;
+	size_t i, n = 0;
+
 	(void)cat;
 	(void)sector;
-	return json_object_get(m, "products");
+	json_array_foreach(prods, i, v)
+	{
+		if (!json_is_string(v))
+			continue;
+		if (ids != NULL && n < max)
+			ids[n] = json_string_value(v);
+		n++;
+	}
+	return n;
 }
 
 json_t *vz__pol_fps(const struct vz_pol *p, size_t prod)
@@ -202,9 +215,9 @@ static vz_status collect(struct vz_pol *p, size_t prod)
 static vz_status take(struct vz_pol *p, json_t *m, int named)
 {
 	const char *act = measure_action(m, p->sector);
-	json_t *prods, *v;
+	const char **ids;
 	vz_status rc;
-	size_t i;
+	size_t i, n;
 
 	if (!bans(act)) {
 		if (named && p->sector != NULL)
@@ -221,12 +234,14 @@ static vz_status take(struct vz_pol *p, json_t *m, int named)
 		return named ? VZ_E_USAGE : VZ_OK;
 	}
 	rc = add_measure(p, m, act);
-	prods = measure_products(p->cat, m, p->sector);
-	json_array_foreach(prods, i, v)
-	{
-		if (rc == VZ_OK && json_is_string(v))
-			rc = add_product(p, json_string_value(v));
-	}
+	n = measure_products(p->cat, m, p->sector, NULL, 0);
+	ids = rc == VZ_OK ? vz__calloc(n + 1, sizeof(*ids)) : NULL;
+	if (ids == NULL)
+		return VZ_E_NOMEM;
+	n = measure_products(p->cat, m, p->sector, ids, n);
+	for (i = 0; rc == VZ_OK && i < n; i++)
+		rc = add_product(p, ids[i]);
+	vz__free(ids);
 	return rc;
 }
 
