@@ -174,9 +174,11 @@ void vz__pol_osquery(struct vz_pol *p)
 		any = 1;
 		vz__buf_printf(b, "\n-- policy: voorzorg %s (%s)\n",
 		               p->ms[0].id, plats[plat]);
-		vz__buf_add(b, q.data, q.len);
+		if (q.failed)
+			b->failed = 1;
+		else
+			vz__buf_add(b, q.data, q.len);
 		vz__buf_puts(b, "\n");
-		b->failed |= q.failed;
 	}
 	vz__buf_free(&q);
 	if (!any)

@@ -222,12 +222,13 @@ void vz__pol_santa_json(struct vz_pol *p)
 		return;
 	root = json_object();
 	arr = json_array();
-	if (root == NULL || arr == NULL ||
-	    json_object_set_new(root, "rules", arr) != 0) {
+	if (root == NULL || arr == NULL) {
 		json_decref(arr);
-		arr = NULL;
 		goto nomem;
 	}
+	/* json_object_set_new releases arr itself when it fails. */
+	if (json_object_set_new(root, "rules", arr) != 0)
+		goto nomem;
 	message(p, msg, sizeof(msg));
 	for (i = 0; i < n; i++) {
 		json_t *o;
