@@ -60,6 +60,8 @@ else
 fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/vz-mutate.XXXXXX") || exit 3
+# Some tests run the tool as nobody, reading the build tree's state dir.
+chmod 755 "$scratch"
 if [[ -n ${MUTATE_KEEP:-} ]]; then
 	echo "mutate: scratch copy in $scratch"
 else

@@ -79,7 +79,13 @@ run() {
 	rc=$?
 }
 
-version=$("$vz" --version | sed -n 's/^voorzorg //p')
+run --version
+version=$(sed -n 's/^voorzorg //p' "$out")
+if [ "$rc" -eq 0 ] && [ -n "$version" ]; then
+	ok "--version: exit 0, a version"
+else
+	not_ok "--version: exit 0, a version (exit $rc)"
+fi
 
 # golden NAME EXIT ARGS...: run the tool, compare stdout with golden/NAME.
 golden() {

@@ -217,15 +217,18 @@ check "unknown format: exit 2" test $? = 2
 # ---- writers -----------------------------------------------------------
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector central-government \
 	>"$tmp/dpkg.txt" 2>>"$tmp/stderr.log"
+check "text: exit 1 (got $?)" test $? = 1
 check "text: the table, the action and the next step" \
 	grep -q 'dpkg --root .* --purge kesl kesl-gui' "$tmp/dpkg.txt"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format sarif >"$tmp/rpm.sarif" 2>>"$tmp/stderr.log"
+check "sarif: exit 1 (got $?)" test $? = 1
 check "sarif: version 2.1.0, one result per finding, rules match" test \
 	"$(jq_py "$tmp/rpm.sarif" '(d["version"], len(d["runs"][0]["results"]), [r["ruleId"] for r in d["runs"][0]["results"]] == [x["id"] for x in d["runs"][0]["tool"]["driver"]["rules"]], d["runs"][0]["results"][0]["level"])')" = \
 	"('2.1.0', 2, True, 'error')"
 "$vz" scan --root "$roots/robust" --catalog "$cat" --allow-unsigned --format sarif \
 	>"$tmp/robust.sarif" 2>>"$tmp/stderr.log"
+check "sarif on the robust root: exit 1 (got $?)" test $? = 1
 check "sarif: a non-UTF-8 path is a percent-encoded URI" \
 	grep -q 'caf%E9-%FF.bin' "$tmp/robust.sarif"
 
@@ -238,6 +241,7 @@ json.dump(c, open(sys.argv[2], "w"))
 PY
 "$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
 	--sector central-government --format json >"$tmp/us.out" 2>>"$tmp/stderr.log"
+check "us catalogue: exit 1 (got $?)" test $? = 1
 check "the catalogue's own state's measure governs, with its deadline" test \
 	"$(jq_py "$tmp/us.out" '[(f["measure"]["id"], f["measure"]["deadline"]) for f in d["findings"]]')" = \
 	"[('us-2017-bod-17-01', '2017-12-12')]"

@@ -78,7 +78,8 @@ expect_exit "--allow-unsigned never accepts a bad signature" 2 \
 
 # Rollback: version 5 was accepted above; 4 is refused, 5 and 6 are not.
 mkcat "$TMP/old.json" 4 "$(day 200)"
-"$V" catalog sign --key "$K/a.key" "$TMP/old.json" >/dev/null
+expect_exit "sign old.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/old.json"
 expect_exit "older version is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/old.json"
 expect_grep "says rollback" "older than version 5" "$TMP/err"
@@ -87,27 +88,31 @@ expect_grep "state file recorded version 5" '"version": 5' \
 expect_exit "same version is accepted again" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/new.json" 6 "$(day 200)"
-"$V" catalog sign --key "$K/a.key" "$TMP/new.json" >/dev/null
+expect_exit "sign new.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/new.json"
 expect_exit "newer version is accepted" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
 expect_exit "and then version 5 is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/unsigned-new.json" 99 "$(day 200)"
-"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned \
-	"$TMP/unsigned-new.json" >/dev/null 2>&1
+expect_exit "an unsigned version 99 is accepted with --allow-unsigned" 0 \
+	"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned \
+	"$TMP/unsigned-new.json"
 expect_exit "an unsigned catalogue never raises the floor" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
 
 # Expiry: a warning within the grace period, refused after it.
 mkcat "$TMP/e1.json" 7 "$(day -5)"
-"$V" catalog sign --key "$K/a.key" "$TMP/e1.json" >/dev/null
+expect_exit "sign e1.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/e1.json"
 expect_exit "expired within grace is accepted" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/e1.json"
 expect_grep "with a warning" "warning: catalogue expired on" "$TMP/err"
 expect_exit "a shorter grace refuses it" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --grace 2 "$TMP/e1.json"
 mkcat "$TMP/e2.json" 8 "$(day -60)"
-"$V" catalog sign --key "$K/a.key" "$TMP/e2.json" >/dev/null
+expect_exit "sign e2.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/e2.json"
 expect_exit "expired beyond grace is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/e2.json"
 expect_grep "says expired" "refused after a grace period of 30 days" \

@@ -17,10 +17,12 @@ minisign -G -W -p "$K/b.pub" -s "$K/b.key" >/dev/null 2>&1
 # catalogue signed with another key; one that is too big.
 for v in 1 2 3; do
 	mkcat "$SRV/v$v.json" "$v" "$(day 200)"
-	"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json" >/dev/null
+	expect_exit "sign v$v.json" 0 \
+		"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json"
 done
 mkcat "$SRV/other.json" 4 "$(day 200)"
-"$V" catalog sign --key "$K/b.key" "$SRV/other.json" >/dev/null
+expect_exit "sign other.json with another key" 0 \
+	"$V" catalog sign --key "$K/b.key" "$SRV/other.json"
 mkcat "$SRV/unsigned.json" 5 "$(day 200)"
 
 "$PY" "$HERE/server.py" "$SRV" "$TMP/port" &

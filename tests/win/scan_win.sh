@@ -42,15 +42,23 @@ check() { # check DESCRIPTION COMMAND...
 
 for tool in hivexregedit osslsigncode plistutil openssl; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "1..0 # SKIP $tool is not installed (scripts/install-deps.sh test)"
-		exit 77
+		# A missing tool is a failure, not a skip: a skipped test
+		# would let a machine without it report the scanner green.
+		echo "not ok - $tool is not installed (scripts/install-deps.sh test)"
+		echo "0 passed, 1 failed"
+		exit 1
 	fi
 done
-if ! "$vz" scan --help | grep -q -- '--hive'; then
-	echo "not ok - voorzorg scan --help mentions --hive"
+"$vz" scan --help >"${TMPDIR:-/tmp}/vz-scan-win-help.$$" 2>&1
+rc=$?
+if [ "$rc" != 0 ] ||
+	! grep -q -- '--hive' "${TMPDIR:-/tmp}/vz-scan-win-help.$$"; then
+	rm -f "${TMPDIR:-/tmp}/vz-scan-win-help.$$"
+	echo "not ok - voorzorg scan --help: exit 0 (got $rc), mentions --hive"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+rm -f "${TMPDIR:-/tmp}/vz-scan-win-help.$$"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vz-scan-win.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -238,6 +246,7 @@ check "tampered alone: no product found" \
 check "tampered alone, --fail-on never: exit 0" test $? = 0
 (cd "$fx" && "$vz" scan pe/tampered.exe pe/signed.exe --catalog "$cat" \
 	--sector central-government --format sarif) >"$tmp/pe.sarif" 2>/dev/null
+check "sarif: exit 1 (got $?)" test $? = 1
 check "sarif: the tampered file is an error result of its own rule" test \
 	"$(jq_py "$tmp/pe.sarif" '[(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in d["runs"][0]["results"]]')" = \
 	"[('kaspersky-endpoint-security-windows', 'error', 'pe/signed.exe'), ('voorzorg.tampered-signature', 'error', 'pe/tampered.exe')]"
@@ -262,6 +271,7 @@ check "sbom decoys: exit 0, no finding" test $? = 0 -a \
 # ---- plists given one by one --------------------------------------------------
 (cd "$fx" && "$vz" scan plist/Info.plist plist/com.kaspersky.kav.plist \
 	--catalog "$cat" --format json) >"$tmp/plist.json" 2>"$tmp/plist.err"
+check "plists: exit 1 (got $?)" test $? = 1
 check "plists: a binary Info.plist and an XML launchd job, read by content" test \
 	"$(jq_py "$tmp/plist.json" 'sorted((e["kind"], e["item"]) for f in d["findings"] for e in f["evidence"])')" = \
 	"[('bundle-id', 'plist/Info.plist'), ('service', 'com.kaspersky.kav')]"
