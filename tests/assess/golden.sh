@@ -209,6 +209,10 @@ expect_err "assess unsigned without --allow-unsigned" 2 "$cat" \
 expect_err "reassess without =" 2 \
 	"--set example-vendor-c.name: expected PATH=VALUE or PATH+=VALUE" \
 	reassess --set example-vendor-c.name "${C[@]}"
+# A stray ']' is part of the name, not a bracket: the operator is found.
+expect_err "reassess with a stray ]" 2 \
+	"no catalogue entry with id \"example-vendor-c]\"" \
+	reassess --set 'example-vendor-c]=x' "${C[@]}"
 expect_err "reassess unknown id" 2 \
 	"no catalogue entry with id \"no-such-entry\"" \
 	reassess --set no-such-entry.name=x "${C[@]}"

@@ -346,7 +346,10 @@ done
 
 what="catalog show minimal.json example-vendor (text)"
 run catalog show --allow-unsigned "$minimal" example-vendor
-if [ "$rc" -eq 0 ] && grep -q 'Example Vendor' "$out" && ! json_ok; then
+# The vendor cites one source: listed with its title, at the end.
+if [ "$rc" -eq 0 ] && grep -q 'Example Vendor' "$out" && ! json_ok &&
+	grep -q '^cited sources:$' "$out" &&
+	[ "$(grep -c '^  \[example-letter\] ' "$out")" = 1 ]; then
 	ok "$what"
 else
 	not_ok "$what: exit 0, the entry as text" "exit code $rc"

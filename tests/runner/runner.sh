@@ -255,5 +255,54 @@ else
 		"$(tail -3 "$tmp/san/cc.log")"
 fi
 
+# ---- the mutation list cannot rot silently ---------------------------------
+mp=$src/scripts/mutations.py
+if n=$(/usr/bin/python3 "$mp" parse "$src/scripts/mutations.txt" | wc -l) &&
+	[ "$n" -ge 40 ]; then
+	ok "scripts/mutations.txt parses: $n mutations"
+else
+	not_ok "scripts/mutations.txt parses, with at least 40 mutations"
+fi
+# Every mutation applies to a copy of the tree as it is now.
+mkdir -p "$tmp/mt"
+/usr/bin/python3 "$mp" copy "$src" "$tmp/mt" 2>"$tmp/mt.err" ||
+	not_ok "mutations.py copies the tree" "$(cat "$tmp/mt.err")"
+bad=""
+for ((i = 1; i <= n; i++)); do
+	f=$(/usr/bin/python3 "$mp" parse "$src/scripts/mutations.txt" |
+		awk -F'\t' -v n="$i" '$1 == n { print $2 }')
+	cp "$tmp/mt/$f" "$tmp/mt.orig"
+	/usr/bin/python3 "$mp" apply "$src/scripts/mutations.txt" "$i" "$tmp/mt" \
+		>/dev/null 2>>"$tmp/mt.err" || bad="$bad $i"
+	cmp -s "$tmp/mt/$f" "$tmp/mt.orig" && bad="$bad $i(unchanged)"
+	cp "$tmp/mt.orig" "$tmp/mt/$f"
+done
+if [ -z "$bad" ]; then
+	ok "every mutation's original text is found exactly once"
+else
+	not_ok "mutations whose original text is not found once:$bad" \
+		"$(cat "$tmp/mt.err")"
+fi
+mklist() { printf 'file: lib/t.c\nfind: %s\nreplace: y\nwhy: test\n' "$1" \
+	>"$tmp/l.txt"; }
+mkdir -p "$tmp/mt2/lib"
+printf 'int a = x;\nint b = x;\nint c = z;\n' >"$tmp/mt2/lib/t.c"
+mklist 'q'
+/usr/bin/python3 "$mp" apply "$tmp/l.txt" 1 "$tmp/mt2" >/dev/null 2>&1 &&
+	not_ok "a mutation whose text is gone fails" ||
+	ok "a mutation whose text is gone fails"
+mklist 'x'
+/usr/bin/python3 "$mp" apply "$tmp/l.txt" 1 "$tmp/mt2" >/dev/null 2>&1 &&
+	not_ok "a mutation whose text is found twice fails" ||
+	ok "a mutation whose text is found twice fails"
+mklist 'z'
+/usr/bin/python3 "$mp" apply "$tmp/l.txt" 1 "$tmp/mt2" &&
+	grep -q 'int c = y;' "$tmp/mt2/lib/t.c" &&
+	ok "a mutation applies" || not_ok "a mutation applies"
+printf 'file: lib/t.c\nfind: z\nwhy: no replacement\n' >"$tmp/l.txt"
+/usr/bin/python3 "$mp" parse "$tmp/l.txt" >/dev/null 2>&1 &&
+	not_ok "a mutation without replace: is refused" ||
+	ok "a mutation without replace: is refused"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

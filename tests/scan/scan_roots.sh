@@ -245,6 +245,51 @@ check "us catalogue: exit 1 (got $?)" test $? = 1
 check "the catalogue's own state's measure governs, with its deadline" test \
 	"$(jq_py "$tmp/us.out" '[(f["measure"]["id"], f["measure"]["deadline"]) for f in d["findings"]]')" = \
 	"[('us-2017-bod-17-01', '2017-12-12')]"
+check "every deadline of the measure, as the catalogue gives it" test \
+	"$(jq_py "$tmp/us.out" '[sorted((k, v) for k, v in f["measure"]["deadlines"].items() if k != "note") for f in d["findings"]]')" = \
+	"[[('identify', '2017-10-13'), ('plan', '2017-11-12'), ('remove', '2017-12-12')]]"
+# The headline deadline is the last step the measure dates: remove, else
+# plan, else identify.
+for drop in remove plan; do
+	"$py" - "$tmp/us.json" "$drop" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for m in c["measures"]:
+    for s in m["sectors"]:
+        dl = s.get("deadlines", {})
+        for k in ("remove", "plan")[: ("remove", "plan").index(sys.argv[2]) + 1]:
+            dl.pop(k, None)
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	"$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
+		--sector central-government --format json >"$tmp/us.out" \
+		2>>"$tmp/stderr.log"
+	check "us catalogue without $drop: exit 1 (got $?)" test $? = 1
+	want=$([ "$drop" = remove ] && echo 2017-11-12 || echo 2017-10-13)
+	check "without the $drop deadline, the headline is $want" test \
+		"$(jq_py "$tmp/us.out" '[f["measure"]["deadline"] for f in d["findings"]]')" = \
+		"['$want']"
+	"$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
+		--sector central-government >"$tmp/us.txt" 2>>"$tmp/stderr.log"
+	check "us catalogue without $drop, text: exit 1 (got $?)" test $? = 1
+	check "the text report says: deadline $want" grep -q "deadline $want" \
+		"$tmp/us.txt"
+done
+
+# ---- the evidence cap: 64 pieces kept, the rest counted ---------------------
+mkdir -p "$tmp/cap/opt/kaspersky/kesl"
+for i in $(seq 0 64); do mkdir "$tmp/cap/opt/kaspersky/kesl/lib$i"; done
+"$vz" scan --root "$tmp/cap" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/cap.json" 2>>"$tmp/stderr.log"
+check "65 matching directories: exit 1 (got $?)" test $? = 1
+check "65 pieces of evidence: 64 listed, 1 omitted (evidence_omitted)" test \
+	"$(jq_py "$tmp/cap.json" '[(len(f["evidence"]), f["evidence_omitted"]) for f in d["findings"]]')" = \
+	"[(64, 1)]"
+"$vz" scan --root "$tmp/cap" --catalog "$cat" --allow-unsigned \
+	>"$tmp/cap.txt" 2>>"$tmp/stderr.log"
+check "65 matching directories, text: exit 1 (got $?)" test $? = 1
+check "the text report says one more is not listed" \
+	grep -q '\.\.\. and 1 more not listed' "$tmp/cap.txt"
 
 # ---- --output --------------------------------------------------------
 mkdir -p "$tmp/out"
