@@ -76,6 +76,14 @@ flip "$TMP/u2.json" 10
 expect_exit "--allow-unsigned never accepts a bad signature" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned "$TMP/u2.json"
 
+# A signature file over its size limit (16 KiB) is refused unread.
+cp "$C" "$TMP/big.json"
+head -c 16385 /dev/zero | tr '\0' a >"$TMP/big.json.minisig"
+expect_exit "an oversized signature file is refused" 2 \
+	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/big.json"
+expect_grep "says too large" "file too large (16385 bytes; the limit is 16384)" \
+	"$TMP/err"
+
 # Rollback: version 5 was accepted above; 4 is refused, 5 and 6 are not.
 mkcat "$TMP/old.json" 4 "$(day 200)"
 expect_exit "sign old.json" 0 \

@@ -88,6 +88,9 @@ expect_grep "says rollback" "older than version 2" "$TMP/err"
 expect_exit "oversized download is refused" 3 \
 	up "$URL/ok/v3.json" --max-size 100
 expect_grep "says too large" "larger than the limit" "$TMP/err"
+expect_exit "oversized download without a length, in pieces, is refused" 3 \
+	up "$URL/trickle/v3.json" --max-size 1000
+expect_grep "says too large (trickle)" "larger than the limit" "$TMP/err"
 expect_exit "a non-http URL is a usage error" 2 up "file:///etc/passwd"
 [ "$(snapshot)" = "$before" ] && ok "refusals: installed unchanged" ||
 	bad "refusals: installed unchanged"
