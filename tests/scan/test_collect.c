@@ -5,7 +5,7 @@
  * the status file in numeric order, later entries winning), every dpkg
  * state word including half-installed, status files with CRLF line ends,
  * and the matcher's kernel-module names ('-' and '_' are one character
- * to the kernel).
+ * to the kernel); units enabled through .wants/ and .requires/.
  */
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -235,6 +235,70 @@ static void test_dpkg_journal(void **state)
 	vz_stats_free(st);
 }
 
+/* ---- the units collector ------------------------------------------------ */
+
+static vz_status on_unit(void *ctx, const vz_record *r)
+{
+	struct recs *s = ctx;
+
+	if (r->kind == VZ_REC_UNIT && s->n < 32)
+		snprintf(s->text[s->n++], 200, "%s %s%s", r->name, r->detail,
+		         r->enabled ? " [enabled]" : "");
+	return VZ_OK;
+}
+
+static void test_units(void **state)
+{
+	char root[256], path[512];
+	struct recs s;
+	vz_stats *st = vz_stats_new();
+	vz_collect_opts o;
+	vz_sink sink = {.ctx = &s, .want_content = want_none,
+	                .record = on_unit};
+
+	(void)state;
+	make_root(root, sizeof(root));
+	write_file(root, "/lib/systemd/system/kesl.service", "[Unit]\n");
+	write_file(root, "/lib/systemd/system/klnagent.service", "[Unit]\n");
+	write_file(root, "/lib/systemd/system/README", "not a unit\n");
+	/* Enabled through .wants/ and through .requires/ alike. */
+	write_file(root, "/etc/systemd/system/multi-user.target.wants/x", "");
+	snprintf(path, sizeof(path),
+	         "%s/etc/systemd/system/multi-user.target.wants/x", root);
+	unlink(path);
+	snprintf(path, sizeof(path),
+	         "%s/etc/systemd/system/multi-user.target.wants/kesl.service",
+	         root);
+	assert_int_equal(symlink("/lib/systemd/system/kesl.service", path), 0);
+	write_file(root, "/etc/systemd/system/sysinit.target.requires/x", "");
+	snprintf(path, sizeof(path),
+	         "%s/etc/systemd/system/sysinit.target.requires/x", root);
+	unlink(path);
+	snprintf(path, sizeof(path),
+	         "%s/etc/systemd/system/sysinit.target.requires/"
+	         "klnagent.service", root);
+	assert_int_equal(symlink("/lib/systemd/system/klnagent.service", path),
+	                 0);
+	memset(&s, 0, sizeof(s));
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	assert_int_equal(vz_collect(&o, "units", &sink, st, NULL), VZ_OK);
+	qsort(s.text, (size_t)s.n, sizeof(s.text[0]), cmp_str);
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.text[0],
+	                    "kesl.service /lib/systemd/system/kesl.service");
+	assert_string_equal(s.text[1], "kesl.service enabled: "
+	                    "/etc/systemd/system/multi-user.target.wants/"
+	                    "kesl.service [enabled]");
+	assert_string_equal(s.text[2], "klnagent.service "
+	                    "/lib/systemd/system/klnagent.service");
+	assert_string_equal(s.text[3], "klnagent.service enabled: "
+	                    "/etc/systemd/system/sysinit.target.requires/"
+	                    "klnagent.service [enabled]");
+	vz_stats_free(st);
+	remove_root(root);
+}
+
 /* ---- kernel-module names in the matcher ---------------------------------- */
 
 /* The scan test catalogue with one Linux kernel-module fingerprint more
@@ -351,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_dpkg_crlf),
 		cmocka_unit_test(test_dpkg_state_words),
 		cmocka_unit_test(test_dpkg_journal),
+		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_match_modules),
 	};
 

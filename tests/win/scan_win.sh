@@ -268,6 +268,17 @@ check "sbom: every component counted, nested ones too" test \
 check "sbom decoys: exit 0, no finding" test $? = 0 -a \
 	"$(jq_py "$tmp/decoys.json" 'len(d["findings"])')" = 0
 
+# An SBOM given as a PATH is recognised by its content, after any white
+# space: here a CRLF and two spaces before the '{'.
+printf '\r\n  ' >"$tmp/lead.cdx.json"
+cat "$sb/linux-host.cdx-1.4.json" >>"$tmp/lead.cdx.json"
+(cd "$tmp" && "$vz" scan lead.cdx.json --catalog "$cat" --format json) \
+	>"$tmp/lead.json" 2>"$tmp/lead.err"
+check "an SBOM as a PATH, after white space: exit 1 (got $?)" test $? = 1
+check "an SBOM as a PATH, after white space: read as an SBOM" test \
+	"$(jq_py "$tmp/lead.json" 'sorted(set(f["product_id"] for f in d["findings"]))')" = \
+	"['kaspersky-endpoint-security-linux']"
+
 # ---- plists given one by one --------------------------------------------------
 (cd "$fx" && "$vz" scan plist/Info.plist plist/com.kaspersky.kav.plist \
 	--catalog "$cat" --format json) >"$tmp/plist.json" 2>"$tmp/plist.err"
