@@ -19,7 +19,7 @@ run_pkgs=(
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
-  rpm libwin-hivex-perl osslsigncode libplist-utils openssl
+  rpm libwin-hivex-perl osslsigncode libplist-utils openssl git
 )
 
 case "$mode" in

@@ -100,9 +100,9 @@ run_suites() { # run_suites LOG NUM...: the union of their suites, once
 		done
 	done
 	((all)) && args=()
-	# Timeouts are a quarter of the suite's: a mutation that makes a test
+	# Timeouts are half the suite's: a mutation that makes a test
 	# hang is caught by its timeout, sooner.
-	meson test -C "$build" --no-rebuild --num-processes 2 -t 0.25 \
+	meson test -C "$build" --no-rebuild --num-processes 2 -t 0.5 \
 		"${args[@]}" >"$log" 2>&1
 }
 
@@ -132,7 +132,7 @@ for n in "${selected[@]}"; do
 	else
 		mapfile -t sargs < <(suites_of "$n")
 		if meson test -C "$build" --no-rebuild --maxfail 1 \
-			--num-processes 2 -t 0.25 "${sargs[@]}" \
+			--num-processes 2 -t 0.5 "${sargs[@]}" \
 			>"$scratch/m.test.log" 2>&1; then
 			verdict="NOT CAUGHT"
 			detail=""
