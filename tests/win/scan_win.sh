@@ -329,6 +329,8 @@ bad "SBOM component without a name" "$sb/no-name.cdx.json:6:5: components[1]: Cy
 	--sbom "$sb/no-name.cdx.json"
 bad "unsupported CycloneDX version" "$sb/bad-spec.cdx.json:1:43: specVersion: CycloneDX: specVersion \"2.0\" is not supported" \
 	--sbom "$sb/bad-spec.cdx.json"
+bad "SPDX externalRefs that is not an array" "$sb/refs-not-array.spdx.json:4:5: packages[0]: SPDX-2.3: \"externalRefs\" must be an array" \
+	--sbom "$sb/refs-not-array.spdx.json"
 bad "JSON that is not an SBOM" "$sb/not-an-sbom.json:1:1: not an SBOM" \
 	--sbom "$sb/not-an-sbom.json"
 bad "SPDX reference without a locator" "$sb/bad-spdx.spdx.json:4:59: packages[0].externalRefs[0]: SPDX-2.3: an external reference needs" \
