@@ -143,7 +143,9 @@ static void test_registry(void **state)
 	feed(m, &r);
 	state_of(m, &nev, NULL);
 	assert_int_equal(nev, 5);
-	/* The key record alone does not satisfy a value fingerprint. */
+	/* The key record alone does not satisfy a value fingerprint. The
+	 * fingerprint names the default value "(default)": regedit's
+	 * "(Default)" in any case, like "@", is the value named "". */
 	reg(&r, "HKLM\\SOFTWARE\\Example\\Defaults", NULL, NULL, 0, 8);
 	feed(m, &r);
 	reg(&r, "HKLM\\SOFTWARE\\Example\\Defaults", "", "ON", 0, 8);
