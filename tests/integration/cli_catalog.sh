@@ -264,6 +264,21 @@ for n in 12 70; do
 	done
 done
 
+# Exactly one more than the room (8 or 64 slots): the parser's bound is
+# the array's size, not one past it.
+for spec in "8:catalog sign --key k" "8:catalog verify" "8:catalog update" \
+	"8:assess" "8:diff" "64:catalog lint" "64:catalog show" "64:scan" \
+	"64:reassess --set a=b"; do
+	n=$((${spec%%:*} + 1))
+	cmd=${spec#*:}
+	# shellcheck disable=SC2086
+	usage_error "$cmd with $n arguments" $cmd $(seq 1 "$n")
+	if ! grep -q 'too many arguments' "$err"; then
+		not_ok "$cmd with $n arguments: says 'too many arguments'"
+		show "$err"
+	fi
+done
+
 # Without any arguments the tools say, in one line, what is missing.
 for args in "" "catalog"; do
 	what="usage error: 'voorzorg${args:+ $args}' without arguments"
