@@ -279,6 +279,19 @@ check "an SBOM as a PATH, after white space: read as an SBOM" test \
 	"$(jq_py "$tmp/lead.json" 'sorted(set(f["product_id"] for f in d["findings"]))')" = \
 	"['kaspersky-endpoint-security-linux']"
 
+# At most 64 hives and 64 SBOMs: the 65th is a usage error, not dropped.
+for opt in sbom hive; do
+	many=()
+	for i in $(seq 1 65); do
+		many+=("--$opt" "$sb/decoys.cdx-1.5.json")
+	done
+	"$vz" scan "${many[@]}" --catalog "$cat" >"$tmp/many.out" 2>"$tmp/many.err"
+	rc=$?
+	check "65 --$opt files: exit 2 (got $rc), 'too many --$opt files'" \
+		grep -q "too many --$opt files (at most 64)" "$tmp/many.err"
+	check "65 --$opt files: exit 2 (got $rc)" test "$rc" = 2
+done
+
 # ---- plists given one by one --------------------------------------------------
 (cd "$fx" && "$vz" scan plist/Info.plist plist/com.kaspersky.kav.plist \
 	--catalog "$cat" --format json) >"$tmp/plist.json" 2>"$tmp/plist.err"
