@@ -371,6 +371,21 @@ else
 	show "$out"
 fi
 
+# A catalogue that does not load: the loader's message and a pointer to
+# catalog lint, for malformed JSON as for an invalid catalogue.
+for bad in truncated bad-url; do
+	what="catalog show $bad.json: exit 2, with a pointer to catalog lint"
+	run catalog show --allow-unsigned "$bad_dir/$bad.json"
+	if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && grep -q \
+		"$bad.json: invalid catalogue; run '.*catalog lint .*$bad.json' for details" \
+		"$err"; then
+		ok "$what"
+	else
+		not_ok "$what" "exit code $rc; stderr:"
+		show "$err"
+	fi
+done
+
 what="catalog show minimal.json no-such-id"
 run catalog show --allow-unsigned "$minimal" no-such-id
 if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && [ "$(nlines "$err")" -eq 2 ] &&
