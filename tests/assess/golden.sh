@@ -200,6 +200,8 @@ expect_err "assess --rules unknown" 2 "no rules with id \"no-such-rules\"" \
 	assess example-c-antivirus --rules no-such-rules "${C[@]}"
 expect_err "assess --sector unknown" 2 "unknown sector 'abdo'" \
 	assess example-c-antivirus --sector abdo "${C[@]}"
+expect_err "assess without a product" 2 "name one PRODUCT id" \
+	assess "${C[@]}"
 expect_err "assess two products" 2 "name one PRODUCT id" \
 	assess example-c-antivirus example-c-agent "${C[@]}"
 expect_err "assess --format xml" 2 "unknown format 'xml'" \
