@@ -118,6 +118,9 @@ expect_exit "expired within grace is accepted" 0 \
 expect_grep "with a warning" "warning: catalogue expired on" "$TMP/err"
 expect_exit "a shorter grace refuses it" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --grace 2 "$TMP/e1.json"
+expect_exit "--grace with a trailing letter is a usage error" 2 \
+	"$V" catalog verify --pubkey "$K/a.pub" --grace 5x "$TMP/e1.json"
+expect_grep "says what --grace takes" "grace takes a number of days" "$TMP/err"
 mkcat "$TMP/e2.json" 8 "$(day -60)"
 expect_exit "sign e2.json" 0 \
 	"$V" catalog sign --key "$K/a.key" "$TMP/e2.json"
