@@ -299,6 +299,7 @@ check "robust: the JSON report holds to the schema" \
 	"$py" "$val" "$schema" --json "$tmp/robust.json"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format jsonl >"$tmp/rpm.jsonl" 2>>"$tmp/stderr.log"
+check "jsonl: exit 1 (got $?)" test $? = 1
 check "jsonl: every line holds to the schema" \
 	"$py" "$val" "$schema" --jsonl "$tmp/rpm.jsonl"
 check "jsonl: one line per finding, then the summary, one report id" test \
@@ -306,12 +307,14 @@ check "jsonl: one line per finding, then the summary, one report id" test \
 	"['finding', 'finding', 'summary'] 1 complete"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format csv >"$tmp/rpm.csv" 2>>"$tmp/stderr.log"
+check "csv: exit 1 (got $?)" test $? = 1
 check "csv: a header and one row per finding, RFC 4180" test \
 	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(R), sorted(r["product_id"] for r in R), R[0]["state"])' "$tmp/rpm.csv")" = \
 	"2 ['kaspersky-anti-virus-linux-file-server', 'kaspersky-network-agent'] installed"
 check "csv: CRLF line ends" test "$(head -1 "$tmp/rpm.csv" | od -c | grep -c '\\r')" = 1
 "${runas[@]}" "$rvz" scan --root "$roots/robust" --catalog "$rcat" --allow-unsigned \
 	--format csv >"$tmp/robust.csv" 2>/dev/null
+check "csv of the robust root: exit 1 (got $?)" test $? = 1
 check "csv: an incomplete scan ends with an 'incomplete' row" test \
 	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(R[-1]["state"], R[-1]["note"][:4])' "$tmp/robust.csv")" = \
 	"incomplete dpkg"
@@ -320,11 +323,13 @@ cp -a "$roots/dpkg" "$tmp/formula"
 printf '=HYPERLINK("http://x")\n' >"$tmp/formula/etc/hostname"
 "$vz" scan --root "$tmp/formula" --catalog "$cat" --allow-unsigned --format csv \
 	>"$tmp/formula.csv" 2>/dev/null
+check "csv with a formula host name: exit 1 (got $?)" test $? = 1
 check "csv: a cell starting with = gets an apostrophe" \
 	grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$tmp/formula.csv"
 # --output - is standard output, never a file named "-".
 (cd "$tmp" && "$vz" scan --root "$roots/decoy" --catalog "$cat" --allow-unsigned \
 	--format json --output - >"$tmp/dash.json" 2>/dev/null)
+check "--output -: exit 0 (got $?)" test $? = 0
 check "--output -: the report on standard output" \
 	"$py" "$val" "$schema" --json "$tmp/dash.json"
 check "--output -: no file named '-'" test ! -e "$tmp/-"
@@ -336,16 +341,20 @@ printf '127.0.0.1 localhost\n127.0.1.1\tfixture-decoy.example.nl fixture-decoy\n
 	>"$tmp/ident/etc/hosts"
 "$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
 	>"$tmp/ident.json" 2>/dev/null
+check "host identity: exit 0 (got $?)" test $? = 0
 check "host: machine-id and FQDN of the root, not of this machine" test \
 	"$(jq_py "$tmp/ident.json" '(d["host"]["machine_id"], d["host"]["hostname"], d["host"]["fqdn"])')" = \
 	"('0123456789abcdef0123456789abcdef', 'fixture-decoy', 'fixture-decoy.example.nl')"
 echo '$(reboot)' >"$tmp/ident/etc/machine-id"
 "$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
 	>"$tmp/ident.json" 2>/dev/null
+check "host identity: exit 0 (got $?)" test $? = 0
 check "host: a malformed machine-id is not reported" test \
 	"$(jq_py "$tmp/ident.json" 'd["host"]["machine_id"]')" = None
-a=$("$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif 2>/dev/null |
-	"$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(sys.stdin)["runs"][0]["results"]])')
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif \
+	>"$tmp/rpm2.sarif" 2>/dev/null
+check "sarif, second run: exit 1 (got $?)" test $? = 1
+a=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm2.sarif")
 b=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm.sarif")
 check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
 check "sarif: one fingerprint per result, distinct" test \
@@ -363,6 +372,7 @@ check "... installed, as with --root, and the note names --root" test \
 "$vz" scan "$roots/dpkg" "$roots/archives/decoy-root.tar" --catalog "$cat" \
 	--allow-unsigned >/dev/null 2>"$tmp/posroot2.err"
 rc=$?
+check "a root among other PATHs: exit 2 (got $rc)" test "$rc" = 2
 check "a root among other PATHs: refused, exit 2 (got $rc), naming --root" \
 	grep -q 'holds a root filesystem (var/lib/dpkg/status): scan it with --root' \
 	"$tmp/posroot2.err"
@@ -388,10 +398,12 @@ arch present-root.zip 1 "$kesl"
 arch present-root.iso 1 "$kesl"
 arch kav4fs-8.0.4-312.noarch.rpm 1 "[('kaspersky-anti-virus-linux-file-server', 'present', ['archive'])]"
 arch decoy-root.tar 0 "[]"
+"$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" \
+	--allow-unsigned --format json >"$tmp/deb.json" 2>/dev/null
+check "archive .deb, JSON: exit 1 (got $?)" test $? = 1
 check "archive: the daemon inside the .deb was hashed and matched" test \
-	"$("$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" --allow-unsigned \
-	--format json 2>/dev/null | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
-	"1 ['/opt/kaspersky/kesl/libexec/kesl']"
+	"$(jq_py "$tmp/deb.json" '(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
+	"(1, ['/opt/kaspersky/kesl/libexec/kesl'])"
 "$vz" scan "$roots/archives/truncated.tar" --catalog "$cat" --allow-unsigned \
 	>"$tmp/trunc.out" 2>"$tmp/trunc.err"
 rc=$?
@@ -419,6 +431,7 @@ evil="$tmp/vol 1;\$(touch pwned)'x"
 cp -a "$roots/dpkg" "$evil"
 "$vz" scan --root "$evil" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format json >"$tmp/evil.json" 2>/dev/null
+check "a root named as shell syntax: exit 1 (got $?)" test $? = 1
 cmdline=$(jq_py "$tmp/evil.json" '[s for f in d["findings"] for s in f["next_steps"] if "dpkg --root" in s][0].split(": ", 1)[1]')
 (cd "$tmp" && bash -c "set -- $(printf '%s' "$cmdline" | sed 's/^dpkg //')
 	[ \"\$2\" = \"\$0\" ] || true; printf '%s\n' \"\$2\"" "$evil" >"$tmp/evil.arg" 2>&1)
