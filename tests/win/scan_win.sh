@@ -219,9 +219,11 @@ check "only hive corrupt: exit 4 (got $rc)" test "$rc" = 4
 check "only hive corrupt: 'nothing found' only beside INCOMPLETE" \
 	grep -q '^No product of the catalogue was found, but the scan is INCOMPLETE' \
 	"$tmp/only-corrupt.txt"
+"$vz" scan --root "$only" --catalog "$cat" --format json \
+	>"$tmp/only-corrupt.json" 2>/dev/null
+check "only hive corrupt, JSON: exit 4 (got $?)" test $? = 4
 check "only hive corrupt: the hive collector failed" test \
-	"$("$vz" scan --root "$only" --catalog "$cat" --format json 2>/dev/null |
-	"$py" -c 'import json,sys; d=json.load(sys.stdin); print([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"])')" = \
+	"$(jq_py "$tmp/only-corrupt.json" '[c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"]')" = \
 	"['failed']"
 
 # ---- macOS volumes -------------------------------------------------------
@@ -267,9 +269,11 @@ mkdir -p "$tmp/var/tmp/ProgramData"
 cp "$fx/pe/signed.exe" "$tmp/var/tmp/ProgramData/kes.exe"
 for spelling in "$tmp/var/tmp/ProgramData/kes.exe" "var/tmp/ProgramData/kes.exe" \
 	"./var/tmp/../tmp/ProgramData/kes.exe"; do
-	st=$(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
-		--sector central-government --format json 2>/dev/null |
-		"$py" -c 'import json,sys; d=json.load(sys.stdin); print([(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]])')
+	(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
+		--sector central-government --format json) \
+		>"$tmp/spelling.json" 2>/dev/null
+	check "artefact named $spelling: exit 1 (got $?)" test $? = 1
+	st=$(jq_py "$tmp/spelling.json" '[(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]]')
 	check "artefact named $spelling: present, and no rm of the evidence" \
 		test "$st" = "[('present', False)]"
 done
