@@ -325,6 +325,24 @@ mkdir "$tmp/a-directory.json"
 input_error "a directory as FILE" "$tmp/a-directory.json" \
 	'^not a regular file$'
 
+# A catalogue that loads but whose recorded risk is not what its rules
+# give: lint fails on the rule check alone.
+"$py" - "$minimal" "$tmp/arbitrary.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["assessments"][0]["level"] = "low"
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+PY
+what="lint: a recorded risk the rules do not give is an error, exit 2"
+run catalog lint "$tmp/arbitrary.json"
+if [ "$rc" -eq 2 ] && grep -q 'recorded risk "low" is not what rules' "$err" &&
+	grep -q 'invalid: 1 error' "$err"; then
+	ok "$what"
+else
+	not_ok "$what" "exit code $rc; stderr:"
+	show "$err"
+fi
+
 # ---- catalog show ---------------------------------------------------------
 
 # The test catalogues are unsigned drafts: show refuses them unless told.
