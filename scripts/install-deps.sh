@@ -20,7 +20,7 @@ test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
   rpm libwin-hivex-perl osslsigncode libplist-utils openssl
-  cpio genisoimage
+  cpio genisoimage git
   apt-utils dnf createrepo-c fapolicyd libxml2-utils sqlite3 python3-yaml
 )
 
