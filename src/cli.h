@@ -95,6 +95,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 /* catalog sign|verify|update (src/cmd_sign.c); argv starts at the verb. */
 int cmd_catalog_sign(int argc, char **argv);
 int cmd_catalog_verify(int argc, char **argv);

@@ -27,6 +27,9 @@ static const char main_help[] =
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
     "  catalog update URL      download, verify and install a catalogue\n"
+    "  serve --db DB --listen ADDR:PORT\n"
+    "                          run the fleet server: hosts report, the\n"
+    "                          ledger tracks each measure's deadlines\n"
     "\n"
     "options:\n"
     "  --version               print the version and exit\n"
@@ -46,6 +49,7 @@ static const struct {
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
+    {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)
