@@ -22,8 +22,9 @@
 static const char scan_help[] =
     "usage: voorzorg scan [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
     "                     [PATH...] [--sector NAME] [--catalog FILE]\n"
-    "                     [--format text|json|sarif] [--output FILE]\n"
-    "                     [--fail-on LEVEL] [--pubkey KEY]\n"
+    "                     [--format text|json|jsonl|csv|sarif]\n"
+    "                     [--output FILE|-] [--fail-on LEVEL] [--strict]\n"
+    "                     [--pubkey KEY]\n"
     "                     [--allow-unsigned]\n"
     "\n"
     "Find the products of the catalogue on this host (default), on an\n"
@@ -57,9 +58,15 @@ static const char scan_help[] =
     "                    one that is corrupt is an error (exit 2)\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
     "                    catalogue, e.g. central-government)\n"
-    "  --format F        text (default), json or sarif (SARIF 2.1.0)\n"
+    "  --format F        text (default), json, jsonl (one finding per\n"
+    "                    line, then a summary line), csv or sarif\n"
+    "                    (SARIF 2.1.0); see docs/report.md\n"
     "  --output FILE     write the report to FILE, atomically, instead\n"
-    "                    of standard output\n"
+    "                    of standard output ('-': standard output)\n"
+    "  --strict          any unreadable item makes the scan incomplete\n"
+    "                    (by default only a source that may hide a\n"
+    "                    product does: a package database, a registry\n"
+    "                    hive, most processes of a live host)\n"
     "  --fail-on LEVEL   exit 1 when a finding reaches LEVEL: action (the\n"
     "                    default: a measure asks something of the\n"
     "                    sector), any (any finding), never, or a risk\n"
@@ -68,8 +75,10 @@ static const char scan_help[] =
     "  -h, --help        show this help\n"
     CLI_CATALOG_HELP
     "\n"
-    "exit status: 0 nothing needs action, 1 findings at or above\n"
-    "--fail-on, 2 usage or input error, 3 internal or environment error\n";
+    "exit status: 0 nothing needs action and everything that applies\n"
+    "was examined, 1 findings at or above --fail-on, 2 usage or input\n"
+    "error, 3 internal or environment error, 4 incomplete: something\n"
+    "that applies could not be examined (and nothing reached --fail-on)\n";
 
 enum {
 	O_ROOT,
@@ -80,6 +89,7 @@ enum {
 	O_HIVE,
 	O_SBOM,
 	O_SUBMIT,
+	O_STRICT,
 	O_HELP,
 	O_CATALOG,
 	O_PUBKEY,
@@ -184,6 +194,10 @@ static int parse_format(const char *s, vz_report_format *f)
 		*f = VZ_REPORT_JSON;
 	else if (strcmp(s, "sarif") == 0)
 		*f = VZ_REPORT_SARIF;
+	else if (strcmp(s, "jsonl") == 0)
+		*f = VZ_REPORT_JSONL;
+	else if (strcmp(s, "csv") == 0)
+		*f = VZ_REPORT_CSV;
 	else
 		return -1;
 	return 0;
@@ -194,7 +208,8 @@ int cmd_scan(int argc, char **argv)
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
 		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"help", 0, NULL},
+		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"strict", 0, NULL},
+		{"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -229,13 +244,15 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	}
 	if (parse_format(opts[O_FORMAT].value, &fmt) != 0) {
-		cli_usage_error("scan", "unknown format '%s' (use text, json "
-		                        "or sarif)",
+		cli_usage_error("scan", "unknown format '%s' (use text, json, "
+		                        "jsonl, csv or sarif)",
 		                opts[O_FORMAT].value);
 		return VZ_EXIT_USAGE;
 	}
 	root = opts[O_ROOT].value;
 	output = opts[O_OUTPUT].value;
+	if (output != NULL && strcmp(output, "-") == 0)
+		output = NULL; /* standard output, as everywhere */
 	failon = opts[O_FAILON].value;
 	if (root != NULL && (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "%s: %s: not a directory%s%s\n", cli_prog, root,
@@ -280,6 +297,7 @@ int cmd_scan(int argc, char **argv)
 	so.paths = (const char *const *)pos;
 	so.npaths = (size_t)npos;
 	so.sector = opts[O_SECTOR].value;
+	so.strict = opts[O_STRICT].value != NULL;
 	so.signature = vz_catalog_signature(cat);
 	if (isatty(STDERR_FILENO))
 		so.progress = progress;
@@ -298,7 +316,11 @@ int cmd_scan(int argc, char **argv)
 	rc = vz_scan_fails(scan, cat, failon, &fails, &err);
 	if (rc != VZ_OK)
 		goto fail;
-	ex = fails ? VZ_EXIT_FINDINGS : VZ_EXIT_OK;
+	/* Findings first: an incomplete scan that found something still
+	 * needs action; one that found nothing is not clean. */
+	ex = fails                     ? VZ_EXIT_FINDINGS
+	     : !vz_scan_complete(scan) ? VZ_EXIT_INCOMPLETE
+	                               : VZ_EXIT_OK;
 	goto done;
 fail:
 	if (err.code != VZ_OK || err.msg[0]) {

@@ -80,6 +80,12 @@ VZ_API const char *vz_catalog_format(const vz_catalog *cat);
 VZ_API int64_t vz_catalog_version(const vz_catalog *cat);
 VZ_API const char *vz_catalog_expires(const vz_catalog *cat);
 VZ_API const char *vz_catalog_file(const vz_catalog *cat);
+/*
+ * SHA-256 of the catalogue's bytes as loaded, in lowercase hex, into
+ * out[65]: which exact document a report rests on. VZ_E_NOMEM or
+ * VZ_E_INTERNAL if it cannot be computed.
+ */
+VZ_API vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65]);
 
 /*
  * How the catalogue's signature was checked: "valid", "unsigned" (accepted

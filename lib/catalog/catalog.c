@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "catalog_int.h"
 
 /*
@@ -303,4 +305,24 @@ void vz__catalog_set_signature(vz_catalog *cat, const char *state)
 const char *vz_catalog_signature(const vz_catalog *cat)
 {
 	return cat->signature != NULL ? cat->signature : "unverified";
+}
+
+vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	out[0] = '\0';
+	if (cat->text == NULL ||
+	    EVP_Digest(cat->text, cat->text_len, md, &n, EVP_sha256(), NULL) !=
+	        1 ||
+	    n != 32)
+		return VZ_E_INTERNAL;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return VZ_OK;
 }

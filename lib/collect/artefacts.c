@@ -77,7 +77,7 @@ static vz_status read_hive(const vz_collect_opts *opts, const char *path,
 	rc = vz__hive_read(&c, fd, path, NULL, err);
 	close(fd);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "hive", "ran", path);
+		vz__stats_run_n(st, "hive", "ran", path, c.emitted);
 	return rc;
 #else
 	(void)opts;
@@ -112,7 +112,7 @@ static vz_status read_sbom(const vz_collect_opts *opts, const char *path,
 	rc = vz__sbom_read(&c, data, len, path, err);
 	vz__free(data);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "sbom", "ran", path);
+		vz__stats_run_n(st, "sbom", "ran", path, c.emitted);
 	return rc;
 }
 
@@ -189,10 +189,7 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 		return VZ_E_IO;
 	}
 	if (S_ISDIR(sb.st_mode)) {
-		rc = vz__walk_dir(path, opts, sink, st, err);
-		if (rc == VZ_OK)
-			vz__stats_run(st, "files", "ran", path);
-		return rc;
+		return vz__walk_dir(path, opts, sink, st, err);
 	}
 	fd = open_file(path, err);
 	if (fd < 0)

@@ -244,12 +244,14 @@ void vz__progress(struct vz_cctx *c)
 
 vz_status vz__emit(struct vz_cctx *c, vz_record *r)
 {
+	c->emitted++;
 	r->source = c->name;
 	return c->sink->record(c->sink->ctx, r);
 }
 
 vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source)
 {
+	c->emitted++;
 	r->source = source;
 	return c->sink->record(c->sink->ctx, r);
 }
@@ -275,6 +277,7 @@ static vz_status run_one(const struct vz_collector *col, struct vz_cctx *c)
 
 	c->name = col->name;
 	c->state = NULL;
+	c->emitted = 0;
 	c->detail[0] = '\0';
 	if (col->live_only && !c->live) {
 		vz__stats_run(c->st, col->name, "not-applicable",
@@ -290,8 +293,8 @@ static vz_status run_one(const struct vz_collector *col, struct vz_cctx *c)
 		vz__stats_run(c->st, col->name, "failed", "out of memory");
 		goto out;
 	}
-	vz__stats_run(c->st, col->name, rc == VZ_OK ? "ran" : "failed",
-	              c->detail);
+	vz__stats_run_n(c->st, col->name, rc == VZ_OK ? "ran" : "failed",
+	                c->detail, c->emitted);
 out:
 	if (col->free != NULL) {
 		void (*release)(struct vz_cctx *) = col->free;
@@ -314,21 +317,19 @@ static void missing_support(struct vz_cctx *c)
 	                      O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		close(fd);
-		vz__stats_problem(c->st, "hive", 0,
-		                  "not read: this voorzorg was built without "
-		                  "libhivex (registry hives)",
-		                  "/Windows/System32/config");
+		vz__stats_run(c->st, "hive", "failed",
+		              "not read: this voorzorg was built without "
+		              "libhivex (registry hives)");
 	}
 #endif
 #if !VZ_HAVE_PLIST
 	fd = vz__root_open_ci(c->rootfd, "/Library", O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		close(fd);
-		vz__stats_problem(c->st, "bundle", 0,
-		                  "not read: this voorzorg was built without "
-		                  "libplist (macOS bundles, receipts, launchd "
-		                  "jobs)",
-		                  "/Library");
+		vz__stats_run(c->st, "bundle", "failed",
+		              "not read: this voorzorg was built without "
+		              "libplist (macOS bundles, receipts, launchd "
+		              "jobs)");
 	}
 #endif
 	(void)c;
@@ -405,6 +406,8 @@ vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
 	rc = vz__collector_files.collect(&c);
 	if (rc != VZ_OK && rc != VZ_E_NOMEM)
 		vz__error_set(err, rc, dir, "%s", vz_strerror(rc));
+	if (rc == VZ_OK)
+		vz__stats_run_n(st, "files", "ran", dir, c.emitted);
 	close(c.rootfd);
 	return rc;
 }

@@ -34,6 +34,8 @@ struct vz_cctx {
 	 * shown under this name instead of from "/" (NULL for a root).
 	 */
 	const char *prefix;
+	/* Records emitted so far by this context: the run's "examined". */
+	uint64_t emitted;
 };
 
 struct vz_collector {
@@ -94,6 +96,9 @@ void vz__stats_problem_n(vz_stats *st, const char *collector, int unreadable,
                          const char *reason, const char *example, uint64_t n);
 void vz__stats_run(vz_stats *st, const char *name, const char *status,
                    const char *detail);
+/* vz__stats_run with the number of records the run produced. */
+void vz__stats_run_n(vz_stats *st, const char *name, const char *status,
+                     const char *detail, uint64_t examined);
 
 /* ---- dpkg status parser (dpkg_parse.c) ----------------------------- */
 

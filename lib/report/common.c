@@ -76,11 +76,63 @@ const char *vz__utf8(struct vz_buf *b, const char *s)
 
 const char *vz__deadline(const vz_finding *f)
 {
-	if (f->deadline_remove)
-		return f->deadline_remove;
-	if (f->deadline_plan)
-		return f->deadline_plan;
-	return f->deadline_identify;
+	size_t i = f->ndeadlines;
+
+	while (i-- > 0)
+		if (f->deadlines[i].date != NULL)
+			return f->deadlines[i].date;
+	return NULL;
+}
+
+int vz__days_left(const char *scanned_at, const char *date, long *out)
+{
+	int64_t now, when;
+
+	if (scanned_at == NULL || date == NULL ||
+	    vz__date_parse(scanned_at, &now) != 0 ||
+	    vz__date_parse(date, &when) != 0)
+		return -1;
+	/* Whole days from the scan's calendar day (UTC) to the deadline. */
+	now -= ((now % 86400) + 86400) % 86400;
+	*out = (long)((when - now) / 86400);
+	return 0;
+}
+
+json_t *vz__coverage_json(const vz_scan *scan)
+{
+	json_t *o, *runs = json_array(), *gaps = json_array();
+	struct vz_buf b;
+	size_t i;
+	int bad = runs == NULL || gaps == NULL;
+
+	vz__buf_init(&b);
+	for (i = 0; !bad && i < vz_scan_coverage_count(scan); i++) {
+		const vz_coverage *c = vz_scan_coverage(scan, i);
+		const char *t = vz__utf8(&b, c->target);
+
+		bad = (c->target && t == NULL) ||
+		      json_array_append_new(
+		          runs, json_pack("{s:s, s:s?, s:s, s:I, s:I}", "name",
+		                          c->name, "target", t, "status",
+		                          c->status, "examined",
+		                          (json_int_t)c->examined, "unreadable",
+		                          (json_int_t)c->unreadable)) != 0;
+	}
+	for (i = 0; !bad && i < vz_scan_gap_count(scan); i++) {
+		const char *g = vz__utf8(&b, vz_scan_gap(scan, i));
+
+		bad = g == NULL ||
+		      json_array_append_new(gaps, json_string(g)) != 0;
+	}
+	vz__buf_free(&b);
+	o = bad ? NULL
+	        : json_pack("{s:s, s:b, s:O, s:O}", "verdict",
+	                    vz_scan_complete(scan) ? "complete" : "incomplete",
+	                    "strict", vz_scan_strict(scan), "reasons", gaps,
+	                    "collectors", runs);
+	json_decref(runs);
+	json_decref(gaps);
+	return o;
 }
 
 /* Append s for a POSIX shell: quoted unless it is plainly safe. */

@@ -8,7 +8,6 @@
 
 #include "report_int.h"
 
-#define NAME_MAX_COLS 40
 
 static const char *name_of(const vz_finding *f)
 {
@@ -85,6 +84,32 @@ static void indent_lines(struct vz_buf *b, const char *label,
 	}
 }
 
+/* Each deadline with its verb, and how far off it was at scan time. */
+static void deadline_lines(struct vz_buf *b, const vz_scan_info *in,
+                           const vz_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->ndeadlines; i++) {
+		const vz_deadline *d = &f->deadlines[i];
+		long days;
+
+		vz__buf_printf(b, "    %-11s %s: %s", i ? "" : "deadlines",
+		               d->verb, d->date ? d->date : "no date");
+		if (vz__days_left(in->scanned_at, d->date, &days) == 0)
+			vz__buf_printf(b, days > 0    ? " (in %ld days)"
+			                  : days == 0 ? " (today)"
+			                              : " (%ld days ago)",
+			               days < 0 ? -days : days);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->exemption_policy)
+		vz__buf_printf(b, "    %-11s %s%s%s\n", "exemptions",
+		               f->exemption_policy,
+		               f->exemption_note ? ": " : "",
+		               f->exemption_note ? f->exemption_note : "");
+}
+
 static void detail(struct vz_buf *b, const vz_scan_info *in,
                    const vz_finding *f, size_t k)
 {
@@ -116,6 +141,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 			if (f->deadline_note)
 				vz__buf_printf(b, " (%s)", f->deadline_note);
 			vz__buf_puts(b, "\n");
+			deadline_lines(b, in, f);
 		}
 	} else {
 		vz__buf_printf(b, "    %-11s none in the catalogue\n",
@@ -158,10 +184,8 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 	struct vz_buf u;
 	size_t i;
 
-	if (vz_stats_problem_count(st) == 0) {
-		vz__buf_puts(b, "\nEverything given was examined.\n");
+	if (vz_stats_problem_count(st) == 0)
 		return;
-	}
 	vz__buf_printf(b, "\nNot examined: %llu unreadable, %llu skipped\n",
 	               (unsigned long long)vz_stats_problem_total(st, 1),
 	               (unsigned long long)vz_stats_problem_total(st, 0));
@@ -177,6 +201,31 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 			               vz__utf8(&u, p->example));
 		vz__buf_puts(b, "\n");
 	}
+	vz__buf_free(&u);
+}
+
+/* The verdict, last, where a reader's eye lands. */
+static void coverage(struct vz_buf *b, const vz_scan *scan)
+{
+	struct vz_buf u;
+	size_t i;
+
+	if (vz_scan_complete(scan)) {
+		vz__buf_printf(b, "\nCoverage: complete. Everything that "
+		                  "applies was examined%s.\n",
+		               vz_stats_problem_total(vz_scan_stats(scan), 1)
+		                   ? " (the unreadable items above do not "
+		                     "hold a package database; --strict counts "
+		                     "them)"
+		                   : "");
+		return;
+	}
+	vz__buf_puts(b, "\nCoverage: INCOMPLETE. This result is not "
+	                "evidence that the products are absent:\n");
+	vz__buf_init(&u);
+	for (i = 0; i < vz_scan_gap_count(scan); i++)
+		vz__buf_printf(b, "  - %s\n",
+		               vz__utf8(&u, vz_scan_gap(scan, i)));
 	vz__buf_free(&u);
 }
 
@@ -197,9 +246,13 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 		               vz_version());
 	if (in->hostname || in->os)
 		vz__buf_printf(&b, " (%s%s%s)",
-		               in->hostname ? in->hostname : "",
+		               in->fqdn       ? in->fqdn
+		               : in->hostname ? in->hostname
+		                              : "",
 		               in->hostname && in->os ? ", " : "",
 		               in->os ? in->os : "");
+	if (in->machine_id)
+		vz__buf_printf(&b, ", machine-id %s", in->machine_id);
 	vz__buf_printf(&b, "\ncatalogue %s version %lld, signature %s; "
 	                   "sector %s\n",
 	               in->catalog_id, (long long)in->catalog_version,
@@ -214,8 +267,11 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 		w = l > w ? l : w;
 		need += vz_scan_finding(scan, i)->needs_action != 0;
 	}
-	w = w > NAME_MAX_COLS ? NAME_MAX_COLS : w;
-	if (n == 0) {
+	if (n == 0 && !vz_scan_complete(scan)) {
+		vz__buf_puts(&b, "\nNo product of the catalogue was found, but "
+		                 "the scan is INCOMPLETE: not everything that "
+		                 "applies could be examined (see below).\n");
+	} else if (n == 0) {
 		vz__buf_puts(&b, "\nNo product of the catalogue was found.\n");
 	} else {
 		vz__buf_printf(&b, "\n%zu product%s found, %zu need%s action:"
@@ -228,8 +284,8 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 			const vz_finding *f = vz_scan_finding(scan, i);
 			const char *dl = vz__deadline(f);
 
-			vz__buf_printf(&b, "%-*.*s  %-9s  %-16s  %s\n", (int)w,
-			               (int)w, name_of(f),
+			vz__buf_printf(&b, "%-*s  %-9s  %-16s  %s\n", (int)w,
+			               name_of(f),
 			               vz_state_name(f->state),
 			               f->action ? f->action
 			               : f->measure_id ? "(no sector)"
@@ -241,6 +297,7 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	}
 	tampered(&b, scan);
 	problems(&b, scan);
+	coverage(&b, scan);
 	vz__buf_free(&u);
 	*out = vz__buf_take(&b);
 	return *out ? VZ_OK : VZ_E_NOMEM;

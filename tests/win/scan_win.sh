@@ -82,6 +82,12 @@ doc = walk(doc)
 doc["version"] = "<version>"
 doc["scanned_at"] = "<time>"
 doc["stats"]["elapsed_ms"] = 0
+# A random id per report; days left count from today.
+doc["report_id"] = "<report-id>"
+for f in doc.get("findings", []):
+    for d in ((f.get("measure") or {}).get("deadlines") or []):
+        if d.get("days_left") is not None:
+            d["days_left"] = "<days>"
 json.dump(doc, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
 sys.stdout.write("\n")
 PY
@@ -189,6 +195,24 @@ check "win-corrupt: the truncated hive and the broken PE are counted" test \
 	"$(jq_py "$tmp/win-corrupt.json" '[(p["collector"], p["reason"][:40]) for p in d["stats"]["problems"] if p["kind"] == "unreadable"]')" = \
 	"[('hive', 'truncated registry hive: the header says'), ('pe', 'PE section table out of bounds')]"
 states win-corrupt "[('kaspersky-endpoint-security-windows', 'present'), ('kaspersky-network-agent-windows', 'present')]"
+check "win-corrupt: incomplete, the truncated hive named" test \
+	"$(jq_py "$tmp/win-corrupt.json" '(d["coverage"]["verdict"], [c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"], d["coverage"]["reasons"][0][:60])')" = \
+	"('incomplete', ['partial'], 'hive: not all of it could be read: /Windows/System32/config/')"
+# A Windows volume whose only hive is corrupt: never "nothing found".
+only=$tmp/only-corrupt
+mkdir -p "$only/Windows/System32/config"
+cp "$fx/win-corrupt/Windows/System32/config/SOFTWARE" "$only/Windows/System32/config/"
+"$vz" scan --root "$only" --catalog "$cat" --sector central-government \
+	>"$tmp/only-corrupt.txt" 2>"$tmp/only-corrupt.err"
+rc=$?
+check "only hive corrupt: exit 4 (got $rc)" test "$rc" = 4
+check "only hive corrupt: 'nothing found' only beside INCOMPLETE" \
+	grep -q '^No product of the catalogue was found, but the scan is INCOMPLETE' \
+	"$tmp/only-corrupt.txt"
+check "only hive corrupt: the hive collector failed" test \
+	"$("$vz" scan --root "$only" --catalog "$cat" --format json 2>/dev/null |
+	"$py" -c 'import json,sys; d=json.load(sys.stdin); print([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"])')" = \
+	"['failed']"
 
 # ---- macOS volumes -------------------------------------------------------
 root mac-installed 1
