@@ -30,6 +30,8 @@ static const char main_help[] =
     "  serve --db DB --listen ADDR:PORT\n"
     "                          run the fleet server: hosts report, the\n"
     "                          ledger tracks each measure's deadlines\n"
+    "  enroll URL --secret-file FILE\n"
+    "                          enrol this host with a fleet server\n"
     "\n"
     "options:\n"
     "  --version               print the version and exit\n"
@@ -50,6 +52,7 @@ static const struct {
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
     {"serve", cmd_serve},
+    {"enroll", cmd_enroll},
 };
 
 int main(int argc, char **argv)
