@@ -90,9 +90,7 @@ void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
 		st = 0;
 		if (rc == VZS_DB_OK && (k.n == 0 || k.revoked))
 			st = 401;
-		else if (rc == VZS_DB_OK && k.mid[0] != '\0' &&
-		         r.machine_id[0] != '\0' &&
-		         strcmp(k.mid, r.machine_id) != 0)
+		else if (rc == VZS_DB_OK && strcmp(k.mid, r.machine_id) != 0)
 			st = 409;
 		if (rc == VZS_DB_OK && st == 0) {
 			/* The stored body is the bytes received. */
@@ -145,7 +143,7 @@ void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
 		vzs_error(rs, 409,
 		          "report: host.machine_id %s is not the machine this "
 		          "key was issued to",
-		          r.machine_id);
+		          r.machine_id[0] ? r.machine_id : "null");
 	else if (inserted[0] == '\0' && strcmp(owner, k.id) != 0)
 		vzs_error(rs, 409,
 		          "report_id: already stored for another host");
