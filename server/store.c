@@ -72,15 +72,21 @@ static int migrate(struct vzs_db *db, char *msg, size_t size)
 	char num[16], now[24];
 	const char *p[2] = {num, now};
 
-	rc = vzs_q(db,
-	           "CREATE TABLE IF NOT EXISTS vz_schema "
-	           "(version INTEGER NOT NULL, applied_at BIGINT NOT NULL)",
-	           0, NULL, NULL, NULL);
-	if (rc != VZS_DB_OK)
-		goto fail;
+	/* Read first: a read-only database at the latest version is
+	 * served (reads only) without any write. */
 	v = vzs_db_version(db);
-	if (v < 0)
-		goto fail;
+	if (v < 0) {
+		rc = vzs_q(db,
+		           "CREATE TABLE IF NOT EXISTS vz_schema "
+		           "(version INTEGER NOT NULL,"
+		           " applied_at BIGINT NOT NULL)",
+		           0, NULL, NULL, NULL);
+		if (rc != VZS_DB_OK)
+			goto fail;
+		v = vzs_db_version(db);
+		if (v < 0)
+			goto fail;
+	}
 	if (v > latest) {
 		snprintf(msg, size,
 		         "the database is at schema version %d, newer than "

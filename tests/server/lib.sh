@@ -155,7 +155,7 @@ stop_pg() {
 
 # psql_n SQL : a number from the test cluster.
 psql_n() {
-	"${PG_AS[@]}" "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U vz \
+	"${PG_AS[@]}" env PGOPTIONS="${PGOPTIONS:-}" "$PG_BIN/psql" -h "$PG_DIR" -p "$PG_PORT" -U vz \
 		-d voorzorg -Atc "$1"
 }
 
