@@ -14,7 +14,8 @@
 static struct vzs_ledger *load(struct vzs_server *s,
                                const struct vzs_req *rq,
                                struct vzs_resp *rs,
-                               const struct vzs_catview *cv, int64_t upto)
+                               const struct vzs_catview *cv, int64_t upto,
+                               int counts)
 {
 	struct vzs_ledger_query q;
 	struct vzs_ledger *l = NULL;
@@ -47,7 +48,11 @@ static struct vzs_ledger *load(struct vzs_server *s,
 		          q.sector);
 		return NULL;
 	}
-	rc = vzs_ledger_load(s, cv, &q, upto, &l);
+	/* Counts as of now come from each host's latest report, grouped
+	 * in the database; any other question walks the history. */
+	rc = counts && q.host == 0
+	         ? vzs_ledger_load_counts(s, cv, &q, upto, &l)
+	         : vzs_ledger_load(s, cv, &q, upto, &l);
 	if (rc != VZS_DB_OK) {
 		vzs_db_error(rs, rc);
 		return NULL;
@@ -147,7 +152,7 @@ void vzs_h_ledger(struct vzs_server *s, const struct vzs_req *rq,
 		return;
 	}
 	cv = vzs_cat_acquire(s);
-	l = load(s, rq, rs, cv, t);
+	l = load(s, rq, rs, cv, t, 0);
 	if (l != NULL && vzs_ledger_rows(l, t, &rows, &n) == 0) {
 		if (csv) {
 			struct vzs_csv c = {NULL, 0, 0, 0, 1};
@@ -278,7 +283,7 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 	    vzs_as_of(rq, rs, &t))
 		return;
 	cv = vzs_cat_acquire(s);
-	l = load(s, rq, rs, cv, t);
+	l = load(s, rq, rs, cv, t, vzs_param(rq, "as_of") == NULL);
 	if (l == NULL)
 		goto out;
 	if (vzs_ledger_rows(l, t, &rows, &n) != 0) {
@@ -292,11 +297,11 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 			oom = 1;
 			break;
 		}
-		g->n[rows[i].state]++;
-		g->hosts++;
-		g->with += rows[i].has_product;
-		tot[rows[i].state]++;
-		hosts++;
+		g->n[rows[i].state] += rows[i].weight;
+		g->hosts += rows[i].weight;
+		g->with += rows[i].has_product ? rows[i].weight : 0;
+		tot[rows[i].state] += rows[i].weight;
+		hosts += rows[i].weight;
 	}
 	if (oom) {
 		vzs_error(rs, 500, "out of memory");
@@ -408,7 +413,7 @@ void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
 	}
 	cv = vzs_cat_acquire(s);
 	m = vzs_measure_find(cv, mid);
-	l = load(s, rq, rs, cv, to * 86400 + 86399);
+	l = load(s, rq, rs, cv, to * 86400 + 86399, 0);
 	if (l == NULL || m == NULL) {
 		if (l != NULL)
 			vzs_error(rs, 404, "no such measure");

@@ -60,6 +60,21 @@ static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
 static struct item *q_head, **q_tail = &q_head;
 static int q_leader;
 
+static int ingest_row(void *ctx, int nc, const char *const *c)
+{
+	struct item *it = ctx;
+
+	if (nc < 5)
+		return 1;
+	snprintf(it->k.id, sizeof(it->k.id), "%s", c[0] ? c[0] : "");
+	snprintf(it->k.mid, sizeof(it->k.mid), "%s", c[1] ? c[1] : "");
+	it->k.revoked = c[2] != NULL;
+	it->k.n = 1;
+	snprintf(it->inserted, sizeof(it->inserted), "%s", c[3] ? c[3] : "");
+	snprintf(it->owner, sizeof(it->owner), "%s", c[4] ? c[4] : "");
+	return 1;
+}
+
 /* Store one report inside the open transaction; its own savepoint. */
 static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 {
@@ -74,6 +89,28 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	snprintf(nf, sizeof(nf), "%zu", r->nfound);
 	snprintf(catver, sizeof(catver), "%lld",
 	         (long long)r->catalog_version);
+	if (db->ops->ingest != NULL) {
+		/* One statement does it all, atomically; no savepoint. */
+		const char *pi[14] = {it->keyhash, r->machine_id, r->report_id,
+		                      scanned, received, r->coverage,
+		                      r->catalog_id, catver, nf, r->products,
+		                      NULL, r->hostname, r->fqdn, r->os};
+
+		body = malloc(it->len + 1);
+		if (body == NULL)
+			return VZS_DB_ERROR;
+		memcpy(body, it->body, it->len);
+		body[it->len] = '\0';
+		pi[10] = body;
+		rc = vzs_q(db, db->ops->ingest, 14, pi, ingest_row, it);
+		free(body);
+		if (rc == VZS_DB_OK && (it->k.n == 0 || it->k.revoked))
+			it->st = 401;
+		else if (rc == VZS_DB_OK &&
+		         strcmp(it->k.mid, r->machine_id) != 0)
+			it->st = 409;
+		return rc;
+	}
 	/* Alone in its transaction, a report needs no savepoint: the
 	 * transaction is its own. */
 	rc = alone ? VZS_DB_OK
@@ -120,10 +157,35 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] != '\0') {
 		const char *ph[4] = {it->k.id, r->hostname, r->fqdn, r->os};
 
+		const char *pst[6] = {it->k.id, r->report_id, scanned,
+		                      received, r->coverage, r->products};
+
 		rc = vzs_q(db,
 		           "UPDATE hosts SET hostname = $2, fqdn = $3,"
 		           " os = $4 WHERE id = CAST($1 AS BIGINT)",
 		           4, ph, NULL, NULL);
+		/* The host's latest report, ordered as the ledger orders
+		 * them: scanned, then received, then report id. */
+		if (rc == VZS_DB_OK)
+			rc = vzs_q(db,
+			           "INSERT INTO host_state (host_id, report_id,"
+			           " scanned_at, received_at, coverage, products)"
+			           " VALUES (CAST($1 AS BIGINT), $2,"
+			           " CAST($3 AS BIGINT), CAST($4 AS BIGINT), $5,"
+			           " $6) ON CONFLICT (host_id) DO UPDATE SET"
+			           " report_id = excluded.report_id,"
+			           " scanned_at = excluded.scanned_at,"
+			           " received_at = excluded.received_at,"
+			           " coverage = excluded.coverage,"
+			           " products = excluded.products"
+			           " WHERE excluded.scanned_at > host_state.scanned_at"
+			           " OR (excluded.scanned_at = host_state.scanned_at"
+			           " AND (excluded.received_at >"
+			           "  host_state.received_at"
+			           " OR (excluded.received_at ="
+			           "  host_state.received_at"
+			           " AND excluded.report_id > host_state.report_id)))",
+			           6, pst, NULL, NULL);
 	}
 	if (alone)
 		return rc;

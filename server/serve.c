@@ -35,7 +35,7 @@ static const char serve_help[] =
     "                         reports are served\n"
     "  --stale-days N         a host without a report for N days is stale\n"
     "                         (default 30)\n"
-    "  --threads N            worker threads (default 4)\n"
+    "  --threads N            worker threads (default 8)\n"
     "  -h, --help             show this help\n"
     "\n"
     "SIGHUP reloads the catalogue. VOORZORG_NOW=INSTANT sets the server's\n"
@@ -123,10 +123,10 @@ int vzs_serve_main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct vzs_server s;
-	struct vzs_http_opts ho = {NULL, NULL, NULL, 4};
+	struct vzs_http_opts ho = {NULL, NULL, NULL, 8};
 	const char *db = NULL, *token = NULL;
 	char msg[1024];
-	int c, threads = 4, status, rc;
+	int c, threads = 8, status, rc;
 
 	memset(&s, 0, sizeof(s));
 	s.stale_days = 30;

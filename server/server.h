@@ -43,6 +43,12 @@ struct vzs_db_ops {
 	void (*close)(struct vzs_db *db);
 	const char *const *migrations; /* NULL-terminated; [0] is version 1 */
 	const char *begin;             /* SQL that opens a write transaction */
+	/*
+	 * NULL, or one statement that stores a report (server/api_reports.c
+	 * says its parameters and result): for a server process, where each
+	 * statement is a round trip, storing a report in one saves five.
+	 */
+	const char *ingest;
 };
 
 struct vzs_db {
@@ -264,6 +270,7 @@ struct vzs_ledger_row {
 	int64_t deadline; /* days; -1: none */
 	int deadline_overlay;
 	int64_t exemption; /* id; 0: none */
+	long long weight;  /* hosts this row stands for (1 but in groups) */
 };
 
 struct vzs_ledger_query {
@@ -283,6 +290,19 @@ struct vzs_ledger;
 int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
                     const struct vzs_ledger_query *q, int64_t upto,
                     struct vzs_ledger **out);
+/*
+ * The same, for the compliance counts as of now only, for large fleets:
+ * hosts that share organisation, group, latest products and staleness
+ * are loaded as one weighted row (counted in the database from each
+ * host's latest report, table host_state); hosts an exemption names one
+ * by one, and hosts whose latest report is dated after `now`, are loaded
+ * singly. Rows then carry weights; counts equal those of
+ * vzs_ledger_load at the same instant (tested).
+ */
+int vzs_ledger_load_counts(struct vzs_server *s,
+                           const struct vzs_catview *cv,
+                           const struct vzs_ledger_query *q, int64_t now,
+                           struct vzs_ledger **out);
 void vzs_ledger_free(struct vzs_ledger *l);
 /* Every row as of `t` (<= upto); rows are owned by the ledger until the
  * next call. */

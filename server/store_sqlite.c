@@ -59,6 +59,18 @@ static const char *const sqlite_migrations[] = {
     " org TEXT NOT NULL REFERENCES organisations(id),"
     " measure TEXT NOT NULL, created_at BIGINT NOT NULL, body TEXT);"
     "CREATE INDEX overlays_org ON overlays (org, measure, id);",
+    /* 2: each host's latest report, kept at ingestion, for the
+     * compliance view of large fleets (server/ledger.c, fast path). */
+    "CREATE TABLE host_state ("
+    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
+    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
+    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
+    " products TEXT NOT NULL);"
+    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
+    " r.received_at, r.coverage, r.products FROM reports r"
+    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
+    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
+    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
     NULL};
 
 static int classify(struct vzs_db *db, int rc)
