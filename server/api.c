@@ -72,7 +72,8 @@ int vzs_params_only(const struct vzs_req *rq, struct vzs_resp *rs,
 			ok |= strcmp(rq->pkey[i], allowed[j]) == 0;
 		for (int j = 0; j < i; j++)
 			if (strcmp(rq->pkey[i], rq->pkey[j]) == 0) {
-				vzs_error(rs, 400, "query parameter '%.64s' given twice",
+				vzs_error(rs, 400,
+				          "query parameter '%.64s' given twice",
 				          rq->pkey[i]);
 				return -1;
 			}
@@ -103,8 +104,9 @@ int vzs_admin(struct vzs_server *s, const struct vzs_req *rq,
 	const char *tok = vzs_bearer(rq);
 
 	if (tok == NULL) {
-		vzs_error(rs, 401, "an admin token is required "
-		                   "(Authorization: Bearer TOKEN)");
+		vzs_error(rs, 401,
+		          "an admin token is required "
+		          "(Authorization: Bearer TOKEN)");
 		return -1;
 	}
 	if (s->admin_token[0] == '\0' || !vzs_token_eq(tok, s->admin_token)) {
@@ -191,8 +193,8 @@ int vzs_paging(const struct vzs_req *rq, struct vzs_resp *rs, size_t *limit,
 
 	*limit = 100;
 	*offset = 0;
-	if (l != NULL && (parse_size(l, limit) != 0 || *limit < 1 ||
-	                  *limit > 1000)) {
+	if (l != NULL &&
+	    (parse_size(l, limit) != 0 || *limit < 1 || *limit > 1000)) {
 		vzs_error(rs, 400, "limit: must be 1 to 1000");
 		return -1;
 	}
@@ -322,9 +324,10 @@ static void h_health(struct vzs_server *s, struct vzs_resp *rs)
 	cv = vzs_cat_acquire(s);
 	o = json_pack("{s:s,s:i,s:s,s:o,s:s,s:{s:s,s:I,s:s}}", "status",
 	              rc == VZS_DB_OK ? "ok" : "degraded", "schema_version", v,
-	              "store", s->db->ops->name, "now", vzs_time_json(vzs_now()),
-	              "clock", vzs_clock_fixed() ? "VOORZORG_NOW" : "system",
-	              "catalog", "id", vz_catalog_id(cv->cat), "version",
+	              "store", s->db->ops->name, "now",
+	              vzs_time_json(vzs_now()), "clock",
+	              vzs_clock_fixed() ? "VOORZORG_NOW" : "system", "catalog",
+	              "id", vz_catalog_id(cv->cat), "version",
 	              (json_int_t)vz_catalog_version(cv->cat), "signature",
 	              vz_catalog_signature(cv->cat));
 	vzs_cat_release(s);
@@ -333,12 +336,11 @@ static void h_health(struct vzs_server *s, struct vzs_resp *rs)
 
 static json_t *catalog_json(struct vzs_catview *cv)
 {
-	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:o}", "id",
-	                 vz_catalog_id(cv->cat), "version",
-	                 (json_int_t)vz_catalog_version(cv->cat), "signature",
-	                 vz_catalog_signature(cv->cat), "key_id", cv->key_id,
-	                 "path", cv->path, "loaded_at",
-	                 vzs_time_json(cv->loaded_at));
+	return json_pack(
+	    "{s:s,s:I,s:s,s:s,s:s,s:o}", "id", vz_catalog_id(cv->cat),
+	    "version", (json_int_t)vz_catalog_version(cv->cat), "signature",
+	    vz_catalog_signature(cv->cat), "key_id", cv->key_id, "path",
+	    cv->path, "loaded_at", vzs_time_json(cv->loaded_at));
 }
 
 int vzs_catalog_reload(struct vzs_server *s, char *msg, size_t size)

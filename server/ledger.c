@@ -27,7 +27,7 @@ struct lhost {
 	int64_t id;
 	char *org, *hostname, *grp, *sector;
 	int64_t enrolled;
-	size_t r0, nr; /* its reports, oldest first */
+	size_t r0, nr;    /* its reports, oldest first */
 	long long weight; /* hosts it stands for (fast path); else 1 */
 };
 
@@ -367,17 +367,17 @@ int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
 
 /* Hosts that cannot be counted in groups: named by an exemption one by
  * one, or with a latest report dated after the instant asked for. */
-#define SPECIAL_HOSTS                                                    \
-	"SELECT CAST(e.scope_value AS BIGINT) FROM exemptions e"         \
-	" WHERE e.scope_kind = 'host'"                                   \
-	" UNION SELECT s2.host_id FROM host_state s2"                    \
-	" WHERE s2.scanned_at > CAST($4 AS BIGINT)"                      \
+#define SPECIAL_HOSTS                                            \
+	"SELECT CAST(e.scope_value AS BIGINT) FROM exemptions e" \
+	" WHERE e.scope_kind = 'host'"                           \
+	" UNION SELECT s2.host_id FROM host_state s2"            \
+	" WHERE s2.scanned_at > CAST($4 AS BIGINT)"              \
 	" OR s2.received_at > CAST($4 AS BIGINT)"
 
-#define HOST_FILTERS                                                     \
-	" WHERE (CAST($1 AS TEXT) IS NULL OR h.org = $1)"                \
-	" AND (CAST($2 AS TEXT) IS NULL OR o.sector = $2)"               \
-	" AND (CAST($3 AS TEXT) IS NULL OR h.grp = $3)"                  \
+#define HOST_FILTERS                                       \
+	" WHERE (CAST($1 AS TEXT) IS NULL OR h.org = $1)"  \
+	" AND (CAST($2 AS TEXT) IS NULL OR o.sector = $2)" \
+	" AND (CAST($3 AS TEXT) IS NULL OR h.grp = $3)"    \
 	" AND h.enrolled_at <= CAST($4 AS BIGINT)"
 
 static const char sql_special_hosts[] =
@@ -460,8 +460,7 @@ static int group_row(void *ctx, int nc, const char *const *c)
 	return 0;
 }
 
-int vzs_ledger_load_counts(struct vzs_server *s,
-                           const struct vzs_catview *cv,
+int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
                            const struct vzs_ledger_query *q, int64_t now,
                            struct vzs_ledger **out)
 {
@@ -570,9 +569,8 @@ static int64_t removal(struct vzs_ledger *l, const char *org,
 }
 
 json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
-                             const char *sector,
-                             const struct vzs_measure *m, int64_t t,
-                             json_t **milestones)
+                             const char *sector, const struct vzs_measure *m,
+                             int64_t t, json_t **milestones)
 {
 	json_t *a = json_array(), *ov = NULL, *d;
 	const struct vzs_sector_action *sa = NULL;
@@ -597,13 +595,14 @@ json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
 
 		vzs_fmt_date(use ? o : day, date);
 		json_array_append_new(
-		    a, json_pack("{s:s,s:s,s:s}", "verb",
-		                 sa->deadlines[i].verb, "date", date, "source",
+		    a, json_pack("{s:s,s:s,s:s}", "verb", sa->deadlines[i].verb,
+		                 "date", date, "source",
 		                 use ? "overlay" : "catalog"));
 	}
 	json_array_foreach(ov ? json_object_get(ov, "deadlines") : NULL, i, d)
 	{
-		const char *verb = json_string_value(json_object_get(d, "verb"));
+		const char *verb =
+		    json_string_value(json_object_get(d, "verb"));
 
 		if (verb && sa && catalog_date(sa, verb) < 0)
 			json_array_append_new(
@@ -630,7 +629,8 @@ static int64_t exemption_at(struct vzs_ledger *l, const struct lhost *h,
 			continue;
 		if (e->measure != NULL && strcmp(e->measure, measure) != 0)
 			continue;
-		if ((strcmp(e->kind, "host") == 0 && strcmp(e->value, hid) == 0) ||
+		if ((strcmp(e->kind, "host") == 0 &&
+		     strcmp(e->value, hid) == 0) ||
 		    (strcmp(e->kind, "group") == 0 && h->grp != NULL &&
 		     strcmp(e->value, h->grp) == 0) ||
 		    strcmp(e->kind, "organisation") == 0)
@@ -640,8 +640,8 @@ static int64_t exemption_at(struct vzs_ledger *l, const struct lhost *h,
 }
 
 /* The products of measure m in a report summary, comma-separated. */
-static void products_of(const struct vzs_measure *m, const char *p,
-                        char *out, size_t size)
+static void products_of(const struct vzs_measure *m, const char *p, char *out,
+                        size_t size)
 {
 	size_t off = 0;
 
@@ -667,9 +667,9 @@ static void products_of(const struct vzs_measure *m, const char *p,
 	}
 }
 
-static void compute(struct vzs_ledger *l, const struct lhost *h,
-                    size_t mi, const struct vzs_sector_action *sa,
-                    int64_t t, struct vzs_ledger_row *row)
+static void compute(struct vzs_ledger *l, const struct lhost *h, size_t mi,
+                    const struct vzs_sector_action *sa, int64_t t,
+                    struct vzs_ledger_row *row)
 {
 	const struct vzs_measure *m = &l->cv->measures[mi];
 	const struct lrep *last = NULL;

@@ -111,8 +111,7 @@ static int reconnect(struct vzs_db *db)
 	return 0;
 }
 
-static int stmt_name(struct vzs_db *db, const char *sql, int n,
-                     char name[32])
+static int stmt_name(struct vzs_db *db, const char *sql, int n, char name[32])
 {
 	struct pg *p = db->impl;
 	PGresult *res;

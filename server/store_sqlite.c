@@ -80,8 +80,7 @@ static int classify(struct vzs_db *db, int rc)
 	snprintf(db->err, sizeof(db->err), "sqlite: %s",
 	         sqlite3_errmsg(q->conn));
 	switch (rc & 0xff) {
-	case SQLITE_CONSTRAINT:
-		return VZS_DB_CONFLICT;
+	case SQLITE_CONSTRAINT: return VZS_DB_CONFLICT;
 	case SQLITE_FULL:
 	case SQLITE_READONLY:
 	case SQLITE_IOERR:
@@ -90,10 +89,8 @@ static int classify(struct vzs_db *db, int rc)
 	case SQLITE_LOCKED:
 	case SQLITE_PERM:
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return VZS_DB_UNAVAILABLE;
-	default:
-		return VZS_DB_ERROR;
+	case SQLITE_NOTADB: return VZS_DB_UNAVAILABLE;
+	default: return VZS_DB_ERROR;
 	}
 }
 
@@ -155,10 +152,9 @@ static int sq_query(struct vzs_db *db, const char *sql, int n,
 		idx = sqlite3_bind_parameter_index(st, name);
 		if (idx == 0)
 			continue;
-		rc = params[i] == NULL
-		         ? sqlite3_bind_null(st, idx)
-		         : sqlite3_bind_text(st, idx, params[i], -1,
-		                             SQLITE_STATIC);
+		rc = params[i] == NULL ? sqlite3_bind_null(st, idx)
+		                       : sqlite3_bind_text(st, idx, params[i],
+		                                           -1, SQLITE_STATIC);
 		if (rc != SQLITE_OK) {
 			out = classify(db, rc);
 			goto done;
