@@ -386,6 +386,20 @@ static int is(const struct vzs_req *rq, const char *m)
 
 #define MAXSEG 6
 
+/* The paths that exist, for 405 rather than 404 on a wrong method. */
+static int known(const char *c)
+{
+	static const char *const names[] = {
+	    "health",         "enroll",   "reports", "hosts",      "hosts.csv",
+	    "findings",       "measures", "ledger",  "ledger.csv", "compliance",
+	    "compliance.csv", "catalog",  NULL};
+
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(c, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void vzs_api_handle(struct vzs_server *s, const struct vzs_req *rq,
                     struct vzs_resp *rs)
 {
@@ -451,7 +465,9 @@ void vzs_api_handle(struct vzs_server *s, const struct vzs_req *rq,
 	else if (strcmp(c, "catalog") == 0 && n == 2 &&
 	         strcmp(seg[1], "reload") == 0 && is(rq, "POST"))
 		h_catalog(s, rq, rs, 1);
-	else
-		vzs_error(rs, 404, "no such path or method: %.8s %.200s",
+	else if (known(c) && n <= 2)
+		vzs_error(rs, 405, "method %.8s not allowed on %.200s",
 		          rq->method, rq->path);
+	else
+		vzs_error(rs, 404, "no such path: %.200s", rq->path);
 }

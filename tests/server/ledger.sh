@@ -137,6 +137,7 @@ check "node key cannot read: 403" 403 "$(curl -s -o "$TMP/body" -w '%{http_code}
 	-H "Authorization: Bearer $KEY" "$URL/api/v1/ledger")"
 check "unknown parameter: 400" 400 "$(api GET '/ledger?organisaton=min-a')"
 check "unknown path: 404" 404 "$(api GET /nothing)"
+check "wrong method: 405" 405 "$(api DELETE /ledger)"
 api GET "/reports?organisation=min-a" >/dev/null
 check "bad requests stored nothing" "$NREP" "$(jx 'len(d["items"])' <"$TMP/body")"
 
