@@ -170,7 +170,15 @@ int vzs_catview_open(const struct vzs_catalog_opts *o, struct vzs_catview **out,
 	memset(&info, 0, sizeof(info));
 	rc = vz_catalog_open(o->path, &oo, &cv->cat, &info, diags);
 	if (rc != VZ_OK) {
-		const vz_error *e = vz_diags_get(diags, 0);
+		const vz_error *e = NULL;
+
+		/* The first error, not a warning printed before it. */
+		for (size_t i = 0; i < vz_diags_count(diags); i++) {
+			e = vz_diags_get(diags, i);
+			if (e->severity == VZ_SEV_ERROR)
+				break;
+			e = NULL;
+		}
 
 		if (e != NULL)
 			vz_error_format(e, msg, size);
