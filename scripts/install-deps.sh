@@ -15,6 +15,7 @@ run_pkgs=(
   meson ninja-build pkg-config gcc libc6-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libsodium-dev
   libsqlite3-dev libhivex-dev libplist-dev libarchive-dev
+  libmicrohttpd-dev libpq-dev
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
@@ -22,6 +23,8 @@ test_pkgs=(
   rpm libwin-hivex-perl osslsigncode libplist-utils openssl
   cpio genisoimage git
   apt-utils dnf createrepo-c fapolicyd libxml2-utils sqlite3 python3-yaml
+  postgresql curl util-linux
+  debhelper dpkg-dev lintian fakeroot
 )
 
 case "$mode" in
