@@ -287,27 +287,69 @@ int vz__json_locate(const char *text, size_t len, const struct vz_jseg *path,
 	return rc == 0 ? 0 : -1;
 }
 
+/* Append segment i of path to buf at used (no NUL needed); its length. */
+static size_t seg_format(const struct vz_jseg *path, size_t i, int first,
+                         char *buf, size_t room)
+{
+	char tmp[64];
+	int n;
+
+	if (path[i].key != NULL) {
+		size_t k = strlen(path[i].key) + !first;
+
+		if (k <= room && buf != NULL) {
+			if (!first)
+				buf[0] = '.';
+			memcpy(buf + !first, path[i].key, k - !first);
+		}
+		return k;
+	}
+	n = snprintf(tmp, sizeof(tmp), "[%zu]", path[i].index);
+	if (n > 0 && (size_t)n <= room && buf != NULL)
+		memcpy(buf, tmp, (size_t)n);
+	return n > 0 ? (size_t)n : 0;
+}
+
 void vz__json_path_format(const struct vz_jseg *path, size_t nseg, char *buf,
                           size_t size)
 {
-	size_t used = 0, i;
+	size_t used = 0, total = 0, tail, from, i;
 
 	if (size == 0)
 		return;
 	buf[0] = '\0';
-	for (i = 0; i < nseg && used < size; i++) {
-		int n;
-
-		if (path[i].key != NULL)
-			n = snprintf(buf + used, size - used, "%s%s",
-			             used ? "." : "", path[i].key);
-		else
-			n = snprintf(buf + used, size - used, "[%zu]",
-			             path[i].index);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+	for (i = 0; i < nseg; i++)
+		total += seg_format(path, i, i == 0, NULL, 0);
+	if (total < size) {
+		for (i = 0; i < nseg; i++)
+			used += seg_format(path, i, i == 0, buf + used,
+			                   size - 1 - used);
+		buf[used] = '\0';
+		return;
 	}
-	if (used >= size)
-		buf[size - 1] = '\0';
+	/*
+	 * Too long: the first segment, "...", and as many whole segments
+	 * from the end as fit, so no name is ever cut in the middle.
+	 */
+	used = seg_format(path, 0, 1, buf, size - 1);
+	if (used + 4 >= size) {
+		buf[0] = '\0';
+		return;
+	}
+	memcpy(buf + used, "...", 3);
+	used += 3;
+	tail = 0;
+	for (from = nseg; from > 1; from--) {
+		size_t k = seg_format(path, from - 1, 0, NULL, 0);
+
+		if (used + tail + k >= size)
+			break;
+		tail += k;
+	}
+	/* Begin after the "..." with a name, not an index. */
+	while (from < nseg && path[from].key == NULL)
+		from++;
+	for (i = from; i < nseg; i++)
+		used += seg_format(path, i, 0, buf + used, size - 1 - used);
+	buf[used] = '\0';
 }
