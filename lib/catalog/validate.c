@@ -74,8 +74,8 @@ void vz__verr(struct vctx *c, vz_severity sev, int at_key, const char *fmt, ...)
 	va_end(ap);
 	vz__json_path_format(c->path, c->depth, path, sizeof(path));
 	if (c->text != NULL)
-		vz__json_locate(c->text, c->len, c->path, c->depth, at_key,
-		                &line, &col);
+		vz__jpos_locate(&c->jp, c->path, c->depth, at_key, &line,
+		                &col);
 	vz__diag_add(c->diags, sev, VZ_E_INVALID, c->file, line, col, path,
 	             "%s", msg);
 }
