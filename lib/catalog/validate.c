@@ -9,6 +9,7 @@
  * and checking goes on after an error so an author sees them all at once.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "catalog_int.h"
@@ -201,11 +202,13 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
                                json_t *v)
 {
 	struct vfield elem = *f;
+	struct vz_map seen; /* string -> 1 + index of its first place */
 	size_t i, j;
 
 	elem.type = f->type == VT_REFS    ? VT_REF
 	            : f->type == VT_ENUMS ? VT_ENUM
 	                                  : VT_TEXT;
+	vz__map_init(&seen);
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *e = json_array_get(v, i);
 
@@ -216,17 +219,26 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
 			check_enum(c, &elem, e);
 		else
 			check_string(c, &elem, e);
-		for (j = 0; j < i && json_is_string(e); j++) {
-			if (json_equal(json_array_get(v, j), e)) {
+		/* A hash set, not a scan of the earlier elements: lists of
+		 * 100,000 products stay linear. */
+		if (json_is_string(e)) {
+			void *first = vz__map_get(&seen, json_string_value(e));
+			int existed;
+
+			j = (size_t)(uintptr_t)first;
+			if (j > 0)
 				vz__verr(
 				    c, VZ_SEV_ERROR, 0,
 				    "\"%s\" is listed twice (also at [%zu])",
-				    json_string_value(e), j);
-				break;
-			}
+				    json_string_value(e), j - 1);
+			else if (vz__map_put(&seen, json_string_value(e),
+			                     (void *)(uintptr_t)(i + 1),
+			                     &existed) != VZ_OK)
+				c->nomem = 1;
 		}
 		vz__vpop(c);
 	}
+	vz__map_free(&seen);
 }
 
 static void check_map(struct vctx *c, const struct vfield *f, json_t *v)
