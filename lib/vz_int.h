@@ -235,8 +235,21 @@ json_t *vz__catalog_root(const vz_catalog *cat);
 json_t *vz__catalog_get(const vz_catalog *cat, const char *id, vz_kind *kind);
 json_t *vz__catalog_nth(const vz_catalog *cat, vz_kind kind, size_t i);
 
+/*
+ * The measure `m` (a measure entry) covers product `product_id`: the one
+ * derivation behind vz_measure_covers, for modules that already hold the
+ * entry (catalog/measure.c).
+ */
+int vz__measure_covers_json(const vz_catalog *cat, json_t *m,
+                            const char *product_id);
+/* As vz_measure_deadlines, for a measure entry. */
+size_t vz__measure_deadlines_json(json_t *m, const char *sector,
+                                  vz_deadline *out, size_t max);
+
 /* Record how the catalogue was verified; `state` must be static. */
 void vz__catalog_set_signature(vz_catalog *cat, const char *state);
+/* The trusted version a named, older catalogue was compared with. */
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version);
 /* Position of an entry in its top-level array, or -1. */
 int vz__catalog_index_of(const vz_catalog *cat, const char *id);
 /*

@@ -42,7 +42,10 @@ static const char scan_help[] =
     "measure asks of the sector and by when, and the next steps. A file\n"
     "whose signature claims a listed signer but was changed after signing\n"
     "is reported as tampered, never as the vendor's.\n"
-    "\n"
+    "\n";
+
+/* Split in two: C limits a string literal's length (-Woverlength). */
+static const char scan_options_help[] =
     "options:\n"
     "  --root DIR        scan this root instead of the live host; symbolic\n"
     "                    links are never followed out of it, and nothing\n"
@@ -52,8 +55,12 @@ static const char scan_help[] =
     "  --sbom FILE       read this SBOM (CycloneDX JSON 1.4 to 1.6, SPDX\n"
     "                    JSON 2.3); may be repeated\n"
     "  PATH...           files or directories to examine (collected\n"
-    "                    binaries, bundles, hives, plists, SBOMs: each\n"
-    "                    file is read as what its content shows)\n"
+    "                    binaries, bundles, hives, plists, SBOMs,\n"
+    "                    archives: tar, .deb, .rpm, zip, cpio, ISO; each\n"
+    "                    file is read as what its content shows, archives\n"
+    "                    member by member, never unpacked to disk); one\n"
+    "                    directory that holds a root filesystem is\n"
+    "                    scanned as --root\n"
     "                    Artefacts without --root scan no root at all;\n"
     "                    one that is corrupt is an error (exit 2)\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
@@ -74,7 +81,7 @@ static const char scan_help[] =
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
+    CLI_CATALOG_HELP CLI_COMMON_HELP
     "\n"
     "exit status: 0 nothing needs action and everything that applies\n"
     "was examined, 1 findings at or above --fail-on, 2 usage or input\n"
@@ -164,9 +171,9 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
-		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"strict", 0, NULL},
-		{"help", 0, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"strict", 0, NULL}, {"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -175,7 +182,7 @@ int cmd_scan(int argc, char **argv)
 	vz_scan_opts so;
 	vz_report_format fmt;
 	vz_error err;
-	char *pos[64], *out = NULL, line[1024];
+	char *pos[64], *out = NULL, line[1024], why[128];
 	const char *hives[64], *sboms[64];
 	vz_status rc;
 	int npos, ex, fails = 0, nhives, nsboms, i;
@@ -187,6 +194,7 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(scan_help, stdout);
+		fputs(scan_options_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
 	if (opts[O_SUBMIT].value) {
@@ -207,6 +215,21 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	}
 	root = opts[O_ROOT].value;
+	/*
+	 * One directory that holds a root filesystem, given alone: that is a
+	 * root, and walking it as loose files would leave its package
+	 * databases unread. With other artefacts it is refused (the library
+	 * names --root).
+	 */
+	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
+	    vz_root_like(pos[0], why, sizeof(why))) {
+		fprintf(stderr,
+		        "%s: %s holds a root filesystem (%s): scanning it as "
+		        "--root %s\n",
+		        cli_prog, pos[0], why, pos[0]);
+		root = pos[0];
+		npos = 0;
+	}
 	output = opts[O_OUTPUT].value;
 	if (output != NULL && strcmp(output, "-") == 0)
 		output = NULL; /* standard output, as everywhere */

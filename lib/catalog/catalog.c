@@ -327,6 +327,16 @@ void vz__catalog_set_signature(vz_catalog *cat, const char *state)
 	cat->signature = state;
 }
 
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version)
+{
+	cat->trusted_version = version;
+}
+
+int64_t vz_catalog_trusted_version(const vz_catalog *cat)
+{
+	return cat->trusted_version > 0 ? cat->trusted_version : -1;
+}
+
 const char *vz_catalog_signature(const vz_catalog *cat)
 {
 	return cat->signature != NULL ? cat->signature : "unverified";

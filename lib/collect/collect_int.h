@@ -89,6 +89,25 @@ vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source);
 /* Does the sink have a use for records of `kind`? */
 int vz__wants(const struct vz_cctx *c, vz_record_kind kind);
 
+/*
+ * A directory id no other record of this process has used: a sink that
+ * caches per-directory work keys it by dir_id, so two walks (or a walk and
+ * an archive) must never hand out the same id for different directories.
+ */
+uint64_t vz__dir_id(void);
+
+/* ---- archives (archive.c) ------------------------------------------- */
+
+/* Do the first bytes of a file say it is an archive this build reads? */
+int vz__archive_magic(const unsigned char *head, size_t n);
+/*
+ * Read the archive open at fd (`size` bytes, given as `path`): every
+ * member as a file record of origin `path`. VZ_E_PARSE with err filled if
+ * it is not an archive or is corrupt; VZ_E_NOMEM; what the sink returns.
+ */
+vz_status vz__archive_read(struct vz_cctx *c, int fd, const char *path,
+                           uint64_t size, vz_error *err);
+
 /* ---- stats (stats.c) ----------------------------------------------- */
 
 void vz__stats_add(vz_stats *st, vz_counter k, uint64_t n);

@@ -46,6 +46,8 @@ json_t *vz__coverage_json(const vz_scan *scan);
  * (json.c); NULL if no memory. */
 json_t *vz__finding_json(const vz_scan_info *in, const vz_finding *f);
 json_t *vz__host_json(const vz_scan_info *in);
+/* A finding's deadlines: [{verb, date, days_left}]. */
+json_t *vz__deadlines_json(const vz_scan_info *in, const vz_finding *f);
 json_t *vz__catalog_json(const vz_scan_info *in);
 
 /* The version of the report contract (docs/report.md). */

@@ -66,17 +66,30 @@ size_t vz_pubkey_default_path(char *buf, size_t size)
 	return source_file("voorzorg.pub", buf, size);
 }
 
-size_t vz_catalog_default_path(char *buf, size_t size)
+vz_catalog_origin vz_catalog_default(char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s/voorzorg.json", vz_state_dir());
+	const char *env = getenv("VOORZORG_CATALOG");
+	int n;
 
+	if (env != NULL && env[0] != '\0') {
+		snprintf(buf, size, "%s", env);
+		return VZ_CATALOG_FROM_ENV;
+	}
+	n = snprintf(buf, size, "%s/voorzorg.json", vz_state_dir());
 	if (n >= 0 && (size_t)n < size && exists(buf))
-		return (size_t)n;
+		return VZ_CATALOG_FROM_UPDATE;
 	n = snprintf(buf, size, "%s/voorzorg.json", VZ_DATADIR);
 	if (n >= 0 && (size_t)n < size && exists(buf))
-		return (size_t)n;
-	n = snprintf(buf, size, "%s", VZ_SOURCE_CATALOG);
-	return n < 0 ? 0 : (size_t)n;
+		return VZ_CATALOG_FROM_INSTALL;
+	snprintf(buf, size, "%s", VZ_SOURCE_CATALOG);
+	return VZ_CATALOG_FROM_SOURCE;
+}
+
+size_t vz_catalog_default_path(char *buf, size_t size)
+{
+	if (size > 0)
+		vz_catalog_default(buf, size);
+	return size > 0 ? strlen(buf) : 0;
 }
 
 const char *vz_sigstate_name(vz_sigstate s)
@@ -431,7 +444,7 @@ static vz_status check_freshness(const char *path, const vz_catalog *cat,
 	return VZ_OK;
 }
 
-static vz_status check_version(const char *path, const vz_catalog *cat,
+static vz_status check_version(const char *path, vz_catalog *cat,
                                const vz_open_opts *o, int64_t now,
                                vz_open_info *info, vz_diags *diags)
 {
@@ -449,6 +462,19 @@ static vz_status check_version(const char *path, const vz_catalog *cat,
 		diag_err(diags, &err);
 		return rc;
 	}
+	if (v < info->previous && (o->flags & VZ_OPEN_INSPECT)) {
+		/* Read as given, for this command only: said, not refused,
+		 * and the trusted catalogue's floor stays where it is. */
+		info->older = 1;
+		vz__catalog_set_trusted_version(cat, info->previous);
+		vz__diag_add(diags, VZ_SEV_WARNING, VZ_E_ROLLBACK, path, 0, 0,
+		             NULL, "catalogue %s version %lld is older than "
+		             "the trusted version %lld (recorded in %s); used "
+		             "as given, for this command only",
+		             vz_catalog_id(cat), (long long)v,
+		             (long long)info->previous, state);
+		return VZ_OK;
+	}
 	if (v < info->previous) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_ROLLBACK, path, 0, 0,
 		             NULL, "catalogue %s version %lld is older than "
@@ -461,7 +487,7 @@ static vz_status check_version(const char *path, const vz_catalog *cat,
 	/* Only a verified catalogue may raise the floor: an unsigned one
 	 * could otherwise lock the real catalogue out. */
 	if (v == info->previous || info->signature != VZ_SIG_VALID ||
-	    (o->flags & VZ_OPEN_NO_RECORD))
+	    (o->flags & (VZ_OPEN_NO_RECORD | VZ_OPEN_INSPECT)))
 		return VZ_OK;
 	rc = vz__state_record(state, vz_catalog_id(cat), v, now, &err);
 	if (rc == VZ_E_NOMEM)
