@@ -197,13 +197,15 @@ static void check_enum(struct vctx *c, const struct vfield *f, json_t *v)
 	}
 }
 
+#define SHORT_LIST 32
+
 /* Arrays of scalars: refs, enums, strings. Duplicates are errors. */
 static void check_scalar_array(struct vctx *c, const struct vfield *f,
                                json_t *v)
 {
 	struct vfield elem = *f;
 	struct vz_map seen; /* string -> 1 + index of its first place */
-	size_t i, j;
+	size_t i, j, n = json_array_size(v);
 
 	elem.type = f->type == VT_REFS    ? VT_REF
 	            : f->type == VT_ENUMS ? VT_ENUM
@@ -219,9 +221,20 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
 			check_enum(c, &elem, e);
 		else
 			check_string(c, &elem, e);
-		/* A hash set, not a scan of the earlier elements: lists of
-		 * 100,000 products stay linear. */
-		if (json_is_string(e)) {
+		/* Short lists (nearly all): compare with the earlier ones.
+		 * Long ones go through a hash set, so that lists of 100,000
+		 * products stay linear. */
+		for (j = 0; n <= SHORT_LIST && j < i && json_is_string(e);
+		     j++) {
+			if (json_equal(json_array_get(v, j), e)) {
+				vz__verr(
+				    c, VZ_SEV_ERROR, 0,
+				    "\"%s\" is listed twice (also at [%zu])",
+				    json_string_value(e), j);
+				break;
+			}
+		}
+		if (n > SHORT_LIST && json_is_string(e)) {
 			void *first = vz__map_get(&seen, json_string_value(e));
 			int existed;
 
