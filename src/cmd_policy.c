@@ -133,7 +133,7 @@ int cmd_policy(int argc, char **argv)
 		goto done;
 	}
 	if (opts[O_OUTPUT].value != NULL
-	        ? cli_write_atomic(opts[O_OUTPUT].value, out) != 0
+	        ? cli_write_output(opts[O_OUTPUT].value, out, strlen(out)) != 0
 	        : cli_emit(out) != 0)
 		ex = VZ_EXIT_INTERNAL;
 done:

@@ -4,9 +4,9 @@
  * organisation, and prove it with evidence.
  *
  * The scan never writes to what it scans; the only file it writes is
- * --output, atomically (a temporary file beside it, renamed over it), so
- * a reader never sees half a report. Progress goes to stderr only when
- * stderr is a terminal.
+ * --output (cli_write_output: a regular file atomically, so a
+ * reader never sees half a report; a device or FIFO in place).
+ * Progress goes to stderr only when stderr is a terminal.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -42,7 +42,10 @@ static const char scan_help[] =
     "measure asks of the sector and by when, and the next steps. A file\n"
     "whose signature claims a listed signer but was changed after signing\n"
     "is reported as tampered, never as the vendor's.\n"
-    "\n"
+    "\n";
+
+/* Split in two: C limits a string literal's length (-Woverlength). */
+static const char scan_options_help[] =
     "options:\n"
     "  --root DIR        scan this root instead of the live host; symbolic\n"
     "                    links are never followed out of it, and nothing\n"
@@ -65,8 +68,9 @@ static const char scan_help[] =
     "  --format F        text (default), json, jsonl (one finding per\n"
     "                    line, then a summary line), csv or sarif\n"
     "                    (SARIF 2.1.0); see docs/report.md\n"
-    "  --output FILE     write the report to FILE, atomically, instead\n"
-    "                    of standard output ('-': standard output)\n"
+    "  --output FILE     write the report to FILE instead of standard\n"
+    "                    output ('-'): a regular file atomically,\n"
+    "                    keeping its mode; a device or FIFO in place\n"
     "  --strict          any unreadable item makes the scan incomplete\n"
     "                    (by default only a source that may hide a\n"
     "                    product does: a package database, a registry\n"
@@ -77,7 +81,7 @@ static const char scan_help[] =
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
+    CLI_CATALOG_HELP CLI_COMMON_HELP
     "\n"
     "exit status: 0 nothing needs action and everything that applies\n"
     "was examined, 1 findings at or above --fail-on, 2 usage or input\n"
@@ -167,9 +171,9 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
-		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"strict", 0, NULL},
-		{"help", 0, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"strict", 0, NULL}, {"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -190,6 +194,7 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(scan_help, stdout);
+		fputs(scan_options_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
 	if (opts[O_SUBMIT].value) {
@@ -218,10 +223,9 @@ int cmd_scan(int argc, char **argv)
 	 */
 	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
 	    vz_root_like(pos[0], why, sizeof(why))) {
-		fprintf(stderr,
-		        "%s: %s holds a root filesystem (%s): scanning it as "
-		        "--root %s\n",
-		        cli_prog, pos[0], why, pos[0]);
+		cli_info("%s holds a root filesystem (%s): scanning it as "
+		         "--root %s",
+		         pos[0], why, pos[0]);
 		root = pos[0];
 		npos = 0;
 	}
@@ -260,6 +264,11 @@ int cmd_scan(int argc, char **argv)
 	ex = cli_open_catalog(&co, &cat);
 	if (ex != VZ_EXIT_OK)
 		return ex;
+	if (opts[O_SECTOR].value != NULL &&
+	    cli_check_sector("scan", cat, opts[O_SECTOR].value) != 0) {
+		vz_catalog_free(cat);
+		return VZ_EXIT_USAGE;
+	}
 	rc = vz_scan_fails(NULL, cat, failon, &fails, &err);
 	if (rc != VZ_OK)
 		goto fail;
@@ -274,7 +283,7 @@ int cmd_scan(int argc, char **argv)
 	so.sector = opts[O_SECTOR].value;
 	so.strict = opts[O_STRICT].value != NULL;
 	so.signature = vz_catalog_signature(cat);
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && cli_verbosity >= 0)
 		so.progress = progress;
 	rc = vz_scan_run(cat, &so, &scan, &err);
 	progress(NULL, NULL, NULL);
@@ -283,8 +292,7 @@ int cmd_scan(int argc, char **argv)
 	rc = vz_report_render(scan, fmt, &out);
 	if (rc != VZ_OK)
 		goto fail;
-	if (output != NULL ? cli_write_atomic(output, out) != 0
-	                   : cli_emit(out) != 0) {
+	if (cli_write_output(output, out, strlen(out)) != 0) {
 		ex = VZ_EXIT_INTERNAL;
 		goto done;
 	}

@@ -41,10 +41,10 @@
 
 struct arc {
 	struct vz_cctx *c;
-	const char *top;     /* the archive file as given */
-	uint64_t budget;     /* uncompressed bytes left to read */
-	struct vz_buf name;  /* scratch: "/" + member path */
-	struct vz_buf dir;   /* the directory of the last member */
+	const char *top;    /* the archive file as given */
+	uint64_t budget;    /* uncompressed bytes left to read */
+	struct vz_buf name; /* scratch: "/" + member path */
+	struct vz_buf dir;  /* the directory of the last member */
 	uint64_t dir_id;
 	vz_error *err;
 };
@@ -73,19 +73,21 @@ int vz__archive_magic(const unsigned char *h, size_t n)
 		size_t off, len;
 		const char *m;
 	} magic[] = {
-	    {0, 8, "!<arch>\n"},            /* ar: .deb */
-	    {0, 4, "\xED\xAB\xEE\xDB"},     /* rpm lead */
-	    {0, 2, "\x1F\x8B"},             /* gzip */
-	    {0, 6, "\xFD" "7zXZ\x00"},      /* xz */
-	    {0, 4, "\x28\xB5\x2F\xFD"},     /* zstd */
-	    {0, 3, "BZh"},                  /* bzip2 */
-	    {0, 4, "PK\x03\x04"},           /* zip */
-	    {0, 4, "PK\x05\x06"},           /* empty zip */
-	    {0, 6, "070701"},               /* cpio newc */
-	    {0, 6, "070702"},               /* cpio crc */
-	    {0, 6, "070707"},               /* cpio odc */
-	    {0, 2, "\xC7\x71"},             /* cpio binary */
-	    {257, 5, "ustar"},              /* tar (POSIX, GNU) */
+	    {0, 8, "!<arch>\n"},        /* ar: .deb */
+	    {0, 4, "\xED\xAB\xEE\xDB"}, /* rpm lead */
+	    {0, 2, "\x1F\x8B"},         /* gzip */
+	    {0, 6,
+	     "\xFD"
+	     "7zXZ\x00"},               /* xz */
+	    {0, 4, "\x28\xB5\x2F\xFD"}, /* zstd */
+	    {0, 3, "BZh"},              /* bzip2 */
+	    {0, 4, "PK\x03\x04"},       /* zip */
+	    {0, 4, "PK\x05\x06"},       /* empty zip */
+	    {0, 6, "070701"},           /* cpio newc */
+	    {0, 6, "070702"},           /* cpio crc */
+	    {0, 6, "070707"},           /* cpio odc */
+	    {0, 2, "\xC7\x71"},         /* cpio binary */
+	    {257, 5, "ustar"},          /* tar (POSIX, GNU) */
 	};
 	size_t i;
 
@@ -100,9 +102,9 @@ int vz__archive_magic(const unsigned char *h, size_t n)
 static int nested_name(const char *s)
 {
 	static const char *const ext[] = {
-	    ".tar",     ".tar.gz", ".tgz",  ".tar.xz", ".txz", ".tar.zst",
-	    ".tar.bz2", ".tbz2",   ".deb",  ".udeb",   ".rpm", ".zip",
-	    ".jar",     ".cpio",   ".iso",  NULL};
+	    ".tar",     ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst",
+	    ".tar.bz2", ".tbz2",   ".deb", ".udeb",   ".rpm", ".zip",
+	    ".jar",     ".cpio",   ".iso", NULL};
 	size_t n = strlen(s), i, k;
 
 	for (i = 0; ext[i]; i++) {
@@ -138,8 +140,8 @@ static int normalise(struct vz_buf *b, const char *p)
 	return b->failed ? -1 : 0;
 }
 
-static vz_status read_one(struct arc *x, struct archive *a,
-                          const char *origin, int depth);
+static vz_status read_one(struct arc *x, struct archive *a, const char *origin,
+                          int depth);
 
 /* Hash a member whose size matches a fingerprint. */
 static int hash_member(struct arc *x, struct archive *a, uint64_t size,
@@ -165,8 +167,7 @@ static int hash_member(struct arc *x, struct archive *a, uint64_t size,
 }
 
 static vz_status member(struct arc *x, struct archive *a,
-                        struct archive_entry *e, const char *origin,
-                        int depth)
+                        struct archive_entry *e, const char *origin, int depth)
 {
 	const char *p = archive_entry_pathname(e);
 	unsigned char sha[32];
@@ -280,14 +281,19 @@ static vz_status walk(struct arc *x, struct archive *a, const char *origin,
 	vz_status rc = VZ_OK;
 	const char *why;
 	uint64_t size;
-	int r;
+	int r, retries = 0;
 
 	while (rc == VZ_OK &&
 	       (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
-		if (r == ARCHIVE_RETRY)
+		/* Retrying is libarchive's word for "skip ahead"; never
+		 * forever. */
+		if (r == ARCHIVE_RETRY && ++retries < 64)
 			continue;
+		if (r == ARCHIVE_RETRY)
+			r = ARCHIVE_FATAL;
+		retries = 0;
 		if (r == ARCHIVE_FATAL) {
-			/* A corrupt archive is an error, never a clean result. */
+			/* Corrupt: an error, never a clean result. */
 			why = archive_error_string(a) ? archive_error_string(a)
 			                              : "unreadable";
 			if (depth)
@@ -295,7 +301,8 @@ static vz_status walk(struct arc *x, struct archive *a, const char *origin,
 				              "member %s: %s", origin, why);
 			else
 				vz__error_set(x->err, VZ_E_PARSE, x->top,
-				              "cannot read the archive: %s", why);
+				              "cannot read the archive: %s",
+				              why);
 			return VZ_E_PARSE;
 		}
 		if (r == ARCHIVE_WARN)
@@ -308,10 +315,11 @@ static vz_status walk(struct arc *x, struct archive *a, const char *origin,
 		           ? (uint64_t)archive_entry_size(e)
 		           : 0;
 		if (size > x->budget) {
-			vz__stats_problem(x->c->st, "archive", 1,
-			                  "expands beyond its budget (a "
-			                  "decompression bomb?): not read further",
-			                  origin);
+			vz__stats_problem(
+			    x->c->st, "archive", 1,
+			    "expands beyond its budget (a "
+			    "decompression bomb?): not read further",
+			    origin);
 			return VZ_OK;
 		}
 		x->budget -= size;
@@ -369,7 +377,8 @@ vz_status vz__archive_read(struct vz_cctx *c, int fd, const char *path,
 	vz__buf_init(&x.name);
 	vz__buf_init(&x.dir);
 	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		vz__error_set(err, VZ_E_PARSE, path, "cannot read the archive: %s",
+		vz__error_set(err, VZ_E_PARSE, path,
+		              "cannot read the archive: %s",
 		              archive_error_string(a) ? archive_error_string(a)
 		                                      : "unknown format");
 		rc = VZ_E_PARSE;

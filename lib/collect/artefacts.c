@@ -53,7 +53,7 @@ static int open_file(const char *path, vz_error *err)
 
 	if (fd < 0) {
 		vz__error_set(err, VZ_E_IO, path, "cannot open: %s",
-		              strerror(errno));
+		              vz__errstr(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -104,7 +104,7 @@ static vz_status read_sbom(const vz_collect_opts *opts, const char *path,
 	if (rc == VZ_E_IO) {
 		vz__error_set(err, rc, path, "cannot read: %s",
 		              errno == EFBIG ? "larger than 256 MiB"
-		                             : strerror(errno));
+		                             : vz__errstr(errno));
 		return rc;
 	}
 	if (rc != VZ_OK)
@@ -223,7 +223,7 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 
 	if (stat(path, &sb) != 0) {
 		vz__error_set(err, VZ_E_IO, path, "cannot open: %s",
-		              strerror(errno));
+		              vz__errstr(errno));
 		return VZ_E_IO;
 	}
 	if (S_ISDIR(sb.st_mode) && vz_root_like(path, why, sizeof(why))) {
@@ -241,7 +241,7 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 	if (fd < 0)
 		return VZ_E_IO;
 	if (fstat(fd, &sb) != 0) {
-		vz__error_set(err, VZ_E_IO, path, "%s", strerror(errno));
+		vz__error_set(err, VZ_E_IO, path, "%s", vz__errstr(errno));
 		close(fd);
 		return VZ_E_IO;
 	}

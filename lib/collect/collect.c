@@ -181,7 +181,7 @@ vz_status vz__read_fd(int fd, size_t max, char **out, size_t *len)
 	if (fstat(fd, &st) != 0)
 		return VZ_E_IO;
 	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
+		errno = VZ__ENOTREG;
 		return VZ_E_IO;
 	}
 	if ((uint64_t)st.st_size > max) {

@@ -176,6 +176,16 @@ struct vz_rpmhdr {
 vz_status vz__rpmhdr_parse(const unsigned char *blob, size_t len,
                            struct vz_rpmhdr *out, const char **why);
 
+/* ---- the sqlite rpmdb (rpm.c) ---------------------------------------- */
+
+#define VZ_RPMDB_MAX ((size_t)1 << 30)
+/*
+ * Read the rpmdb.sqlite open at fd (a copy in memory, never reopened by
+ * a path) and emit its packages; problems are counted. VZ_E_NOMEM, or
+ * what the sink returned.
+ */
+vz_status vz__rpmdb_read(struct vz_cctx *c, int fd, const char *origin);
+
 /* ---- PE files and Authenticode (pe.c, authenticode.c) --------------- */
 
 struct vz_pe {
@@ -306,6 +316,20 @@ vz_status vz__macho_team_id(const unsigned char *buf, size_t len,
                             int (*read_at)(void *ctx, unsigned char *out,
                                            size_t n, uint64_t off),
                             void *ctx, char **team);
+
+/*
+ * Limits on a property list (plist_bound.c): levels of nesting, and
+ * nodes once shared objects are expanded as libplist expands them.
+ */
+#define VZ_PLIST_DEPTH 128
+#define VZ_PLIST_NODES 262144
+
+/*
+ * Is the property list (XML or binary) of `len` bytes within those
+ * limits? 0; -1 with *why (static) if not, or if a binary one is
+ * malformed. Walks the bytes only; nothing is allocated.
+ */
+int vz__plist_bounded(const char *data, size_t len, const char **why);
 
 /*
  * Parse a property list (XML or binary) of `len` bytes and fill the

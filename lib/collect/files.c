@@ -94,7 +94,7 @@ static void errno_problem(struct walker *w, int e)
 	else if (e == ELOOP || e == ENOTDIR)
 		problem(w, 1, "changed during the scan");
 	else
-		problem(w, 1, strerror(e));
+		problem(w, 1, vz__errstr(e));
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t unit)

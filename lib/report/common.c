@@ -1,77 +1,21 @@
 /*
- * lib/report/common.c - what the writers share: UTF-8 clean-up for names
- * from disk, the next steps of a finding, the stats object, and turning
+ * lib/report/common.c - what the writers share: escaping of names from
+ * disk (util/escape.c), the next steps of a finding with exactly quoted
+ * commands, the stats object, and turning
  * a jansson tree into the caller's string.
  */
 #include <string.h>
 
 #include "report_int.h"
 
-/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
-static size_t utf8_seq(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (s[0] == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xf0 && s[1] < 0x90) ||
-		    (s[0] == 0xf4 && s[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = utf8_seq(p);
-
-		if (n == 0)
-			return 0;
-		p += n;
-	}
-	return 1;
-}
-
 const char *vz__utf8(struct vz_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	return vz__escape(b, s, 0);
+}
 
-	if (s == NULL || utf8_valid(s))
-		return s;
-	b->len = 0;
-	while (*p) {
-		size_t n = utf8_seq(p);
-
-		if (n == 0) {
-			vz__buf_printf(b, "\\x%02x", *p);
-			p++;
-		} else if (*p == '\\') {
-			vz__buf_add(b, "\\\\", 2);
-			p++;
-		} else {
-			vz__buf_add(b, (const char *)p, n);
-			p += n;
-		}
-	}
-	vz__buf_add(b, "", 1);
-	return b->failed ? NULL : b->data;
+const char *vz__text(struct vz_buf *b, const char *s)
+{
+	return vz__escape(b, s, VZ_ESC_CTL);
 }
 
 const char *vz__deadline(const vz_finding *f)
@@ -135,27 +79,10 @@ json_t *vz__coverage_json(const vz_scan *scan)
 	return o;
 }
 
-/* Append s for a POSIX shell: quoted unless it is plainly safe. */
+/* Append s for a POSIX shell, exactly (see util/escape.c). */
 static void shell_word(struct vz_buf *b, const char *s)
 {
-	const char *p;
-
-	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("_./-+:@%,=", *p)))
-			break;
-	if (*p == '\0' && *s != '\0') {
-		vz__buf_puts(b, s);
-		return;
-	}
-	vz__buf_add(b, "'", 1);
-	for (p = s; *p; p++) {
-		if (*p == '\'')
-			vz__buf_puts(b, "'\\''");
-		else
-			vz__buf_add(b, p, 1);
-	}
-	vz__buf_add(b, "'", 1);
+	vz__shell_word(b, s);
 }
 
 /* Append the items of evidence of `kind` (from a source starting with
@@ -302,9 +229,10 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 			                "too): dpkg --root ");
 			shell_word(b, root);
 			vz__buf_puts(b, " --purge");
-		} else
+		} else {
 			vz__buf_puts(b, "Purge the packages (configuration "
 			                "too): apt-get purge");
+		}
 		items(b, f, "package", "dpkg", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
@@ -313,8 +241,9 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 			vz__buf_puts(b, "Remove the packages: rpm --root ");
 			shell_word(b, root);
 			vz__buf_puts(b, " -e");
-		} else
+		} else {
 			vz__buf_puts(b, "Remove the packages: dnf remove");
+		}
 		items(b, f, "package", "rpm", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
@@ -334,8 +263,10 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 	if (f->state != VZ_STATE_RUNNING && f->state != VZ_STATE_INSTALLED &&
 	    count(f, "service", "units", "enabled") > 0) {
 		vz__buf_puts(b, "Disable the units: systemctl");
-		if (root)
-			vz__buf_printf(b, " --root=%s", root);
+		if (root) {
+			vz__buf_puts(b, " --root=");
+			shell_word(b, root);
+		}
 		vz__buf_puts(b, " disable");
 		items(b, f, "service", "units", "enabled", NULL);
 		vz__buf_puts(b, "\n");
