@@ -46,11 +46,10 @@ static const char policy_help[] =
     "                    catalogue); default: any sector\n"
     "  --mode MODE       audit (log, do not block; the default where the\n"
     "                    format has it: applocker, wdac) or enforce\n"
-    "  --output FILE     write the policy to FILE, atomically, instead\n"
-    "                    of standard output\n"
-    "  -h, --help        show this help\n" CLI_CATALOG_HELP "\n"
-    "exit status: 0 policy written, 2 usage or input error (also a\n"
-    "catalogue value the format cannot carry safely), 3 internal error\n";
+    "  --output FILE     write the policy to FILE (\"-\": standard\n"
+    "                    output); a regular file is replaced "
+    "atomically\n" CLI_CATALOG_HELP
+    "  -h, --help        show this help\n" CLI_COMMON_HELP "\n" CLI_EXIT_HELP;
 
 enum {
 	O_FORMAT,
@@ -128,7 +127,7 @@ int cmd_policy(int argc, char **argv)
 	rc = vz_policy_render(cat, &po, &out, &err);
 	if (rc != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s policy: %s\n", cli_prog, line);
+		cli_err("policy: %s", line);
 		ex = cli_exit_for(rc);
 		goto done;
 	}

@@ -51,27 +51,16 @@ static const char *measure_action(json_t *m, const char *sector)
 /*
  * THE scope function: how many products measure `m` covers in `sector`
  * (NULL: any sector) and, with `ids`, the first `max` of their ids in
- * catalogue order (borrowed). On main the measure lists its products;
- * when the derived scope lands (issue 11), the body becomes
- * "return vz_measure_products(cat, str(m, "id"), ids, max);".
+ * catalogue order (borrowed). The catalogue derives them from the scope
+ * as the measure's text states it (vz_measure_products), the one answer
+ * that scan, assess and policy share. A measure's scope does not vary by
+ * sector; the sector decides only whether it applies (measure_action).
  */
 static size_t measure_products(const vz_catalog *cat, json_t *m,
                                const char *sector, const char **ids, size_t max)
 {
-	json_t *prods = json_object_get(m, "products"), *v;
-	size_t i, n = 0;
-
-	(void)cat;
 	(void)sector;
-	json_array_foreach(prods, i, v)
-	{
-		if (!json_is_string(v))
-			continue;
-		if (ids != NULL && n < max)
-			ids[n] = json_string_value(v);
-		n++;
-	}
-	return n;
+	return vz_measure_products(cat, str(m, "id"), ids, max);
 }
 
 json_t *vz__pol_fps(const struct vz_pol *p, size_t prod)

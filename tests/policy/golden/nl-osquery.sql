@@ -2,7 +2,7 @@
 -- mode: report only (a policy reports, it does not block)
 -- measure nl-2018-kaspersky-antivirus (Kamerstukken 30 821 en 26 643, nr. 46)
 -- sector: any (none was given)
--- catalogue nl-voorzorg version 1, signature valid
+-- catalogue nl-voorzorg version 2, signature valid
 -- product kaspersky-endpoint-security-windows: Kaspersky Endpoint Security for Windows
 -- product kaspersky-endpoint-security-linux: Kaspersky Endpoint Security for Linux
 -- product kaspersky-security-windows-server: Kaspersky Security for Windows Server
@@ -11,11 +11,13 @@
 -- product kaspersky-internet-security: Kaspersky Internet Security
 -- product kaspersky-total-security: Kaspersky Total Security
 -- product kaspersky-anti-virus-mac: Kaspersky Anti-Virus for Mac
+-- product kaspersky-industrial-cybersecurity-linux: Kaspersky Industrial CyberSecurity for Linux Nodes
+-- product kaspersky-embedded-systems-security-linux: Kaspersky Embedded Systems Security for Linux
 -- Each query returns a row when none of the products is there: as osquery
 -- and Fleet policies, they pass on a row and fail on none.
 
 -- policy: voorzorg nl-2018-kaspersky-antivirus (linux)
-SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM deb_packages WHERE name = 'kesl' OR name = 'kesl-gui' OR name = 'kav4fs') AND NOT EXISTS (SELECT 1 FROM rpm_packages WHERE name = 'kesl' OR name = 'kesl-gui');
+SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM deb_packages WHERE name = 'kesl' OR name = 'kesl-gui' OR name = 'kav4fs' OR name = 'kics' OR name = 'kics-gui' OR name = 'kess' OR name = 'kess-gui') AND NOT EXISTS (SELECT 1 FROM rpm_packages WHERE name = 'kesl' OR name = 'kesl-gui' OR name = 'kics' OR name = 'kics-gui' OR name = 'kess' OR name = 'kess-gui');
 
 -- policy: voorzorg nl-2018-kaspersky-antivirus (windows)
 SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM programs WHERE (name LIKE 'Kaspersky Endpoint Security%' ESCAPE '\' AND publisher COLLATE NOCASE = 'AO Kaspersky Lab')) AND NOT EXISTS (SELECT 1 FROM programs WHERE name LIKE 'Kaspersky Endpoint Security%' ESCAPE '\' OR name LIKE 'Kaspersky Anti-Virus%' ESCAPE '\' OR name LIKE 'Kaspersky Internet Security%' ESCAPE '\' OR name LIKE 'Kaspersky Total Security%' ESCAPE '\');
