@@ -593,3 +593,4 @@ int cli_load_catalog(const char *path, vz_catalog **out)
 
 	return cli_open_catalog(&co, out);
 }
+

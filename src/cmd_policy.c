@@ -46,10 +46,13 @@ static const char policy_help[] =
     "                    catalogue); default: any sector\n"
     "  --mode MODE       audit (log, do not block; the default where the\n"
     "                    format has it: applocker, wdac) or enforce\n"
-    "  --output FILE     write the policy to FILE (\"-\": standard\n"
-    "                    output); a regular file is replaced "
-    "atomically\n" CLI_CATALOG_HELP
-    "  -h, --help        show this help\n" CLI_COMMON_HELP "\n" CLI_EXIT_HELP;
+    "  --output FILE     write the policy to FILE, atomically, instead\n"
+    "                    of standard output\n"
+    "  -h, --help        show this help\n" CLI_CATALOG_HELP CLI_COMMON_HELP
+    "\n"
+    "exit status: 0 policy written, 2 usage or input error (also a\n"
+    "catalogue value the format cannot carry safely), 3 internal or\n"
+    "environment error; 4 (an incomplete scan) does not arise here\n";
 
 enum {
 	O_FORMAT,
@@ -131,9 +134,7 @@ int cmd_policy(int argc, char **argv)
 		ex = cli_exit_for(rc);
 		goto done;
 	}
-	if (opts[O_OUTPUT].value != NULL
-	        ? cli_write_output(opts[O_OUTPUT].value, out, strlen(out)) != 0
-	        : cli_emit(out) != 0)
+	if (cli_write_output(opts[O_OUTPUT].value, out, strlen(out)) != 0)
 		ex = VZ_EXIT_INTERNAL;
 done:
 	vz_free(out);

@@ -49,18 +49,21 @@ static const char *measure_action(json_t *m, const char *sector)
 }
 
 /*
- * THE scope function: how many products measure `m` covers in `sector`
- * (NULL: any sector) and, with `ids`, the first `max` of their ids in
- * catalogue order (borrowed). The catalogue derives them from the scope
- * as the measure's text states it (vz_measure_products), the one answer
- * that scan, assess and policy share. A measure's scope does not vary by
- * sector; the sector decides only whether it applies (measure_action).
+ * THE scope function: how many products measure `m` covers and, with
+ * `ids`, the first `max` of their ids in catalogue order (borrowed). The
+ * list is derived from the measure's scope as its text states it, by the
+ * same function scan and assess ask (vz_measure_products), so a policy
+ * never bans less or more than a scan reports. A measure's scope is the
+ * same for every sector; the sector decides only the action.
  */
 static size_t measure_products(const vz_catalog *cat, json_t *m,
-                               const char *sector, const char **ids, size_t max)
+                               const char *sector, const char **ids,
+                               size_t max)
 {
 	(void)sector;
-	return vz_measure_products(cat, str(m, "id"), ids, max);
+	return vz_measure_products(cat, json_string_value(json_object_get(
+	                                    m, "id")),
+	                           ids, max);
 }
 
 json_t *vz__pol_fps(const struct vz_pol *p, size_t prod)
