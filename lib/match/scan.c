@@ -8,6 +8,7 @@
  * decided in one function below, so the assessment engine can take over
  * the second without touching the rest.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -334,9 +335,13 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->st = vz_stats_new();
 	if (bad || s->st == NULL)
 		goto nomem;
+	errno = 0;
 	rc = s->root ? vz_host_probe(s->root, &s->host) : VZ_OK;
 	if (rc != VZ_OK) {
-		vz__error_set(err, rc, s->root, "cannot open the root");
+		int e = errno;
+
+		vz__error_set(err, rc, s->root, "cannot open the root%s%s",
+		              e ? ": " : "", e ? strerror(e) : "");
 		goto fail;
 	}
 	rc = vz_matcher_new(cat, &s->m, err);
