@@ -18,10 +18,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sources.h"
 
 static const char scan_help[] =
     "usage: voorzorg scan [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
-    "                     [PATH...] [--sector NAME] [--catalog FILE]\n"
+    "                     [PATH...] [--inventory FILE] [--osquery FILE]...\n"
+    "                     [--sector NAME] [--catalog FILE]\n"
     "                     [--format text|json|sarif] [--output FILE]\n"
     "                     [--fail-on LEVEL] [--pubkey KEY]\n"
     "                     [--allow-unsigned]\n"
@@ -55,6 +57,12 @@ static const char scan_help[] =
     "                    file is read as what its content shows)\n"
     "                    Artefacts without --root scan no root at all;\n"
     "                    one that is corrupt is an error (exit 2)\n"
+    "  --inventory FILE  judge an inventory saved by 'voorzorg collect' or\n"
+    "                    voorzorg-collect.exe instead of collecting: the\n"
+    "                    same findings as a scan where it was collected\n"
+    "  --osquery FILE    judge osquery results (docs/osquery.md): one JSON\n"
+    "                    object keyed by table, or TABLE.json files of\n"
+    "                    rows; may be repeated\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
     "                    catalogue, e.g. central-government)\n"
     "  --format F        text (default), json or sarif (SARIF 2.1.0)\n"
@@ -81,6 +89,8 @@ enum {
 	O_SBOM,
 	O_SUBMIT,
 	O_HELP,
+	O_INVENTORY,
+	O_OSQUERY,
 	O_CATALOG,
 	O_PUBKEY,
 	O_UNSIGNED,
@@ -195,6 +205,7 @@ int cmd_scan(int argc, char **argv)
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
 		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
 		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"help", 0, NULL},
+		{"inventory", 1, NULL}, {"osquery", 1, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -204,9 +215,10 @@ int cmd_scan(int argc, char **argv)
 	vz_report_format fmt;
 	vz_error err;
 	char *pos[64], *out = NULL, line[1024];
-	const char *hives[64], *sboms[64];
+	const char *hives[64], *sboms[64], *osq[64];
+	struct cli_source src;
 	vz_status rc;
-	int npos, ex, fails = 0, nhives, nsboms, i;
+	int npos, ex, fails = 0, nhives, nsboms, nosq, i;
 	struct stat st;
 
 	vz_error_clear(&err);
@@ -223,6 +235,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	nhives = cli_all(argc, argv, 1, opts, O_COUNT, "hive", hives, 64);
 	nsboms = cli_all(argc, argv, 1, opts, O_COUNT, "sbom", sboms, 64);
+	nosq = cli_all(argc, argv, 1, opts, O_COUNT, "osquery", osq, 64);
+	if (cli_source_check(opts[O_INVENTORY].value, osq, nosq,
+	                     opts[O_ROOT].value || nhives || nsboms || npos) !=
+	    0)
+		return VZ_EXIT_USAGE;
 	if (nhives > 64 || nsboms > 64) {
 		cli_usage_error("scan", "too many --%s files (at most 64)",
 		                nhives > 64 ? "hive" : "sbom");
@@ -281,6 +298,8 @@ int cmd_scan(int argc, char **argv)
 	so.npaths = (size_t)npos;
 	so.sector = opts[O_SECTOR].value;
 	so.signature = vz_catalog_signature(cat);
+	so.source = cli_source_init(&src, cat, opts[O_INVENTORY].value, osq,
+	                            nosq);
 	if (isatty(STDERR_FILENO))
 		so.progress = progress;
 	rc = vz_scan_run(cat, &so, &scan, &err);

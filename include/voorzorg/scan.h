@@ -84,6 +84,9 @@ typedef struct vz_scan_opts {
 	size_t nsboms;
 	const char *const *paths;
 	size_t npaths;
+	/* Records from elsewhere instead of the collectors (collect.h):
+	 * a saved inventory, osquery results. NULL: collect. */
+	const vz_source *source;
 } vz_scan_opts;
 
 typedef struct vz_scan vz_scan;

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <voorzorg/inventory_file.h>
+
 #include "collect_int.h"
 
 /* First line of a small file in the root, or NULL. */
@@ -113,4 +115,58 @@ void vz_host_clear(vz_host *h)
 	vz__free(h->hostname);
 	vz__free(h->os);
 	memset(h, 0, sizeof(*h));
+}
+
+/* The first line of a file in the root that looks like a machine id. */
+static char *machine_id(int rootfd)
+{
+	static const char *const files[] = {"/etc/machine-id",
+	                                    "/var/lib/dbus/machine-id"};
+	size_t i, n;
+	char *s;
+
+	for (i = 0; i < 2; i++) {
+		s = first_line(rootfd, files[i]);
+		if (s == NULL)
+			continue;
+		/* 32 hex digits (machine-id(5)); "uninitialized" is not one. */
+		for (n = 0; s[n] && vz__hexval(s[n]) >= 0; n++)
+			;
+		if (n == 32 && s[n] == '\0')
+			return s;
+		vz__free(s);
+	}
+	return NULL;
+}
+
+vz_status vz_inventory_ident_probe(const char *root, const char *hostname,
+                                   vz_inventory_ident *out)
+{
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return VZ_E_IO;
+	out->machine_id = machine_id(fd);
+	close(fd);
+	/* Only a name that already has its domain: no resolver is asked,
+	 * which on an air-gapped host could hang or lie. */
+	if (hostname != NULL && strchr(hostname, '.') != NULL) {
+		out->fqdn = vz__strdup(hostname);
+		if (out->fqdn == NULL) {
+			vz_inventory_ident_clear(out);
+			return VZ_E_NOMEM;
+		}
+	}
+	return VZ_OK;
+}
+
+void vz_inventory_ident_clear(vz_inventory_ident *id)
+{
+	if (id == NULL)
+		return;
+	vz__free(id->machine_id);
+	vz__free(id->fqdn);
+	memset(id, 0, sizeof(*id));
 }
