@@ -25,6 +25,7 @@ static const char collect_help[] =
     "usage: voorzorg collect [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
     "                        [PATH...] --output FILE [--catalog FILE]\n"
     "                        [--pubkey KEY] [--allow-unsigned]\n"
+    "       voorzorg collect --windows-keys FILE [--catalog FILE]\n"
     "\n"
     "Collect what a scan would read on this host (default), on an offline\n"
     "root (--root) or in artefacts given one by one, and save it as an\n"
@@ -43,6 +44,10 @@ static const char collect_help[] =
     "  --sbom FILE       read this SBOM; may be repeated\n"
     "  PATH...           files or directories to examine\n"
     "  --output FILE     write the inventory to FILE (required), atomically\n"
+    "  --windows-keys FILE\n"
+    "                    instead of collecting, write the registry keys\n"
+    "                    the catalogue's fingerprints can match, one a\n"
+    "                    line, for voorzorg-collect.exe --keys FILE\n"
     "  -h, --help        show this help\n"
     CLI_CATALOG_HELP
     "\n"
@@ -54,6 +59,7 @@ enum {
 	O_OUTPUT,
 	O_HIVE,
 	O_SBOM,
+	O_KEYS,
 	O_HELP,
 	O_CATALOG,
 	O_PUBKEY,
@@ -95,11 +101,47 @@ static int output_inside(const char *root, char **pos, int npos,
 	return 0;
 }
 
+/* --windows-keys FILE: the keys voorzorg-collect.exe is to read. */
+static int windows_keys(const struct cli_opt *opts)
+{
+	struct cli_catalog_opts cco;
+	struct outfile of;
+	vz_catalog *cat = NULL;
+	vz_matcher *m = NULL;
+	vz_error err;
+	char *keys = NULL;
+	int ex;
+
+	vz_error_clear(&err);
+	cco.path = opts[O_CATALOG].value;
+	cco.pubkey = opts[O_PUBKEY].value;
+	cco.allow_unsigned = opts[O_UNSIGNED].value != NULL;
+	ex = cli_open_catalog(&cco, &cat);
+	if (ex != VZ_EXIT_OK)
+		return ex;
+	ex = VZ_EXIT_INTERNAL;
+	if (vz_matcher_new(cat, &m, &err) != VZ_OK ||
+	    vz_matcher_registry_keys(m, &keys) != VZ_OK) {
+		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		goto out;
+	}
+	if (outfile_open(&of, opts[O_KEYS].value) != 0)
+		goto out;
+	outfile_write(&of, keys, strlen(keys));
+	ex = outfile_commit(&of) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
+out:
+	vz_free(keys);
+	vz_matcher_free(m);
+	vz_catalog_free(cat);
+	return ex;
+}
+
 int cmd_collect(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL}, {"output", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL}, {"help", 0, NULL},   CLI_CATALOG_OPTIONS};
+		{"sbom", 1, NULL}, {"windows-keys", 1, NULL},
+		{"help", 0, NULL}, CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts cco;
 	struct outfile of;
 	const char *root, *output, *hives[64], *sboms[64];
@@ -139,6 +181,14 @@ int cmd_collect(int argc, char **argv)
 	}
 	root = opts[O_ROOT].value;
 	output = opts[O_OUTPUT].value;
+	if (opts[O_KEYS].value != NULL) {
+		if (output || root || nhives || nsboms || npos) {
+			cli_usage_error("collect", "--windows-keys writes only "
+			                           "the key list");
+			return VZ_EXIT_USAGE;
+		}
+		return windows_keys(opts);
+	}
 	if (output == NULL || *output == '\0') {
 		cli_usage_error("collect", "--output FILE is required");
 		return VZ_EXIT_USAGE;

@@ -20,3 +20,6 @@ finish() {
 	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 	exit $?
 }
+eq() { # eq DESCRIPTION ACTUAL EXPECTED
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  $2" "want: $3"; fi
+}
