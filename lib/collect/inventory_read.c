@@ -227,13 +227,13 @@ static vz_status uint_value(struct rd *r, const char *key, json_t *v,
 	return VZ_OK;
 }
 
-/* The index of s in names[0..n), or -1. */
+/* The index of s in names[0..n) (which a NULL may end early), or -1. */
 static int name_index(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; s != NULL && i < n; i++)
-		if (names[i] != NULL && strcmp(names[i], s) == 0)
+	for (i = 0; s != NULL && i < n && names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
 			return (int)i;
 	return -1;
 }

@@ -135,6 +135,18 @@ if [ "$have_win" = 1 ]; then
 		"$tmp/root-win-installed.inv"
 fi
 
+check "every inventory written agrees with docs/schema/inventory.schema.json" \
+	"$py" "$here/validate.py" "$src/docs/schema/inventory.schema.json" \
+	"$tmp"/*.inv
+for f in "$src"/fuzz/corpus/inventory/*.jsonl; do
+	case $f in *-bad.jsonl) continue ;; esac
+	"$vz" scan --inventory "$f" --catalog "$scat" --allow-unsigned \
+		--format json >/dev/null 2>&1
+	rc=$?
+	check "corpus $(basename "$f"): a valid inventory (exit 0 or 1, got $rc)" \
+		test "$rc" -le 1
+done
+
 # ---- the collector's own refusals ------------------------------------------
 "$vz" collect --root "$tmp/roots/dpkg" --catalog "$scat" --allow-unsigned \
 	>/dev/null 2>"$tmp/noout.err"

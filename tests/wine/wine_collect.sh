@@ -149,6 +149,10 @@ if [ ! -s "$work/inventory.jsonl" ]; then
 	finish
 fi
 
+check "the collector's inventory agrees with docs/schema/inventory.schema.json" \
+	"$py" "$src/tests/inventory/validate.py" \
+	"$src/docs/schema/inventory.schema.json" "$work/inventory.jsonl"
+
 q() { # q FILE EXPR: a Python expression over the records `r` and end `e`
 	"$py" -c '
 import json, sys
