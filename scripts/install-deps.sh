@@ -20,6 +20,7 @@ test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
   rpm libwin-hivex-perl osslsigncode libplist-utils openssl
+  gcc-mingw-w64-x86-64 wine wine64
 )
 
 case "$mode" in

@@ -12,7 +12,8 @@ int cli_source_check(const char *inventory, const char *const *osq,
 {
 	(void)osq;
 	if (nosq > 64) {
-		cli_usage_error("scan", "too many --osquery files (at most 64)");
+		cli_usage_error("scan",
+		                "too many --osquery files (at most 64)");
 		return -1;
 	}
 	if ((inventory != NULL) + (nosq > 0) + (collecting != 0) > 1) {

@@ -183,7 +183,7 @@ static char *join(const char *prefix, const wchar_t *sub)
 	return j;
 }
 
-/* ---- installed programs ----------------------------------------------- */
+/* ---- installed programs ------------------------------------------------- */
 
 static void entry(struct out *o, struct stats *st, HKEY k, const char *key,
                   const wchar_t *sub, const char *origin)
@@ -462,7 +462,7 @@ void services_collect(struct out *o, struct stats *st, struct images *im)
 	ran(st, "services", "ran", detail);
 }
 
-/* ---- vendor keys ----------------------------------------------------------- */
+/* ---- vendor keys -------------------------------------------------------- */
 
 /* Keys read above with their meaning; a vendor walk skips them. */
 static int read_elsewhere(const char *key)
@@ -698,7 +698,7 @@ void vendor_keys_collect(struct out *o, struct stats *st,
 	ran(st, "registry", "ran", detail);
 }
 
-/* ---- the host ----------------------------------------------------------------- */
+/* ---- the host ----------------------------------------------------------- */
 
 void host_probe(struct host *h)
 {

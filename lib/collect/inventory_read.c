@@ -358,8 +358,9 @@ static vz_status one_field(struct rd *r, const struct fdesc *d, json_t *v,
 			        : -1;
 			if (e < 0)
 				return bad_field(r, d->key,
-				                 "an unknown flag (use uninstall, "
-				                 "service, driver, receipt)");
+				                 "an unknown flag (use "
+				                 "uninstall, service, driver, "
+				                 "receipt)");
 			rec->flags |= 1u << e;
 		}
 		return VZ_OK;

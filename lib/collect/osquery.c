@@ -63,7 +63,7 @@ static char *lower_dup(const char *s)
 	return d;
 }
 
-/* ---- errors and columns ---------------------------------------------- */
+/* ---- errors and columns ------------------------------------------------- */
 
 static vz_status fail(struct oq *q, const char *col, const char *fmt, ...)
     VZ__PRINTF(3, 4);
@@ -461,7 +461,7 @@ static vz_status t_registry(struct oq *q, vz_record *r, int *bad)
 	return reg_emit(q, r, k);
 }
 
-/* ---- Linux --------------------------------------------------------------- */
+/* ---- Linux -------------------------------------------------------------- */
 
 static vz_status t_deb(struct oq *q, vz_record *r, int *bad)
 {
@@ -542,7 +542,7 @@ static vz_status t_units(struct oq *q, vz_record *r, int *bad)
 	return emit(q, r, VZ_STAT_UNITS);
 }
 
-/* ---- processes and files (every platform) -------------------------------- */
+/* ---- processes and files (every platform) ------------------------------- */
 
 static vz_status t_processes(struct oq *q, vz_record *r, int *bad)
 {
@@ -613,7 +613,7 @@ static vz_status t_file(struct oq *q, vz_record *r, int *bad)
 	                                                : VZ_STAT_OTHER);
 }
 
-/* ---- macOS ------------------------------------------------------------------ */
+/* ---- macOS -------------------------------------------------------------- */
 
 static vz_status t_apps(struct oq *q, vz_record *r, int *bad)
 {
@@ -701,7 +701,7 @@ static vz_status t_receipts(struct oq *q, vz_record *r, int *bad)
 	return emit(q, r, VZ_STAT_PACKAGES);
 }
 
-/* ---- the host ------------------------------------------------------------------ */
+/* ---- the host ----------------------------------------------------------- */
 
 static vz_status set_host(char **slot, const char *v)
 {
@@ -777,7 +777,7 @@ static int table_index(const char *name)
 	return -1;
 }
 
-/* ---- reading ---------------------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
 /* The service key (short form) a registry key is, or NULL: "X" of
  * HKLM\SYSTEM\CurrentControlSet\Services\X. */

@@ -106,6 +106,17 @@ eq "linux: Fleet's rows with columns, the decoy package keslint not matched" \
 	"$(jq_py "$tmp/linux.json" '[e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "package"]')" \
 	"['kesl', 'klnagent64']"
 
+# ---- the query pack ------------------------------------------------------
+eq "the pack is JSON, one snapshot query per table the reader reads" \
+	"$("$py" -c '
+import json, re, sys
+p = json.load(open(sys.argv[1]))
+read = set(re.findall(r"\{\"(\w+)\", t_", open(sys.argv[2]).read()))
+names = set(p["queries"])
+print(names == read, all(q["snapshot"] for q in p["queries"].values()))' \
+	"$src/docs/osquery/voorzorg-pack.conf" "$src/lib/collect/osquery.c")" \
+	"True True"
+
 # ---- bad input: one line, file:line:column, table and row, exit 2 -------
 bad() { # bad NAME EXPECTED-MESSAGE CONTENT (written to $tmp/NAME)
 	local f=$tmp/$1 rc
