@@ -687,6 +687,7 @@ static void tmp_clear(struct rd *r)
 
 static vz_status one_line(struct rd *r)
 {
+	unsigned long fails;
 	json_error_t jerr;
 	json_t *o;
 	vz_status rc;
@@ -694,8 +695,16 @@ static vz_status one_line(struct rd *r)
 	if (r->ended)
 		return fail_at(r, VZ_E_PARSE, 1,
 		               "content after the end line");
+	fails = vz__alloc_failures();
 	o = json_loadb(r->text, r->len,
 	               JSON_REJECT_DUPLICATES, &jerr);
+	/* jansson reports a failed allocation as a syntax error: tell
+	 * them apart as the catalogue loader does. */
+	if (o == NULL && (json_error_code(&jerr) == json_error_out_of_memory ||
+	                  vz__alloc_failures() != fails)) {
+		vz__error_set(r->err, VZ_E_NOMEM, r->name, "out of memory");
+		return VZ_E_NOMEM;
+	}
 	if (o == NULL)
 		return fail_at(r, VZ_E_PARSE,
 		               jerr.column > 0 ? (unsigned long)jerr.column : 1,

@@ -978,6 +978,7 @@ vz_status vz_osquery_replay_mem(const char *data, size_t len,
                                 vz_host *host, vz_error *err)
 {
 	json_error_t jerr;
+	unsigned long fails;
 	const char *k;
 	json_t *doc, *v;
 	struct oq q;
@@ -985,8 +986,21 @@ vz_status vz_osquery_replay_mem(const char *data, size_t len,
 	size_t i;
 
 	memset(&q, 0, sizeof(q));
+	/* A UTF-8 byte-order mark, as PowerShell's redirection writes. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	fails = vz__alloc_failures();
 	doc = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	                 &jerr);
+	/* jansson reports a failed allocation as a syntax error. */
+	if (doc == NULL &&
+	    (json_error_code(&jerr) == json_error_out_of_memory ||
+	     vz__alloc_failures() != fails)) {
+		vz__error_set(err, VZ_E_NOMEM, name, "out of memory");
+		return VZ_E_NOMEM;
+	}
 	if (doc == NULL) {
 		vz__error_set(err, VZ_E_PARSE, name, "not JSON: %s",
 		              jerr.text);
