@@ -139,15 +139,15 @@ out:
 int cmd_collect(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
-		{"root", 1, NULL}, {"output", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL}, {"windows-keys", 1, NULL},
+		{"root", 1, NULL}, {"output", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"windows-keys", 1, NULL},
 		{"help", 0, NULL}, CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts cco;
 	struct outfile of;
 	const char *root, *output, *hives[64], *sboms[64];
 	char *pos[64], line[1024], when[32];
 	vz_inventory_writer *w = NULL;
-	vz_inventory_ident ident;
 	vz_inventory_meta meta;
 	vz_collect_opts co;
 	vz_matcher *m = NULL;
@@ -164,7 +164,6 @@ int cmd_collect(int argc, char **argv)
 
 	vz_error_clear(&err);
 	memset(&host, 0, sizeof(host));
-	memset(&ident, 0, sizeof(ident));
 	if (cli_parse("collect", argc, argv, 1, opts, O_COUNT, pos,
 	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
@@ -220,9 +219,6 @@ int cmd_collect(int argc, char **argv)
 	if (root != NULL || nhives + nsboms + npos == 0) {
 		meta.root = root ? root : "/";
 		rc = vz_host_probe(meta.root, &host);
-		if (rc == VZ_OK)
-			rc = vz_inventory_ident_probe(meta.root, host.hostname,
-			                              &ident);
 		if (rc != VZ_OK) {
 			vz_error_format(&err, line, sizeof(line));
 			fprintf(stderr, "%s: %s: cannot open the root\n",
@@ -233,9 +229,9 @@ int cmd_collect(int argc, char **argv)
 	}
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	meta.machine_id = ident.machine_id;
+	meta.machine_id = host.machine_id;
 	meta.hostname = host.hostname;
-	meta.fqdn = ident.fqdn;
+	meta.fqdn = host.fqdn;
 	meta.os = host.os;
 	meta.live = host.live;
 	meta.collected_at = when;
@@ -282,7 +278,6 @@ done:
 	if (opened)
 		outfile_abort(&of);
 	vz_inventory_writer_free(w);
-	vz_inventory_ident_clear(&ident);
 	vz_host_clear(&host);
 	vz_matcher_free(m);
 	vz_stats_free(st);

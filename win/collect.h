@@ -73,6 +73,7 @@ struct problem {
 struct run {
 	const char *name, *status; /* static */
 	char *detail;              /* owned */
+	unsigned long long examined; /* records the run produced */
 };
 
 #define MAX_PROBLEMS 64
@@ -89,7 +90,7 @@ struct stats {
 void problem(struct stats *st, const char *collector, int unreadable,
              const char *reason, const wchar_t *example);
 void ran(struct stats *st, const char *name, const char *status,
-         const char *detail);
+         const char *detail, unsigned long long examined);
 /* The end line: counters, collectors, problems, record count. */
 void out_end(struct out *o, const struct stats *st);
 

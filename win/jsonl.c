@@ -171,13 +171,14 @@ void problem(struct stats *st, const char *collector, int unreadable,
 }
 
 void ran(struct stats *st, const char *name, const char *status,
-         const char *detail)
+         const char *detail, unsigned long long examined)
 {
 	if (st->nr == MAX_RUNS)
 		return;
 	st->r[st->nr].name = name;
 	st->r[st->nr].status = status;
 	st->r[st->nr].detail = detail ? _strdup(detail) : NULL;
+	st->r[st->nr].examined = examined;
 	st->nr++;
 }
 
@@ -200,6 +201,7 @@ void out_end(struct out *o, const struct stats *st)
 		out_puts(o, ",\"status\":");
 		out_str(o, st->r[i].status);
 		field(o, "detail", st->r[i].detail);
+		out_printf(o, ",\"examined\":%llu", st->r[i].examined);
 		out_puts(o, "}");
 	}
 	out_puts(o, "],\"problems\":[");

@@ -208,7 +208,7 @@ int wmain(int argc, wchar_t **argv)
 		signers_collect(&o, &st, &im);
 	else
 		ran(&st, "authenticode", "not-applicable",
-		    "--no-signers was given");
+		    "--no-signers was given", 0);
 	out_end(&o, &st);
 	if (o.failed) {
 		fwprintf(stderr, L"voorzorg-collect: out of memory\n");

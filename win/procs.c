@@ -27,7 +27,8 @@ void procs_collect(struct out *o, struct stats *st, struct images *im)
 	if (snap == INVALID_HANDLE_VALUE) {
 		problem(st, "procs", 1, "the process list cannot be read",
 		        NULL);
-		ran(st, "procs", "failed", "CreateToolhelp32Snapshot failed");
+		ran(st, "procs", "failed", "CreateToolhelp32Snapshot failed",
+		    0);
 		return;
 	}
 	pe.dwSize = sizeof(pe);
@@ -68,5 +69,5 @@ void procs_collect(struct out *o, struct stats *st, struct images *im)
 	}
 	CloseHandle(snap);
 	snprintf(detail, sizeof(detail), "%lu processes", n);
-	ran(st, "procs", "ran", detail);
+	ran(st, "procs", "ran", detail, n);
 }

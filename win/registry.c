@@ -339,7 +339,7 @@ void uninstall_collect(struct out *o, struct stats *st)
 	}
 	snprintf(detail, sizeof(detail),
 	         "%lu Uninstall entries (64-bit, 32-bit, user hives)", n);
-	ran(st, "uninstall", "ran", detail);
+	ran(st, "uninstall", "ran", detail, n);
 }
 
 /* ---- services and drivers ----------------------------------------------- */
@@ -435,8 +435,8 @@ void services_collect(struct out *o, struct stats *st, struct images *im)
 	                  KEY_READ | KEY_WOW64_64KEY, &k) != ERROR_SUCCESS) {
 		problem(st, "services", 1, "the Services key cannot be opened",
 		        L"HKLM\\SYSTEM\\CurrentControlSet\\Services");
-		ran(st, "services", "failed", "the Services key cannot be "
-		                              "opened");
+		ran(st, "services", "failed",
+		    "the Services key cannot be opened", 0);
 		return;
 	}
 	for (i = 0;; i++) {
@@ -459,7 +459,7 @@ void services_collect(struct out *o, struct stats *st, struct images *im)
 	}
 	RegCloseKey(k);
 	snprintf(detail, sizeof(detail), "%lu service and driver keys", n);
-	ran(st, "services", "ran", detail);
+	ran(st, "services", "ran", detail, n);
 }
 
 /* ---- vendor keys -------------------------------------------------------- */
@@ -679,7 +679,8 @@ void vendor_keys_collect(struct out *o, struct stats *st,
 			RegCloseKey(k);
 		}
 		ran(st, "registry", "ran",
-		    "key names under HKLM\\SOFTWARE, two levels deep");
+		    "key names under HKLM\\SOFTWARE, two levels deep",
+		    keys_walked);
 		return;
 	}
 	for (i = 0; i < keys->n; i++) {
@@ -695,7 +696,7 @@ void vendor_keys_collect(struct out *o, struct stats *st,
 	snprintf(detail, sizeof(detail),
 	         "%lu keys under the %lu keys given with --keys", keys_walked,
 	         (unsigned long)keys->n);
-	ran(st, "registry", "ran", detail);
+	ran(st, "registry", "ran", detail, keys_walked);
 }
 
 /* ---- the host ----------------------------------------------------------- */

@@ -418,5 +418,5 @@ void signers_collect(struct out *o, struct stats *st, struct images *im)
 	snprintf(detail, sizeof(detail),
 	         "%lu images of services, drivers and processes",
 	         (unsigned long)im->n);
-	ran(st, "authenticode", "ran", detail);
+	ran(st, "authenticode", "ran", detail, st->c[C_SIGNATURES]);
 }

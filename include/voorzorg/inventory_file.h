@@ -135,22 +135,6 @@ VZ_API vz_status vz_inventory_replay_mem(const char *data, size_t len,
                                          vz_error *err);
 
 /*
- * The host's identity beyond vz_host: the machine id of the root
- * (etc/machine-id, else var/lib/dbus/machine-id) and its fully
- * qualified name (the host name when it has a domain part; NULL
- * otherwise: no name service is asked). Owned; vz_inventory_ident_clear.
- */
-typedef struct vz_inventory_ident {
-	char *machine_id;
-	char *fqdn;
-} vz_inventory_ident;
-
-VZ_API vz_status vz_inventory_ident_probe(const char *root,
-                                          const char *hostname,
-                                          vz_inventory_ident *out);
-VZ_API void vz_inventory_ident_clear(vz_inventory_ident *id);
-
-/*
  * A vz_source (collect.h) that replays an inventory into a scan: ctx is
  * a const vz_inventory_read *. The host and root are the inventory's.
  */

@@ -642,15 +642,21 @@ static vz_status end_line(struct rd *r, json_t *o)
 	for (i = 0; i < json_array_size(cols); i++) {
 		json_t *x = json_array_get(cols, i);
 
+		json_t *ex = json_object_get(x, "examined");
+
 		s1 = json_string_value(json_object_get(x, "name"));
 		s2 = json_string_value(json_object_get(x, "status"));
 		v = json_object_get(x, "detail");
 		s3 = json_string_value(v);
-		if (s1 == NULL || s2 == NULL || (v && !json_is_string(v)))
+		if (s1 == NULL || s2 == NULL || (v && !json_is_string(v)) ||
+		    (ex && (!json_is_integer(ex) ||
+		            json_integer_value(ex) < 0)))
 			return bad_field(r, "collectors",
 			                 "an entry without a name and status "
-			                 "strings");
-		vz__stats_run(r->st, s1, s2, s3);
+			                 "strings, or a count that is not a "
+			                 "non-negative integer");
+		vz__stats_run_n(r->st, s1, s2, s3,
+		                ex ? (uint64_t)json_integer_value(ex) : 0);
 	}
 	for (i = 0; i < json_array_size(probs); i++) {
 		json_t *x = json_array_get(probs, i);
@@ -865,8 +871,11 @@ vz_status vz_inventory_source(void *ctx, const vz_sink *sink, vz_stats *st,
 		host->hostname = info.hostname;
 		host->os = info.os;
 		host->live = info.live;
+		host->machine_id = info.machine_id;
+		host->fqdn = info.fqdn;
 		*root = info.root;
 		info.hostname = info.os = info.root = NULL;
+		info.machine_id = info.fqdn = NULL;
 	}
 	vz_inventory_info_clear(&info);
 	return rc;

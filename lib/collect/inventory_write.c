@@ -332,6 +332,7 @@ vz_status vz_inventory_writer_finish(vz_inventory_writer *w,
 		vz__buf_puts(b, ",\"status\":");
 		put_str(b, r->status);
 		field(b, "detail", r->detail);
+		field_u(b, "examined", r->examined);
 		vz__buf_puts(b, "}");
 	}
 	vz__buf_puts(b, "],\"problems\":[");

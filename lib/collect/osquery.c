@@ -951,9 +951,9 @@ static vz_status one_table(struct oq *q, const char *name, json_t *rows)
 	if (rc == VZ_OK && t->row == t_registry)
 		rc = registry_drivers(q);
 	if (rc == VZ_OK) {
-		snprintf(detail, sizeof(detail), "%s: %zu rows from %s", name,
-		         json_array_size(rows), q->name);
-		vz__stats_run(q->st, "osquery", "ran", detail);
+		snprintf(detail, sizeof(detail), "%s in %s", name, q->name);
+		vz__stats_run_n(q->st, "osquery", "ran", detail,
+		                json_array_size(rows));
 	}
 	return rc;
 }

@@ -27,6 +27,16 @@ d = json.load(open(sys.argv[1]))
 d["version"] = "<version>"
 d["scanned_at"] = "<time>"
 d["stats"]["elapsed_ms"] = 0
+# A random id per report; days left count from today.
+d["report_id"] = "<report-id>"
+# The bundled catalogue is re-signed as it grows; its findings are what
+# is checked here.
+d["catalog"]["version"] = "<version>"
+d["catalog"]["sha256"] = "<sha256>"
+for f in d.get("findings", []):
+    for x in ((f.get("measure") or {}).get("deadlines") or []):
+        if x.get("days_left") is not None:
+            x["days_left"] = "<days>"
 json.dump(d, sys.stdout, indent=2, ensure_ascii=False)
 sys.stdout.write("\n")
 PY
@@ -95,9 +105,14 @@ for ((i = ${#mac[@]} - 1; i > 0; i -= 2)); do rev+=(--osquery "${mac[$i]}"); don
 (cd "$here" && "$vz" scan "${rev[@]}" --sector central-government \
 	--format json) >"$tmp/macos-rev.json" 2>/dev/null
 normalise "$tmp/macos-rev.json" >"$tmp/macos-rev.norm"
-check "macos: the same report whatever the order of the files" \
-	cmp -s <(grep -v '"detail": ".*rows from' "$tmp/macos.norm") \
-	<(grep -v '"detail": ".*rows from' "$tmp/macos-rev.norm")
+same_findings() {
+	"$py" -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+print(all(a[k] == b[k] for k in ("findings", "tampered", "host")))' "$1" "$2"
+}
+eq "macos: the same findings whatever the order of the files" \
+	"$(same_findings "$tmp/macos.norm" "$tmp/macos-rev.norm")" True
 
 host linux 1 --osquery linux-host.json
 eq "linux: KESL running, the Network Agent's leftovers residue" "$(states linux)" \
