@@ -50,9 +50,12 @@ static const char collect_help[] =
     "                    line, for voorzorg-collect.exe --keys FILE\n"
     "  -h, --help        show this help\n"
     CLI_CATALOG_HELP
+    CLI_COMMON_HELP
     "\n"
     "exit status: 0 the inventory was written, 2 usage or input error,\n"
-    "3 internal or environment error\n";
+    "3 internal or environment error; 1 (findings) and 4 (incomplete)\n"
+    "are given by scan, which judges the inventory and what it could\n"
+    "not read\n";
 
 enum {
 	O_ROOT,
