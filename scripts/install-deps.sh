@@ -25,6 +25,7 @@ test_pkgs=(
   apt-utils dnf createrepo-c fapolicyd libxml2-utils sqlite3 python3-yaml
   postgresql curl util-linux
   debhelper dpkg-dev lintian fakeroot
+  gcc-mingw-w64-x86-64 wine wine64
 )
 
 case "$mode" in

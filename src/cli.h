@@ -149,6 +149,7 @@ int cli_pubkey_opt(const char *val, vz_open_opts *oo, vz_pubkey **own);
 
 /* Subcommands. */
 int cmd_scan(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -18,10 +18,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sources.h"
 
 static const char scan_help[] =
     "usage: voorzorg scan [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
-    "                     [PATH...] [--sector NAME] [--catalog FILE]\n"
+    "                     [PATH...] [--inventory FILE] [--osquery FILE]...\n"
+    "                     [--sector NAME] [--catalog FILE]\n"
     "                     [--format text|json|jsonl|csv|sarif]\n"
     "                     [--output FILE|-] [--fail-on LEVEL] [--strict]\n"
     "                     [--pubkey KEY]\n"
@@ -63,6 +65,12 @@ static const char scan_options_help[] =
     "                    scanned as --root\n"
     "                    Artefacts without --root scan no root at all;\n"
     "                    one that is corrupt is an error (exit 2)\n"
+    "  --inventory FILE  judge an inventory saved by 'voorzorg collect' or\n"
+    "                    voorzorg-collect.exe instead of collecting: the\n"
+    "                    same findings as a scan where it was collected\n"
+    "  --osquery FILE    judge osquery results (docs/osquery.md): one JSON\n"
+    "                    object keyed by table, or TABLE.json files of\n"
+    "                    rows; may be repeated\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
     "                    catalogue, e.g. central-government)\n"
     "  --format F        text (default), json, jsonl (one finding per\n"
@@ -107,6 +115,8 @@ enum {
 	O_CA,
 	O_STRICT,
 	O_HELP,
+	O_INVENTORY,
+	O_OSQUERY,
 	O_CATALOG,
 	O_PUBKEY,
 	O_UNSIGNED,
@@ -200,7 +210,8 @@ int cmd_scan(int argc, char **argv)
 		{"output", 1, NULL}, {"fail-on", 1, NULL},
 		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
 		{"submit", 1, NULL}, {"ca", 1, NULL}, {"strict", 0, NULL},
-		{"help", 0, NULL},
+		{"help", 0, NULL}, {"inventory", 1, NULL},
+		{"osquery", CLI_REPEAT, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -210,9 +221,10 @@ int cmd_scan(int argc, char **argv)
 	vz_report_format fmt;
 	vz_error err;
 	char *pos[64], *out = NULL, line[1024], why[128];
-	const char *hives[64], *sboms[64];
+	const char *hives[64], *sboms[64], *osq[64];
+	struct cli_source src;
 	vz_status rc;
-	int npos, ex, fails = 0, nhives, nsboms, i;
+	int npos, ex, fails = 0, nhives, nsboms, nosq, i;
 	struct stat st;
 
 	vz_error_clear(&err);
@@ -232,6 +244,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	nhives = cli_all(argc, argv, 1, opts, O_COUNT, "hive", hives, 64);
 	nsboms = cli_all(argc, argv, 1, opts, O_COUNT, "sbom", sboms, 64);
+	nosq = cli_all(argc, argv, 1, opts, O_COUNT, "osquery", osq, 64);
+	if (cli_source_check(opts[O_INVENTORY].value, osq, nosq,
+	                     opts[O_ROOT].value || nhives || nsboms || npos) !=
+	    0)
+		return VZ_EXIT_USAGE;
 	if (nhives > 64 || nsboms > 64) {
 		cli_usage_error("scan", "too many --%s files (at most 64)",
 		                nhives > 64 ? "hive" : "sbom");
@@ -312,6 +329,8 @@ int cmd_scan(int argc, char **argv)
 	so.sector = opts[O_SECTOR].value;
 	so.strict = opts[O_STRICT].value != NULL;
 	so.signature = vz_catalog_signature(cat);
+	so.source = cli_source_init(&src, cat, opts[O_INVENTORY].value, osq,
+	                            nosq);
 	if (isatty(STDERR_FILENO) && cli_verbosity >= 0)
 		so.progress = progress;
 	rc = vz_scan_run(cat, &so, &scan, &err);

@@ -17,6 +17,8 @@ static const char main_help[] =
     "commands:\n"
     "  scan [--root DIR]       find the products under a measure on this\n"
     "                          host or an offline root, with evidence\n"
+    "  collect --output FILE   save what a scan would read as an\n"
+    "                          inventory, to be judged elsewhere\n"
     "  assess PRODUCT          assess a product by the published criteria\n"
     "  reassess --set P=V ...  what if: which decisions change, and why\n"
     "  diff OLD NEW            changed facts and decisions between two\n"
@@ -72,6 +74,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
     {"scan", cmd_scan},
+    {"collect", cmd_collect},
     {"assess", cmd_assess},
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},

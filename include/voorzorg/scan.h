@@ -96,6 +96,9 @@ typedef struct vz_scan_opts {
 	size_t nsboms;
 	const char *const *paths;
 	size_t npaths;
+	/* Records from elsewhere instead of the collectors (collect.h):
+	 * a saved inventory, osquery results. NULL: collect. */
+	const vz_source *source;
 	/* Any unreadable item makes the scan incomplete (--strict). */
 	int strict;
 } vz_scan_opts;

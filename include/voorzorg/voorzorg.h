@@ -14,6 +14,8 @@
 #include <voorzorg/assess.h>
 #include <voorzorg/verify.h>
 #include <voorzorg/inventory.h>
+#include <voorzorg/inventory_file.h>
+#include <voorzorg/osquery.h>
 #include <voorzorg/collect.h>
 #include <voorzorg/match.h>
 #include <voorzorg/scan.h>

@@ -336,7 +336,14 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	if (bad || s->st == NULL)
 		goto nomem;
 	errno = 0;
-	rc = s->root ? vz_host_probe(s->root, &s->host) : VZ_OK;
+	if (opts->source != NULL) {
+		/* The root is the one the records were collected from. */
+		vz__free(s->root);
+		s->root = NULL;
+	}
+	rc = s->root && opts->source == NULL
+	         ? vz_host_probe(s->root, &s->host)
+	         : VZ_OK;
 	if (rc != VZ_OK) {
 		int e = errno;
 
@@ -358,7 +365,10 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	co.nsboms = opts->nsboms;
 	co.paths = opts->paths;
 	co.npaths = opts->npaths;
-	rc = vz_collect(&co, NULL, &sink, s->st, err);
+	rc = opts->source != NULL
+	         ? opts->source->run(opts->source->ctx, &sink, s->st,
+	                             &s->host, &s->root, err)
+	         : vz_collect(&co, NULL, &sink, s->st, err);
 	if (rc != VZ_OK)
 		goto fail;
 	s->n = vz_matcher_hits(s->m);
