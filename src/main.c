@@ -32,6 +32,9 @@ static const char main_help[] =
     "                          ledger tracks each measure's deadlines\n"
     "  enroll URL --secret-file FILE\n"
     "                          enrol this host with a fleet server\n"
+    "  report --server URL --organisation ID\n"
+    "                          the periodic compliance report (Markdown,\n"
+    "                          HTML or PDF; Dutch or English)\n"
     "\n"
     "options:\n"
     "  --version               print the version and exit\n"
@@ -53,6 +56,7 @@ static const struct {
     {"catalog", cmd_catalog},
     {"serve", cmd_serve},
     {"enroll", cmd_enroll},
+    {"report", cmd_report},
 };
 
 int main(int argc, char **argv)
