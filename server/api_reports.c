@@ -35,17 +35,166 @@ int vzs_copy24(void *ctx, int nc, const char *const *c)
 	return 1;
 }
 
+/*
+ * One report on its way into the database. Reports are stored by group
+ * commit: concurrent requests queue their item, one of them takes the
+ * whole queue and stores it in one transaction (a savepoint per report,
+ * so one refusal does not touch the others), and every request is
+ * answered only after that commit. One fsync then serves many reports,
+ * and an acknowledged report is still always a durable one.
+ */
+struct item {
+	/* in */
+	const struct vzs_report *r;
+	const char *keyhash, *body;
+	size_t len;
+	/* out */
+	struct keyhost k;
+	int st, rc, done;
+	char inserted[40], owner[24];
+	struct item *next;
+};
+
+static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
+static struct item *q_head, **q_tail = &q_head;
+static int q_leader;
+
+/* Store one report inside the open transaction; its own savepoint. */
+static int ingest_one(struct vzs_db *db, struct item *it, int alone)
+{
+	const struct vzs_report *r = it->r;
+	char scanned[24], received[24], nf[24], catver[24], *body;
+	const char *pk[1] = {it->keyhash};
+	const char *pr[1] = {r->report_id};
+	int rc;
+
+	snprintf(scanned, sizeof(scanned), "%lld", (long long)r->scanned_at);
+	snprintf(received, sizeof(received), "%lld", (long long)vzs_now());
+	snprintf(nf, sizeof(nf), "%zu", r->nfound);
+	snprintf(catver, sizeof(catver), "%lld",
+	         (long long)r->catalog_version);
+	/* Alone in its transaction, a report needs no savepoint: the
+	 * transaction is its own. */
+	rc = alone ? VZS_DB_OK
+	           : vzs_q(db, "SAVEPOINT report", 0, NULL, NULL, NULL);
+	if (rc == VZS_DB_OK)
+		rc = vzs_q(db,
+		           "SELECT id, machine_id, key_revoked_at"
+		           " FROM hosts WHERE key_hash = $1",
+		           1, pk, key_row, &it->k);
+	if (rc == VZS_DB_OK && (it->k.n == 0 || it->k.revoked))
+		it->st = 401;
+	else if (rc == VZS_DB_OK && strcmp(it->k.mid, r->machine_id) != 0)
+		it->st = 409;
+	if (rc == VZS_DB_OK && it->st == 0) {
+		/* The stored body is the bytes received. */
+		body = malloc(it->len + 1);
+		if (body == NULL)
+			return VZS_DB_ERROR;
+		memcpy(body, it->body, it->len);
+		body[it->len] = '\0';
+		{
+			const char *pi[10] = {r->report_id, it->k.id, scanned,
+			                      received, r->coverage,
+			                      r->catalog_id, catver, nf,
+			                      r->products, body};
+
+			rc = vzs_q(db,
+			           "INSERT INTO reports (report_id, host_id,"
+			           " scanned_at, received_at, coverage,"
+			           " catalog_id, catalog_version, nfindings,"
+			           " products, body) VALUES ($1,"
+			           " CAST($2 AS BIGINT), CAST($3 AS BIGINT),"
+			           " CAST($4 AS BIGINT), $5, $6,"
+			           " CAST($7 AS BIGINT), CAST($8 AS INTEGER),"
+			           " $9, $10) ON CONFLICT (report_id)"
+			           " DO NOTHING RETURNING report_id",
+			           10, pi, vzs_copy24, it->inserted);
+		}
+		free(body);
+	}
+	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] == '\0')
+		rc = vzs_q(db, "SELECT host_id FROM reports WHERE report_id = $1",
+		           1, pr, vzs_copy24, it->owner);
+	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] != '\0') {
+		const char *ph[4] = {it->k.id, r->hostname, r->fqdn, r->os};
+
+		rc = vzs_q(db,
+		           "UPDATE hosts SET hostname = $2, fqdn = $3,"
+		           " os = $4 WHERE id = CAST($1 AS BIGINT)",
+		           4, ph, NULL, NULL);
+	}
+	if (alone)
+		return rc;
+	if (rc == VZS_DB_OK)
+		rc = vzs_q(db, "RELEASE report", 0, NULL, NULL, NULL);
+	else if (rc != VZS_DB_UNAVAILABLE)
+		(void)vzs_q(db, "ROLLBACK TO report", 0, NULL, NULL, NULL);
+	return rc;
+}
+
+/* Store a batch in one transaction; each item gets its outcome. */
+static void store_batch(struct vzs_server *s, struct item *batch)
+{
+	int rc, any = 0;
+
+	pthread_mutex_lock(&s->db->lock);
+	rc = vzs_begin(s->db);
+	for (struct item *it = batch; rc == VZS_DB_OK && it; it = it->next) {
+		it->rc = ingest_one(s->db, it, batch->next == NULL);
+		if (it->rc == VZS_DB_UNAVAILABLE)
+			rc = it->rc;
+		any |= it->rc == VZS_DB_OK && it->inserted[0] != '\0';
+	}
+	if (rc == VZS_DB_OK && any)
+		rc = vzs_commit(s->db);
+	else
+		vzs_rollback(s->db);
+	pthread_mutex_unlock(&s->db->lock);
+	/* A failed commit stored none of them: every one is told so. */
+	for (struct item *it = batch; it; it = it->next)
+		if (rc != VZS_DB_OK)
+			it->rc = rc;
+}
+
+static void store_grouped(struct vzs_server *s, struct item *it)
+{
+	pthread_mutex_lock(&q_lock);
+	it->next = NULL;
+	*q_tail = it;
+	q_tail = &it->next;
+	while (!it->done) {
+		if (!q_leader) {
+			struct item *batch = q_head, *b;
+
+			q_leader = 1;
+			q_head = NULL;
+			q_tail = &q_head;
+			pthread_mutex_unlock(&q_lock);
+			store_batch(s, batch);
+			pthread_mutex_lock(&q_lock);
+			for (b = batch; b; b = b->next)
+				b->done = 1;
+			q_leader = 0;
+			pthread_cond_broadcast(&q_cond);
+		} else {
+			pthread_cond_wait(&q_cond, &q_lock);
+		}
+	}
+	pthread_mutex_unlock(&q_lock);
+}
+
 void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
                        struct vzs_resp *rs)
 {
 	const char *tok = vzs_bearer(rq);
 	struct vzs_report r;
-	struct keyhost k;
-	char msg[600], keyhash[65], scanned[24], received[24], nf[24];
-	char catver[24], inserted[40] = "", owner[24] = "";
-	int st, rc;
+	struct item it;
+	char msg[600], keyhash[65];
+	int st;
 
-	memset(&k, 0, sizeof(k));
+	memset(&it, 0, sizeof(it));
 	if (vzs_params_only(rq, rs, NULL) != 0)
 		return;
 	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
@@ -69,90 +218,29 @@ void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
 		goto out;
 	}
 	vzs_sha256_hex(tok, strlen(tok), keyhash);
-	snprintf(scanned, sizeof(scanned), "%lld", (long long)r.scanned_at);
-	snprintf(received, sizeof(received), "%lld", (long long)vzs_now());
-	snprintf(nf, sizeof(nf), "%zu", r.nfound);
-	snprintf(catver, sizeof(catver), "%lld", (long long)r.catalog_version);
-	pthread_mutex_lock(&s->db->lock);
-	{
-		const char *pk[1] = {keyhash};
-		const char *pi[10] = {r.report_id, k.id, scanned, received,
-		                      r.coverage, r.catalog_id, catver, nf,
-		                      r.products, NULL};
-		const char *pr[1] = {r.report_id};
-
-		rc = vzs_begin(s->db);
-		if (rc == VZS_DB_OK)
-			rc = vzs_q(s->db,
-			           "SELECT id, machine_id, key_revoked_at"
-			           " FROM hosts WHERE key_hash = $1",
-			           1, pk, key_row, &k);
-		st = 0;
-		if (rc == VZS_DB_OK && (k.n == 0 || k.revoked))
-			st = 401;
-		else if (rc == VZS_DB_OK && strcmp(k.mid, r.machine_id) != 0)
-			st = 409;
-		if (rc == VZS_DB_OK && st == 0) {
-			/* The stored body is the bytes received. */
-			char *body = malloc(rq->len + 1);
-
-			if (body == NULL) {
-				rc = VZS_DB_ERROR;
-			} else {
-				memcpy(body, rq->body, rq->len);
-				body[rq->len] = '\0';
-				pi[9] = body;
-				rc = vzs_q(s->db,
-				           "INSERT INTO reports (report_id, host_id,"
-				           " scanned_at, received_at, coverage,"
-				           " catalog_id, catalog_version, nfindings,"
-				           " products, body) VALUES ($1,"
-				           " CAST($2 AS BIGINT), CAST($3 AS BIGINT),"
-				           " CAST($4 AS BIGINT), $5, $6,"
-				           " CAST($7 AS BIGINT), CAST($8 AS INTEGER),"
-				           " $9, $10) ON CONFLICT (report_id)"
-				           " DO NOTHING RETURNING report_id",
-				           10, pi, vzs_copy24, inserted);
-				free(body);
-			}
-		}
-		if (rc == VZS_DB_OK && st == 0 && inserted[0] == '\0')
-			rc = vzs_q(s->db,
-			           "SELECT host_id FROM reports"
-			           " WHERE report_id = $1",
-			           1, pr, vzs_copy24, owner);
-		if (rc == VZS_DB_OK && st == 0 && inserted[0] != '\0') {
-			const char *ph[4] = {k.id, r.hostname, r.fqdn, r.os};
-
-			rc = vzs_q(s->db,
-			           "UPDATE hosts SET hostname = $2, fqdn = $3,"
-			           " os = $4 WHERE id = CAST($1 AS BIGINT)",
-			           4, ph, NULL, NULL);
-		}
-		if (rc == VZS_DB_OK && st == 0 && inserted[0] != '\0')
-			rc = vzs_commit(s->db);
-		else
-			vzs_rollback(s->db);
-	}
-	pthread_mutex_unlock(&s->db->lock);
-	if (rc != VZS_DB_OK)
-		vzs_db_error(rs, rc);
-	else if (st == 401)
+	it.r = &r;
+	it.keyhash = keyhash;
+	it.body = rq->body;
+	it.len = rq->len;
+	store_grouped(s, &it);
+	if (it.rc != VZS_DB_OK)
+		vzs_db_error(rs, it.rc);
+	else if (it.st == 401)
 		vzs_error(rs, 401, "node key unknown or revoked; enrol again");
-	else if (st == 409)
+	else if (it.st == 409)
 		vzs_error(rs, 409,
 		          "report: host.machine_id %s is not the machine this "
 		          "key was issued to",
 		          r.machine_id[0] ? r.machine_id : "null");
-	else if (inserted[0] == '\0' && strcmp(owner, k.id) != 0)
+	else if (it.inserted[0] == '\0' && strcmp(it.owner, it.k.id) != 0)
 		vzs_error(rs, 409,
 		          "report_id: already stored for another host");
 	else
-		vzs_json(rs, inserted[0] ? 201 : 200,
+		vzs_json(rs, it.inserted[0] ? 201 : 200,
 		         json_pack("{s:s,s:I,s:b}", "report_id", r.report_id,
 		                   "host_id",
-		                   (json_int_t)strtoll(k.id, NULL, 10),
-		                   "duplicate", inserted[0] == '\0'));
+		                   (json_int_t)strtoll(it.k.id, NULL, 10),
+		                   "duplicate", it.inserted[0] == '\0'));
 out:
 	vzs_report_clear(&r);
 }
