@@ -23,6 +23,7 @@ test_pkgs=(
   rpm libwin-hivex-perl osslsigncode libplist-utils openssl
   postgresql curl util-linux
   debhelper dpkg-dev lintian fakeroot
+  chromium chromium-driver python3-selenium poppler-utils fonts-dejavu-core
 )
 
 case "$mode" in

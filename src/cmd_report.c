@@ -316,11 +316,17 @@ static void w_kv(struct w *w, const char *k, const char *v)
 	}
 }
 
-/* nnum: the last nnum columns are numbers (right-aligned). */
-static void w_thead(struct w *w, int n, const char **h, int nnum)
+/*
+ * nnum: the last nnum columns are numbers (right-aligned); cls: the
+ * table's class in HTML (the status table keeps its ids on one line).
+ */
+static void w_thead(struct w *w, int n, const char **h, int nnum,
+                    const char *cls)
 {
 	if (w->html) {
-		w_raw(w, "<table>\n<thead><tr>");
+		w_raw(w, "<table class=\"");
+		w_raw(w, cls);
+		w_raw(w, "\">\n<thead><tr>");
 		for (int i = 0; i < n; i++) {
 			w_raw(w, i >= n - nnum ? "<th class=\"num\">" : "<th>");
 			w_text(w, h[i]);
@@ -684,7 +690,7 @@ static void render_md_html(struct w *w, struct data *d)
 	hs[6] = L(T_OVERDUE);
 	hs[7] = L(T_EXEMPTED);
 	hs[8] = L(T_STALE);
-	w_thead(w, 9, hs, 7);
+	w_thead(w, 9, hs, 7, "status");
 	json_array_foreach(json_object_get(d->measures, "items"), i, m)
 	{
 		static const char *const keys[7] = {
@@ -771,7 +777,7 @@ static void render_md_html(struct w *w, struct data *d)
 		hs[1] = L(T_GROUP);
 		hs[2] = L(T_MEASURE);
 		hs[3] = L(T_REASON);
-		w_thead(w, 4, hs, 0);
+		w_thead(w, 4, hs, 0, "overdue");
 	}
 	json_array_foreach(d->overdue, i, r)
 	{
@@ -822,7 +828,7 @@ static void render_md_html(struct w *w, struct data *d)
 		hs[3] = L(T_REASON);
 		hs[4] = L(T_APPROVER);
 		hs[5] = L(T_EXPIRES);
-		w_thead(w, 6, hs, 0);
+		w_thead(w, 6, hs, 0, "exemptions");
 		json_array_foreach(json_object_get(d->exempt, "items"), i, r)
 		{
 			json_t *sc = json_object_get(r, "scope");
@@ -864,6 +870,8 @@ static const char html_head[] =
     "thead th{background:#e6ecf2}\n"
     "td.num,th.num{text-align:right}\n"
     "table.facts th{width:12em;background:#f3f3f3}\n"
+    "table.status td:first-child,table.status td:nth-child(2)"
+    "{white-space:nowrap}\n"
     "tr{page-break-inside:avoid}\n"
     "@page{size:A4;margin:15mm}\n"
     "@media print{body{margin:0;font-size:9.5pt}}\n"

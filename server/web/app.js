@@ -66,9 +66,12 @@ function fmtTime(s) {
   return s ? s.replace("T", " ").replace(/:\d\dZ$/, " UTC") : null;
 }
 
+/* Said by screen readers (role=status); redrawn on a language switch. */
 function announce(key, args) {
   const s = document.getElementById("status");
   s.textContent = t(key, args);
+  s.setAttribute("data-i18n", key);
+  s.setAttribute("data-i18n-args", JSON.stringify(args || null));
 }
 
 function hashParams() {
