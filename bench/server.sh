@@ -86,8 +86,12 @@ INSERT INTO reports (report_id, host_id, scanned_at, received_at,
     CASE WHEN h.id % 10 = 0
       THEN 'kaspersky-endpoint-security-linux installed;' ELSE '' END,
     '{}'
-  FROM hosts h WHERE h.org = 'view' AND h.hostname IN
-    (SELECT 'v' || i FROM generate_series($((prev + 1)), $n) i);
+  FROM hosts h WHERE h.org = 'view' AND h.ident IN
+    (SELECT 'h:v' || i FROM generate_series($((prev + 1)), $n) i);
+INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,
+  r.received_at, r.coverage, r.products FROM reports r
+  JOIN hosts h ON h.id = r.host_id WHERE h.org = 'view'
+  ON CONFLICT (host_id) DO NOTHING;
 ANALYZE;" >/dev/null
 	prev=$n
 	t1=$(date +%s.%N)

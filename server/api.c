@@ -72,7 +72,8 @@ int vzs_params_only(const struct vzs_req *rq, struct vzs_resp *rs,
 			ok |= strcmp(rq->pkey[i], allowed[j]) == 0;
 		for (int j = 0; j < i; j++)
 			if (strcmp(rq->pkey[i], rq->pkey[j]) == 0) {
-				vzs_error(rs, 400, "query parameter '%.64s' given twice",
+				vzs_error(rs, 400,
+				          "query parameter '%.64s' given twice",
 				          rq->pkey[i]);
 				return -1;
 			}
@@ -103,8 +104,9 @@ int vzs_admin(struct vzs_server *s, const struct vzs_req *rq,
 	const char *tok = vzs_bearer(rq);
 
 	if (tok == NULL) {
-		vzs_error(rs, 401, "an admin token is required "
-		                   "(Authorization: Bearer TOKEN)");
+		vzs_error(rs, 401,
+		          "an admin token is required "
+		          "(Authorization: Bearer TOKEN)");
 		return -1;
 	}
 	if (s->admin_token[0] == '\0' || !vzs_token_eq(tok, s->admin_token)) {
@@ -191,8 +193,8 @@ int vzs_paging(const struct vzs_req *rq, struct vzs_resp *rs, size_t *limit,
 
 	*limit = 100;
 	*offset = 0;
-	if (l != NULL && (parse_size(l, limit) != 0 || *limit < 1 ||
-	                  *limit > 1000)) {
+	if (l != NULL &&
+	    (parse_size(l, limit) != 0 || *limit < 1 || *limit > 1000)) {
 		vzs_error(rs, 400, "limit: must be 1 to 1000");
 		return -1;
 	}
@@ -322,9 +324,10 @@ static void h_health(struct vzs_server *s, struct vzs_resp *rs)
 	cv = vzs_cat_acquire(s);
 	o = json_pack("{s:s,s:i,s:s,s:o,s:s,s:{s:s,s:I,s:s}}", "status",
 	              rc == VZS_DB_OK ? "ok" : "degraded", "schema_version", v,
-	              "store", s->db->ops->name, "now", vzs_time_json(vzs_now()),
-	              "clock", vzs_clock_fixed() ? "VOORZORG_NOW" : "system",
-	              "catalog", "id", vz_catalog_id(cv->cat), "version",
+	              "store", s->db->ops->name, "now",
+	              vzs_time_json(vzs_now()), "clock",
+	              vzs_clock_fixed() ? "VOORZORG_NOW" : "system", "catalog",
+	              "id", vz_catalog_id(cv->cat), "version",
 	              (json_int_t)vz_catalog_version(cv->cat), "signature",
 	              vz_catalog_signature(cv->cat));
 	vzs_cat_release(s);
@@ -333,12 +336,11 @@ static void h_health(struct vzs_server *s, struct vzs_resp *rs)
 
 static json_t *catalog_json(struct vzs_catview *cv)
 {
-	return json_pack("{s:s,s:I,s:s,s:s,s:s,s:o}", "id",
-	                 vz_catalog_id(cv->cat), "version",
-	                 (json_int_t)vz_catalog_version(cv->cat), "signature",
-	                 vz_catalog_signature(cv->cat), "key_id", cv->key_id,
-	                 "path", cv->path, "loaded_at",
-	                 vzs_time_json(cv->loaded_at));
+	return json_pack(
+	    "{s:s,s:I,s:s,s:s,s:s,s:o}", "id", vz_catalog_id(cv->cat),
+	    "version", (json_int_t)vz_catalog_version(cv->cat), "signature",
+	    vz_catalog_signature(cv->cat), "key_id", cv->key_id, "path",
+	    cv->path, "loaded_at", vzs_time_json(cv->loaded_at));
 }
 
 int vzs_catalog_reload(struct vzs_server *s, char *msg, size_t size)
@@ -383,6 +385,20 @@ static int is(const struct vzs_req *rq, const char *m)
 }
 
 #define MAXSEG 6
+
+/* The paths that exist, for 405 rather than 404 on a wrong method. */
+static int known(const char *c)
+{
+	static const char *const names[] = {
+	    "health",         "enroll",   "reports", "hosts",      "hosts.csv",
+	    "findings",       "measures", "ledger",  "ledger.csv", "compliance",
+	    "compliance.csv", "catalog",  NULL};
+
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(c, names[i]) == 0)
+			return 1;
+	return 0;
+}
 
 void vzs_api_handle(struct vzs_server *s, const struct vzs_req *rq,
                     struct vzs_resp *rs)
@@ -449,7 +465,9 @@ void vzs_api_handle(struct vzs_server *s, const struct vzs_req *rq,
 	else if (strcmp(c, "catalog") == 0 && n == 2 &&
 	         strcmp(seg[1], "reload") == 0 && is(rq, "POST"))
 		h_catalog(s, rq, rs, 1);
-	else
-		vzs_error(rs, 404, "no such path or method: %.8s %.200s",
+	else if (known(c) && n <= 2)
+		vzs_error(rs, 405, "method %.8s not allowed on %.200s",
 		          rq->method, rq->path);
+	else
+		vzs_error(rs, 404, "no such path: %.200s", rq->path);
 }

@@ -29,7 +29,7 @@ int vzs_paging(const struct vzs_req *rq, struct vzs_resp *rs, size_t *limit,
                size_t *offset);
 /* {"items": items, "next": ...} for a page of `total` starting at off. */
 json_t *vzs_page(json_t *items, size_t off, size_t limit, size_t total);
-json_t *vzs_time_json(int64_t t); /* null for 0 */
+json_t *vzs_time_json(int64_t t);   /* null for 0 */
 json_t *vzs_date_json(int64_t day); /* null for -1 */
 /* The catalogue in use, held for reading until vzs_cat_release. */
 struct vzs_catview *vzs_cat_acquire(struct vzs_server *s);
@@ -70,11 +70,9 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
                   struct vzs_resp *rs);
 void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
-                      struct vzs_resp *rs, const char *id,
-                      const char *sub);
+                      struct vzs_resp *rs, const char *id, const char *sub);
 void vzs_h_overlay(struct vzs_server *s, const struct vzs_req *rq,
-                   struct vzs_resp *rs, const char *org,
-                   const char *measure);
+                   struct vzs_resp *rs, const char *org, const char *measure);
 
 /* CSV: a growing buffer, RFC 4180 quoting, formula-safe fields. */
 struct vzs_csv {

@@ -23,11 +23,11 @@ static int exemption_row(void *ctx, int nc, const char *const *c)
 	    ctx,
 	    json_pack("{s:I,s:s,s:s?,s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:s?,"
 	              "s:b}",
-	              "id", (json_int_t)strtoll(c[0], NULL, 10),
-	              "organisation", c[1], "measure", c[2], "scope", "kind",
-	              c[3], "value", c[4], "reason", c[5], "approver", c[6],
-	              "created_at", vzs_time_json(created), "expires",
-	              vzs_time_json(expires), "expired_at",
+	              "id", (json_int_t)strtoll(c[0], NULL, 10), "organisation",
+	              c[1], "measure", c[2], "scope", "kind", c[3], "value",
+	              c[4], "reason", c[5], "approver", c[6], "created_at",
+	              vzs_time_json(created), "expires", vzs_time_json(expires),
+	              "expired_at",
 	              expired >= 0 ? vzs_time_json(expired) : json_null(),
 	              "expire_reason", c[10], "active",
 	              created <= now && now < expires &&
@@ -51,8 +51,8 @@ static const char sql_ex_list[] =
             "    OR expired_at > CAST($3 AS BIGINT))))"
             " ORDER BY id";
 
-static void ex_get(struct vzs_server *s, struct vzs_resp *rs,
-                   const char *id, int status)
+static void ex_get(struct vzs_server *s, struct vzs_resp *rs, const char *id,
+                   int status)
 {
 	json_t *a = json_array();
 	const char *p[1] = {id};
@@ -70,8 +70,8 @@ static void ex_get(struct vzs_server *s, struct vzs_resp *rs,
 	json_decref(a);
 }
 
-static int host_of_org(struct vzs_server *s, const char *host,
-                       const char *org, int *rc)
+static int host_of_org(struct vzs_server *s, const char *host, const char *org,
+                       int *rc)
 {
 	char found[24] = "";
 	const char *p[2] = {host, org};
@@ -91,8 +91,8 @@ static void ex_create(struct vzs_server *s, const struct vzs_req *rq,
                       struct vzs_resp *rs)
 {
 	static const char *const allowed[] = {
-	    "organisation", "measure", "scope", "reason", "approver",
-	    "expires",      NULL};
+	    "organisation", "measure", "scope", "reason",
+	    "approver",     "expires", NULL};
 	json_t *b = vzs_body(rq, rs, allowed), *sc, *mj;
 	const char *org, *measure = NULL, *kind, *value, *reason, *approver;
 	const char *exp;
@@ -125,13 +125,15 @@ static void ex_create(struct vzs_server *s, const struct vzs_req *rq,
 	    (strcmp(kind, "host") && strcmp(kind, "group") &&
 	     strcmp(kind, "organisation")) ||
 	    !vzs_text_ok(value, 64)) {
-		vzs_error(rs, 400, "scope: {\"kind\": host|group|organisation,"
-		                   " \"value\": ...}");
+		vzs_error(rs, 400,
+		          "scope: {\"kind\": host|group|organisation,"
+		          " \"value\": ...}");
 		goto out;
 	}
 	if (!vzs_text_ok(reason, 1000) || !vzs_text_ok(approver, 1000)) {
-		vzs_error(rs, 400, "reason and approver: required, 1 to 1000 "
-		                   "characters");
+		vzs_error(rs, 400,
+		          "reason and approver: required, 1 to 1000 "
+		          "characters");
 		goto out;
 	}
 	if (exp == NULL || vzs_parse_time(exp, 1, &t) != 0) {
@@ -193,8 +195,7 @@ out:
 }
 
 void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
-                      struct vzs_resp *rs, const char *id,
-                      const char *sub)
+                      struct vzs_resp *rs, const char *id, const char *sub)
 {
 	static const char *const allowed[] = {"organisation", "measure",
 	                                      "active_at", NULL};
@@ -203,8 +204,8 @@ void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
 
 	if (vzs_admin(s, rq, rs) != 0)
 		return;
-	if (id != NULL && (strspn(id, "0123456789") != strlen(id) ||
-	                   strlen(id) > 18)) {
+	if (id != NULL &&
+	    (strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)) {
 		vzs_error(rs, 404, "no such exemption");
 		return;
 	}
@@ -220,8 +221,9 @@ void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
 			return;
 		if (act != NULL) {
 			if (vzs_parse_time(act, 1, &t) != 0) {
-				vzs_error(rs, 400, "active_at: a date or an "
-				                   "instant");
+				vzs_error(rs, 400,
+				          "active_at: a date or an "
+				          "instant");
 				return;
 			}
 			snprintf(at, sizeof(at), "%lld", (long long)t);
@@ -264,7 +266,8 @@ void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
 			if (json_object_get(b, "reason") &&
 			    !vzs_text_ok(why, 1000)) {
 				json_decref(b);
-				vzs_error(rs, 400, "reason: 1 to 1000 characters");
+				vzs_error(rs, 400,
+				          "reason: 1 to 1000 characters");
 				return;
 			}
 		}
@@ -296,9 +299,9 @@ void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
 /* ---- overlays -------------------------------------------------------- */
 
 static const char *const known_verbs[] = {
-    "identify",         "report",        "plan",
-    "begin-removal",    "complete-removal", "remove",
-    "stop-purchase",    "stop-updates",  NULL};
+    "identify",      "report",           "plan",
+    "begin-removal", "complete-removal", "remove",
+    "stop-purchase", "stop-updates",     NULL};
 
 static int verb_known(const char *v)
 {
@@ -325,8 +328,9 @@ static int overlay_check(json_t *b, const struct vzs_sector_action *sa,
 	    !vzs_text_ok(json_string_value(note), 1000))
 		return snprintf(msg, size, "note: 1 to 1000 characters"), 400;
 	if (json_array_size(d) > 16 || json_array_size(ms) > 64)
-		return snprintf(msg, size, "at most 16 deadlines and 64 "
-		                           "milestones"),
+		return snprintf(msg, size,
+		                "at most 16 deadlines and 64 "
+		                "milestones"),
 		       400;
 	json_array_foreach(d, i, x)
 	{
@@ -348,18 +352,20 @@ static int overlay_check(json_t *b, const struct vzs_sector_action *sa,
 		for (size_t k = 0; k < sa->ndeadlines; k++)
 			if (strcmp(sa->deadlines[k].verb, v) == 0 &&
 			    day > sa->deadlines[k].day)
-				return snprintf(msg, size,
-				                "deadlines[%zu]: later than the "
-				                "catalogue's %s deadline; an "
-				                "overlay may only tighten",
-				                i, v),
+				return snprintf(
+				           msg, size,
+				           "deadlines[%zu]: later than the "
+				           "catalogue's %s deadline; an "
+				           "overlay may only tighten",
+				           i, v),
 				       422;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(v, json_string_value(json_object_get(
 			                  json_array_get(d, k), "verb"))) == 0)
-				return snprintf(msg, size,
-				                "deadlines[%zu].verb: given twice",
-				                i),
+				return snprintf(
+				           msg, size,
+				           "deadlines[%zu].verb: given twice",
+				           i),
 				       400;
 	}
 	json_array_foreach(ms, i, x)
@@ -404,11 +410,10 @@ static int overlay_row(void *ctx, int nc, const char *const *c)
 }
 
 void vzs_h_overlay(struct vzs_server *s, const struct vzs_req *rq,
-                   struct vzs_resp *rs, const char *org,
-                   const char *measure)
+                   struct vzs_resp *rs, const char *org, const char *measure)
 {
-	static const char *const allowed[] = {"deadlines", "milestones",
-	                                      "note", NULL};
+	static const char *const allowed[] = {"deadlines", "milestones", "note",
+	                                      NULL};
 	struct ovrows o = {NULL, org};
 	char sector[128], msg[300], now[24];
 	const char *m = rq->method;
@@ -417,8 +422,8 @@ void vzs_h_overlay(struct vzs_server *s, const struct vzs_req *rq,
 	if (org == NULL ||
 	    vzs_org_sector(s, org, sector, sizeof(sector), rs) != 0)
 		return;
-	if (measure != NULL && (strcmp(m, "PUT") == 0 ||
-	                        strcmp(m, "DELETE") == 0)) {
+	if (measure != NULL &&
+	    (strcmp(m, "PUT") == 0 || strcmp(m, "DELETE") == 0)) {
 		struct vzs_catview *cv;
 		const struct vzs_measure *me;
 		const struct vzs_sector_action *sa;
@@ -434,7 +439,8 @@ void vzs_h_overlay(struct vzs_server *s, const struct vzs_req *rq,
 		st = 0;
 		if (me == NULL) {
 			st = 404;
-			snprintf(msg, sizeof(msg), "no measure '%.64s'", measure);
+			snprintf(msg, sizeof(msg), "no measure '%.64s'",
+			         measure);
 		} else if (sa == NULL || strcmp(sa->action, "none") == 0) {
 			st = 422;
 			snprintf(msg, sizeof(msg),
@@ -451,7 +457,8 @@ void vzs_h_overlay(struct vzs_server *s, const struct vzs_req *rq,
 		}
 		if (b != NULL) {
 			if (!json_object_get(b, "deadlines"))
-				json_object_set_new(b, "deadlines", json_array());
+				json_object_set_new(b, "deadlines",
+				                    json_array());
 			if (!json_object_get(b, "milestones"))
 				json_object_set_new(b, "milestones",
 				                    json_array());

@@ -21,21 +21,20 @@ static int host_info_row(void *ctx, int nc, const char *const *c)
 	if (nc < 12)
 		return 1;
 	if (c[9] != NULL)
-		last = json_pack("{s:s,s:o,s:s}", "report_id", c[9],
-		                 "scanned_at",
-		                 vzs_time_json(strtoll(c[10], NULL, 10)),
-		                 "coverage", c[11] ? c[11] : "");
+		last =
+		    json_pack("{s:s,s:o,s:s}", "report_id", c[9], "scanned_at",
+		              vzs_time_json(strtoll(c[10], NULL, 10)),
+		              "coverage", c[11] ? c[11] : "");
 	json_array_append_new(
 	    hi->items,
-	    json_pack("{s:I,s:s,s:s?,s:s,s:s?,s:s?,s:s?,s:o,s:o,s:o}",
-	              "host_id", (json_int_t)strtoll(c[0], NULL, 10),
-	              "organisation", c[1], "machine_id", c[2], "hostname",
-	              c[3], "fqdn", c[4], "group", c[5], "os", c[6],
-	              "enrolled_at", vzs_time_json(strtoll(c[7], NULL, 10)),
-	              "key_revoked_at",
-	              c[8] ? vzs_time_json(strtoll(c[8], NULL, 10))
-	                   : json_null(),
-	              "last_report", last));
+	    json_pack(
+	        "{s:I,s:s,s:s?,s:s,s:s?,s:s?,s:s?,s:o,s:o,s:o}", "host_id",
+	        (json_int_t)strtoll(c[0], NULL, 10), "organisation", c[1],
+	        "machine_id", c[2], "hostname", c[3], "fqdn", c[4], "group",
+	        c[5], "os", c[6], "enrolled_at",
+	        vzs_time_json(strtoll(c[7], NULL, 10)), "key_revoked_at",
+	        c[8] ? vzs_time_json(strtoll(c[8], NULL, 10)) : json_null(),
+	        "last_report", last));
 	return 0;
 }
 
@@ -58,8 +57,8 @@ static const char sql_host_info[] =
 
 /* Host objects with their ledger states, for the filters in rq. */
 static json_t *hosts_at(struct vzs_server *s, const struct vzs_req *rq,
-                        struct vzs_resp *rs, const char *hostid,
-                        int64_t t, int want, int with_rows)
+                        struct vzs_resp *rs, const char *hostid, int64_t t,
+                        int want, int with_rows)
 {
 	struct hostinfo hi = {json_array(), t};
 	struct vzs_catview *cv;
@@ -96,7 +95,8 @@ static json_t *hosts_at(struct vzs_server *s, const struct vzs_req *rq,
 	}
 	out = json_array();
 	for (size_t i = 0; i < json_array_size(hi.items); i++) {
-		json_t *h = json_array_get(hi.items, i), *states = json_object();
+		json_t *h = json_array_get(hi.items, i),
+		       *states = json_object();
 		json_t *lr = json_array();
 		int64_t id = json_integer_value(json_object_get(h, "host_id"));
 		int match = want < 0, stale = 0;
@@ -111,8 +111,8 @@ static json_t *hosts_at(struct vzs_server *s, const struct vzs_req *rq,
 			match |= (int)rows[ri].state == want;
 			stale |= rows[ri].state == VZS_STALE;
 			if (with_rows)
-				json_array_append_new(lr,
-				                      vzs_row_json(&rows[ri], t));
+				json_array_append_new(
+				    lr, vzs_row_json(&rows[ri], t));
 		}
 		json_object_set_new(h, "stale", json_boolean(stale));
 		json_object_set_new(h, "states", states);
@@ -133,13 +133,12 @@ out:
 void vzs_h_hosts(struct vzs_server *s, const struct vzs_req *rq,
                  struct vzs_resp *rs, int csv)
 {
-	static const char *const allowed[] = {"organisation", "sector",
-	                                      "group", "state", "as_of",
-	                                      "limit", "after", NULL};
-	static const char *const cols[] = {"host_id", "organisation",
-	                                   "machine_id", "hostname", "fqdn",
-	                                   "group", "os", "enrolled_at",
-	                                   "key_revoked_at", NULL};
+	static const char *const allowed[] = {"organisation", "sector", "group",
+	                                      "state",        "as_of",  "limit",
+	                                      "after",        NULL};
+	static const char *const cols[] = {
+	    "host_id", "organisation", "machine_id",  "hostname",       "fqdn",
+	    "group",   "os",           "enrolled_at", "key_revoked_at", NULL};
 	const char *stp = vzs_param(rq, "state");
 	size_t limit, offset, n;
 	int64_t t;
@@ -150,8 +149,9 @@ void vzs_h_hosts(struct vzs_server *s, const struct vzs_req *rq,
 	    vzs_as_of(rq, rs, &t) || vzs_paging(rq, rs, &limit, &offset))
 		return;
 	if (stp != NULL && (want = vzs_state_parse(stp)) < 0) {
-		vzs_error(rs, 400, "state: stale, compliant, exempted, overdue "
-		                   "or pending");
+		vzs_error(rs, 400,
+		          "state: stale, compliant, exempted, overdue "
+		          "or pending");
 		return;
 	}
 	all = hosts_at(s, rq, rs, NULL, t, want, 0);
@@ -175,16 +175,18 @@ void vzs_h_hosts(struct vzs_server *s, const struct vzs_req *rq,
 				if (json_is_integer(v))
 					vzs_csv_int(&c, json_integer_value(v));
 				else
-					vzs_csv_field(&c, json_is_string(v)
-					                      ? json_string_value(v)
-					                      : "");
+					vzs_csv_field(&c,
+					              json_is_string(v)
+					                  ? json_string_value(v)
+					                  : "");
 			}
 			v = json_object_get(last, "scanned_at");
-			vzs_csv_field(&c, json_is_string(v) ? json_string_value(v)
-			                                    : "");
-			vzs_csv_field(&c, json_is_true(json_object_get(h, "stale"))
-			                      ? "true"
-			                      : "false");
+			vzs_csv_field(
+			    &c, json_is_string(v) ? json_string_value(v) : "");
+			vzs_csv_field(&c,
+			              json_is_true(json_object_get(h, "stale"))
+			                  ? "true"
+			                  : "false");
 			vzs_csv_end(&c);
 		}
 		json_decref(all);
@@ -345,7 +347,8 @@ static int finding_row(void *ctx, int nc, const char *const *c)
 	a = json_object_get(body, "findings");
 	json_array_foreach(a, i, x)
 	{
-		const char *pid = json_string_value(json_object_get(x, "product_id"));
+		const char *pid =
+		    json_string_value(json_object_get(x, "product_id"));
 		json_t *ms = json_array(), *o;
 		int mmatch = f->measure == NULL;
 
@@ -370,19 +373,18 @@ static int finding_row(void *ctx, int nc, const char *const *c)
 			json_decref(ms);
 			continue;
 		}
-		o = json_pack("{s:I,s:s,s:s,s:o,s:s,s:O?,s:O?,s:O?,s:O?,s:o,"
-		              "s:O?,s:O?}",
-		              "host_id", (json_int_t)strtoll(c[0], NULL, 10),
-		              "hostname", c[1], "report_id", c[4], "scanned_at",
-		              vzs_time_json(strtoll(c[5], NULL, 10)),
-		              "product_id", pid, "product",
-		              json_object_get(x, "product"), "vendor_id",
-		              json_object_get(x, "vendor_id"), "vendor",
-		              json_object_get(x, "vendor"), "state",
-		              json_object_get(x, "state"), "measures", ms,
-		              "evidence", json_object_get(x, "evidence"),
-		              "evidence_omitted",
-		              json_object_get(x, "evidence_omitted"));
+		o = json_pack(
+		    "{s:I,s:s,s:s,s:o,s:s,s:O?,s:O?,s:O?,s:O?,s:o,"
+		    "s:O?,s:O?}",
+		    "host_id", (json_int_t)strtoll(c[0], NULL, 10), "hostname",
+		    c[1], "report_id", c[4], "scanned_at",
+		    vzs_time_json(strtoll(c[5], NULL, 10)), "product_id", pid,
+		    "product", json_object_get(x, "product"), "vendor_id",
+		    json_object_get(x, "vendor_id"), "vendor",
+		    json_object_get(x, "vendor"), "state",
+		    json_object_get(x, "state"), "measures", ms, "evidence",
+		    json_object_get(x, "evidence"), "evidence_omitted",
+		    json_object_get(x, "evidence_omitted"));
 		if (o != NULL)
 			json_array_append_new(f->items, o);
 	}
@@ -393,10 +395,9 @@ static int finding_row(void *ctx, int nc, const char *const *c)
 void vzs_h_findings(struct vzs_server *s, const struct vzs_req *rq,
                     struct vzs_resp *rs)
 {
-	static const char *const allowed[] = {"organisation", "host",
-	                                      "measure",      "product",
-	                                      "as_of",        "limit",
-	                                      "after",        NULL};
+	static const char *const allowed[] = {
+	    "organisation", "host",  "measure", "product",
+	    "as_of",        "limit", "after",   NULL};
 	const char *hp = vzs_param(rq, "host");
 	struct fctx f;
 	size_t limit, offset, n;

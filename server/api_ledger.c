@@ -11,10 +11,10 @@
 #include "api.h"
 
 /* Load the ledger for the usual filters; NULL with rs set on error. */
-static struct vzs_ledger *load(struct vzs_server *s,
-                               const struct vzs_req *rq,
+static struct vzs_ledger *load(struct vzs_server *s, const struct vzs_req *rq,
                                struct vzs_resp *rs,
-                               const struct vzs_catview *cv, int64_t upto)
+                               const struct vzs_catview *cv, int64_t upto,
+                               int counts)
 {
 	struct vzs_ledger_query q;
 	struct vzs_ledger *l = NULL;
@@ -47,7 +47,10 @@ static struct vzs_ledger *load(struct vzs_server *s,
 		          q.sector);
 		return NULL;
 	}
-	rc = vzs_ledger_load(s, cv, &q, upto, &l);
+	/* Counts as of now come from each host's latest report, grouped
+	 * in the database; any other question walks the history. */
+	rc = counts && q.host == 0 ? vzs_ledger_load_counts(s, cv, &q, upto, &l)
+	                           : vzs_ledger_load(s, cv, &q, upto, &l);
 	if (rc != VZS_DB_OK) {
 		vzs_db_error(rs, rc);
 		return NULL;
@@ -63,29 +66,26 @@ json_t *vzs_row_json(const struct vzs_ledger_row *r, int64_t t)
 	snprintf(buf, sizeof(buf), "%s", r->products);
 	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))
 		json_array_append_new(prods, json_string(p));
-	o = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:o,s:s?,s:b,"
-	              "s:o,s:s?,s:o,s:o}",
-	              "host_id", (json_int_t)r->host_id, "hostname",
-	              r->hostname, "organisation", r->org, "group", r->group,
-	              "measure", r->measure->id, "state",
-	              vzs_state_name(r->state), "products", prods,
-	              "first_seen", vzs_time_json(r->first_seen), "last_seen",
-	              vzs_time_json(r->last_seen), "last_report",
-	              vzs_time_json(r->last_report), "coverage",
-	              r->coverage[0] ? r->coverage : NULL, "residue",
-	              r->residue, "deadline", vzs_date_json(r->deadline),
-	              "deadline_source",
-	              r->deadline < 0         ? NULL
-	              : r->deadline_overlay ? "overlay"
-	                                    : "catalog",
-	              "days_left",
-	              r->deadline < 0
-	                  ? json_null()
-	                  : json_integer(r->deadline -
-	                                 (t >= 0 ? t / 86400 : 0)),
-	              "exemption",
-	              r->exemption ? json_integer(r->exemption)
-	                           : json_null());
+	o = json_pack(
+	    "{s:I,s:s,s:s,s:s?,s:s,s:s,s:o,s:o,s:o,s:o,s:s?,s:b,"
+	    "s:o,s:s?,s:o,s:o}",
+	    "host_id", (json_int_t)r->host_id, "hostname", r->hostname,
+	    "organisation", r->org, "group", r->group, "measure",
+	    r->measure->id, "state", vzs_state_name(r->state), "products",
+	    prods, "first_seen", vzs_time_json(r->first_seen), "last_seen",
+	    vzs_time_json(r->last_seen), "last_report",
+	    vzs_time_json(r->last_report), "coverage",
+	    r->coverage[0] ? r->coverage : NULL, "residue", r->residue,
+	    "deadline", vzs_date_json(r->deadline), "deadline_source",
+	    r->deadline < 0       ? NULL
+	    : r->deadline_overlay ? "overlay"
+	                          : "catalog",
+	    "days_left",
+	    r->deadline < 0
+	        ? json_null()
+	        : json_integer(r->deadline - (t >= 0 ? t / 86400 : 0)),
+	    "exemption",
+	    r->exemption ? json_integer(r->exemption) : json_null());
 	return o;
 }
 
@@ -126,10 +126,10 @@ void vzs_h_ledger(struct vzs_server *s, const struct vzs_req *rq,
 	    "organisation", "sector", "measure", "state", "group",
 	    "host",         "as_of",  "limit",   "after", NULL};
 	static const char *const head[] = {
-	    "host_id",  "hostname",  "organisation", "group",
-	    "measure",  "state",     "products",     "first_seen",
-	    "last_seen", "last_report", "coverage",  "deadline",
-	    "deadline_source", "days_left", "exemption", NULL};
+	    "host_id",         "hostname",    "organisation", "group",
+	    "measure",         "state",       "products",     "first_seen",
+	    "last_seen",       "last_report", "coverage",     "deadline",
+	    "deadline_source", "days_left",   "exemption",    NULL};
 	struct vzs_catview *cv;
 	struct vzs_ledger *l;
 	struct vzs_ledger_row *rows;
@@ -142,12 +142,13 @@ void vzs_h_ledger(struct vzs_server *s, const struct vzs_req *rq,
 	    vzs_as_of(rq, rs, &t) || vzs_paging(rq, rs, &limit, &offset))
 		return;
 	if (stp != NULL && (want = vzs_state_parse(stp)) < 0) {
-		vzs_error(rs, 400, "state: stale, compliant, exempted, overdue "
-		                   "or pending");
+		vzs_error(rs, 400,
+		          "state: stale, compliant, exempted, overdue "
+		          "or pending");
 		return;
 	}
 	cv = vzs_cat_acquire(s);
-	l = load(s, rq, rs, cv, t);
+	l = load(s, rq, rs, cv, t, 0);
 	if (l != NULL && vzs_ledger_rows(l, t, &rows, &n) == 0) {
 		if (csv) {
 			struct vzs_csv c = {NULL, 0, 0, 0, 1};
@@ -177,7 +178,8 @@ void vzs_h_ledger(struct vzs_server *s, const struct vzs_req *rq,
 				if (r->deadline < 0)
 					vzs_csv_field(&c, "");
 				else
-					vzs_csv_int(&c, r->deadline - t / 86400);
+					vzs_csv_int(&c,
+					            r->deadline - t / 86400);
 				if (r->exemption)
 					vzs_csv_int(&c, r->exemption);
 				else
@@ -192,8 +194,8 @@ void vzs_h_ledger(struct vzs_server *s, const struct vzs_req *rq,
 				if (want >= 0 && (int)rows[i].state != want)
 					continue;
 				if (seen >= offset && seen < offset + limit)
-					json_array_append_new(items,
-					                      vzs_row_json(&rows[i], t));
+					json_array_append_new(
+					    items, vzs_row_json(&rows[i], t));
 				seen++;
 			}
 			o = vzs_page(items, offset, limit, seen);
@@ -257,14 +259,21 @@ static int agg_cmp(const void *a, const void *b)
 void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
                       struct vzs_resp *rs, int csv)
 {
-	static const char *const allowed[] = {"organisation", "sector",
-	                                      "measure", "group", "as_of",
-	                                      NULL};
-	static const char *const head[] = {
-	    "organisation", "sector",   "measure", "hosts",
-	    "compliant",    "pending",  "overdue", "exempted",
-	    "stale",        "with_product", "deadline", "deadline_source",
-	    NULL};
+	static const char *const allowed[] = {
+	    "organisation", "sector", "measure", "group", "as_of", NULL};
+	static const char *const head[] = {"organisation",
+	                                   "sector",
+	                                   "measure",
+	                                   "hosts",
+	                                   "compliant",
+	                                   "pending",
+	                                   "overdue",
+	                                   "exempted",
+	                                   "stale",
+	                                   "with_product",
+	                                   "deadline",
+	                                   "deadline_source",
+	                                   NULL};
 	struct vzs_catview *cv;
 	struct vzs_ledger *l;
 	struct vzs_ledger_row *rows;
@@ -278,7 +287,7 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 	    vzs_as_of(rq, rs, &t))
 		return;
 	cv = vzs_cat_acquire(s);
-	l = load(s, rq, rs, cv, t);
+	l = load(s, rq, rs, cv, t, vzs_param(rq, "as_of") == NULL);
 	if (l == NULL)
 		goto out;
 	if (vzs_ledger_rows(l, t, &rows, &n) != 0) {
@@ -292,11 +301,11 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 			oom = 1;
 			break;
 		}
-		g->n[rows[i].state]++;
-		g->hosts++;
-		g->with += rows[i].has_product;
-		tot[rows[i].state]++;
-		hosts++;
+		g->n[rows[i].state] += rows[i].weight;
+		g->hosts += rows[i].weight;
+		g->with += rows[i].has_product ? rows[i].weight : 0;
+		tot[rows[i].state] += rows[i].weight;
+		hosts += rows[i].weight;
 	}
 	if (oom) {
 		vzs_error(rs, 500, "out of memory");
@@ -332,23 +341,22 @@ void vzs_h_compliance(struct vzs_server *s, const struct vzs_req *rq,
 		for (size_t i = 0; i < na; i++)
 			json_array_append_new(
 			    items,
-			    json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,"
-			              "s:I,s:o,s:s?}",
-			              "organisation", a[i].org, "sector",
-			              a[i].sector, "measure", a[i].m->id, "hosts",
-			              (json_int_t)a[i].hosts, "compliant",
-			              (json_int_t)a[i].n[VZS_COMPLIANT],
-			              "pending", (json_int_t)a[i].n[VZS_PENDING],
-			              "overdue", (json_int_t)a[i].n[VZS_OVERDUE],
-			              "exempted",
-			              (json_int_t)a[i].n[VZS_EXEMPTED], "stale",
-			              (json_int_t)a[i].n[VZS_STALE],
-			              "with_product", (json_int_t)a[i].with,
-			              "deadline", vzs_date_json(a[i].deadline),
-			              "deadline_source",
-			              a[i].deadline < 0 ? NULL
-			              : a[i].overlay    ? "overlay"
-			                                : "catalog"));
+			    json_pack(
+			        "{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,"
+			        "s:I,s:o,s:s?}",
+			        "organisation", a[i].org, "sector", a[i].sector,
+			        "measure", a[i].m->id, "hosts",
+			        (json_int_t)a[i].hosts, "compliant",
+			        (json_int_t)a[i].n[VZS_COMPLIANT], "pending",
+			        (json_int_t)a[i].n[VZS_PENDING], "overdue",
+			        (json_int_t)a[i].n[VZS_OVERDUE], "exempted",
+			        (json_int_t)a[i].n[VZS_EXEMPTED], "stale",
+			        (json_int_t)a[i].n[VZS_STALE], "with_product",
+			        (json_int_t)a[i].with, "deadline",
+			        vzs_date_json(a[i].deadline), "deadline_source",
+			        a[i].deadline < 0 ? NULL
+			        : a[i].overlay    ? "overlay"
+			                          : "catalog"));
 		vzs_json(rs, 200,
 		         json_pack("{s:o,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I}}",
 		                   "as_of", vzs_time_json(t), "items", items,
@@ -370,9 +378,8 @@ out:
 void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
                   struct vzs_resp *rs)
 {
-	static const char *const allowed[] = {"organisation", "sector",
-	                                      "measure", "group", "from",
-	                                      "to", NULL};
+	static const char *const allowed[] = {
+	    "organisation", "sector", "measure", "group", "from", "to", NULL};
 	const char *org = vzs_param(rq, "organisation");
 	const char *sec = vzs_param(rq, "sector");
 	const char *mid = vzs_param(rq, "measure");
@@ -386,8 +393,9 @@ void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
 	if (vzs_admin(s, rq, rs) != 0 || vzs_params_only(rq, rs, allowed))
 		return;
 	if (mid == NULL || (org == NULL) == (sec == NULL)) {
-		vzs_error(rs, 400, "give measure and one of organisation or "
-		                   "sector");
+		vzs_error(rs, 400,
+		          "give measure and one of organisation or "
+		          "sector");
 		return;
 	}
 	to = today;
@@ -408,7 +416,7 @@ void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
 	}
 	cv = vzs_cat_acquire(s);
 	m = vzs_measure_find(cv, mid);
-	l = load(s, rq, rs, cv, to * 86400 + 86399);
+	l = load(s, rq, rs, cv, to * 86400 + 86399, 0);
 	if (l == NULL || m == NULL) {
 		if (l != NULL)
 			vzs_error(rs, 404, "no such measure");
@@ -435,15 +443,14 @@ void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
 			with += rows[i].has_product;
 		}
 		json_array_append_new(
-		    days,
-		    json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "date",
-		              vzs_date_json(d), "hosts", (json_int_t)n,
-		              "with_product", (json_int_t)with, "compliant",
-		              (json_int_t)c[VZS_COMPLIANT], "pending",
-		              (json_int_t)c[VZS_PENDING], "overdue",
-		              (json_int_t)c[VZS_OVERDUE], "exempted",
-		              (json_int_t)c[VZS_EXEMPTED], "stale",
-		              (json_int_t)c[VZS_STALE]));
+		    days, json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "date",
+		                    vzs_date_json(d), "hosts", (json_int_t)n,
+		                    "with_product", (json_int_t)with,
+		                    "compliant", (json_int_t)c[VZS_COMPLIANT],
+		                    "pending", (json_int_t)c[VZS_PENDING],
+		                    "overdue", (json_int_t)c[VZS_OVERDUE],
+		                    "exempted", (json_int_t)c[VZS_EXEMPTED],
+		                    "stale", (json_int_t)c[VZS_STALE]));
 	}
 	if (days == NULL) {
 		vzs_error(rs, 500, "out of memory");
@@ -453,8 +460,8 @@ void vzs_h_series(struct vzs_server *s, const struct vzs_req *rq,
 	vzs_json(rs, 200,
 	         json_pack("{s:s?,s:s?,s:s,s:o,s:o,s:o,s:o,s:o}",
 	                   "organisation", org, "sector", sec, "measure", mid,
-	                   "from", vzs_date_json(from), "to",
-	                   vzs_date_json(to), "deadlines", dl, "milestones",
+	                   "from", vzs_date_json(from), "to", vzs_date_json(to),
+	                   "deadlines", dl, "milestones",
 	                   ms ? ms : json_array(), "days", days));
 out:
 	vzs_ledger_free(l);
@@ -475,9 +482,8 @@ static json_t *deadlines_json(const struct vzs_sector_action *sa)
 	return a;
 }
 
-static json_t *measure_json(const struct vzs_measure *m,
-                            struct vzs_ledger *l, const char *org,
-                            const char *sector)
+static json_t *measure_json(const struct vzs_measure *m, struct vzs_ledger *l,
+                            const char *org, const char *sector)
 {
 	json_t *o, *prods = json_array();
 
@@ -494,9 +500,9 @@ static json_t *measure_json(const struct vzs_measure *m,
 		json_object_set_new(o, "action",
 		                    sa ? json_string(sa->action)
 		                       : json_string("none"));
-		json_object_set_new(o, "deadlines",
-		                    vzs_ledger_deadlines(l, org, sector, m,
-		                                         vzs_now(), &ms));
+		json_object_set_new(
+		    o, "deadlines",
+		    vzs_ledger_deadlines(l, org, sector, m, vzs_now(), &ms));
 		json_object_set_new(o, "milestones", ms ? ms : json_array());
 		json_object_set_new(o, "exemption_policy",
 		                    sa && sa->exemption_policy
@@ -509,11 +515,11 @@ static json_t *measure_json(const struct vzs_measure *m,
 			const struct vzs_sector_action *sa = &m->sectors[i];
 
 			json_array_append_new(
-			    secs,
-			    json_pack("{s:s,s:s,s:o,s:s?}", "sector", sa->sector,
-			              "action", sa->action, "deadlines",
-			              deadlines_json(sa), "exemption_policy",
-			              sa->exemption_policy));
+			    secs, json_pack("{s:s,s:s,s:o,s:s?}", "sector",
+			                    sa->sector, "action", sa->action,
+			                    "deadlines", deadlines_json(sa),
+			                    "exemption_policy",
+			                    sa->exemption_policy));
 		}
 		json_object_set_new(o, "sectors", secs);
 	}
@@ -549,14 +555,14 @@ void vzs_h_measures(struct vzs_server *s, const struct vzs_req *rq,
 		if (m == NULL)
 			vzs_error(rs, 404, "no measure '%.64s'", id);
 		else
-			vzs_json(rs, 200,
-			         measure_json(m, l, org, sector));
+			vzs_json(rs, 200, measure_json(m, l, org, sector));
 	} else {
 		json_t *items = json_array();
 
 		for (size_t i = 0; i < cv->nmeasures; i++)
 			json_array_append_new(
-			    items, measure_json(&cv->measures[i], l, org, sector));
+			    items,
+			    measure_json(&cv->measures[i], l, org, sector));
 		vzs_json(rs, 200,
 		         json_pack("{s:{s:s,s:I},s:o}", "catalog", "id",
 		                   vz_catalog_id(cv->cat), "version",

@@ -63,8 +63,10 @@ static void org_create(struct vzs_server *s, const struct vzs_req *rq,
 	} else if (sector == NULL) {
 		vzs_error(rs, 400, "sector: required");
 	} else if (!sector_known(s, sector)) {
-		vzs_error(rs, 422, "sector: '%.64s' is not a sector of the "
-		                   "catalogue", sector);
+		vzs_error(rs, 422,
+		          "sector: '%.64s' is not a sector of the "
+		          "catalogue",
+		          sector);
 	} else if (new_secret(secret, hash) != 0) {
 		vzs_error(rs, 500, "no random numbers");
 	} else {
@@ -97,8 +99,7 @@ static void org_create(struct vzs_server *s, const struct vzs_req *rq,
 static const char sql_org_one[] =
     "SELECT id, name, sector, created_at FROM organisations WHERE id = $1";
 
-static void org_get(struct vzs_server *s, struct vzs_resp *rs,
-                    const char *id)
+static void org_get(struct vzs_server *s, struct vzs_resp *rs, const char *id)
 {
 	json_t *a = json_array();
 	const char *p[1] = {id};
@@ -257,8 +258,8 @@ static int first_col(void *ctx, int nc, const char *const *c)
 void vzs_h_enroll(struct vzs_server *s, const struct vzs_req *rq,
                   struct vzs_resp *rs)
 {
-	static const char *const allowed[] = {"enroll_secret", "host",
-	                                      "group", NULL};
+	static const char *const allowed[] = {"enroll_secret", "host", "group",
+	                                      NULL};
 	json_t *b, *h;
 	const char *secret, *mid = NULL, *hostname, *fqdn = NULL, *grp;
 	char hash[65], key[70], keyhash[65], ident[300], now[24];
@@ -285,14 +286,16 @@ void vzs_h_enroll(struct vzs_server *s, const struct vzs_req *rq,
 	    (mid == NULL && !json_is_null(json_object_get(h, "machine_id")) &&
 	     json_object_get(h, "machine_id") != NULL) ||
 	    (mid != NULL && !vzs_is_hex(mid, 32))) {
-		vzs_error(rs, 400, "host.machine_id: null or 32 lowercase hex "
-		                   "digits");
+		vzs_error(rs, 400,
+		          "host.machine_id: null or 32 lowercase hex "
+		          "digits");
 		goto out;
 	}
 	if (!vzs_text_ok(hostname, 255) ||
 	    (fqdn != NULL && !vzs_text_ok(fqdn, 255))) {
-		vzs_error(rs, 400, "host.hostname: required, at most 255 "
-		                   "characters; host.fqdn: null or a name");
+		vzs_error(rs, 400,
+		          "host.hostname: required, at most 255 "
+		          "characters; host.fqdn: null or a name");
 		goto out;
 	}
 	if (json_object_get(b, "group") != NULL &&
@@ -316,7 +319,7 @@ void vzs_h_enroll(struct vzs_server *s, const struct vzs_req *rq,
 		const char *p1[1] = {hash};
 		const char *p2[2] = {org.id, ident};
 		const char *p3[8] = {org.id, ident, mid, hostname,
-		                     fqdn, grp, now, keyhash};
+		                     fqdn,   grp,   now, keyhash};
 
 		rc = vzs_begin(s->db);
 		if (rc == VZS_DB_OK)
@@ -341,12 +344,13 @@ void vzs_h_enroll(struct vzs_server *s, const struct vzs_req *rq,
 			           " WHERE id = CAST($1 AS BIGINT)",
 			           5, p4, NULL, NULL);
 		} else if (rc == VZS_DB_OK && org.n == 1) {
-			rc = vzs_q(s->db,
-			           "INSERT INTO hosts (org, ident, machine_id,"
-			           " hostname, fqdn, grp, enrolled_at, key_hash)"
-			           " VALUES ($1, $2, $3, $4, $5, $6,"
-			           " CAST($7 AS BIGINT), $8) RETURNING id",
-			           8, p3, first_col, hostid);
+			rc =
+			    vzs_q(s->db,
+			          "INSERT INTO hosts (org, ident, machine_id,"
+			          " hostname, fqdn, grp, enrolled_at, key_hash)"
+			          " VALUES ($1, $2, $3, $4, $5, $6,"
+			          " CAST($7 AS BIGINT), $8) RETURNING id",
+			          8, p3, first_col, hostid);
 		}
 		if (rc == VZS_DB_OK && org.n == 1)
 			rc = vzs_commit(s->db);
@@ -357,8 +361,9 @@ void vzs_h_enroll(struct vzs_server *s, const struct vzs_req *rq,
 	if (rc != VZS_DB_OK) {
 		vzs_db_error(rs, rc);
 	} else if (org.n != 1) {
-		vzs_error(rs, 401, "enroll_secret: not a valid enrolment "
-		                   "secret");
+		vzs_error(rs, 401,
+		          "enroll_secret: not a valid enrolment "
+		          "secret");
 	} else {
 		vzs_json(rs, 201,
 		         json_pack("{s:I,s:s,s:s}", "host_id",

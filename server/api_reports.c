@@ -60,6 +60,21 @@ static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
 static struct item *q_head, **q_tail = &q_head;
 static int q_leader;
 
+static int ingest_row(void *ctx, int nc, const char *const *c)
+{
+	struct item *it = ctx;
+
+	if (nc < 5)
+		return 1;
+	snprintf(it->k.id, sizeof(it->k.id), "%s", c[0] ? c[0] : "");
+	snprintf(it->k.mid, sizeof(it->k.mid), "%s", c[1] ? c[1] : "");
+	it->k.revoked = c[2] != NULL;
+	it->k.n = 1;
+	snprintf(it->inserted, sizeof(it->inserted), "%s", c[3] ? c[3] : "");
+	snprintf(it->owner, sizeof(it->owner), "%s", c[4] ? c[4] : "");
+	return 1;
+}
+
 /* Store one report inside the open transaction; its own savepoint. */
 static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 {
@@ -72,8 +87,30 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	snprintf(scanned, sizeof(scanned), "%lld", (long long)r->scanned_at);
 	snprintf(received, sizeof(received), "%lld", (long long)vzs_now());
 	snprintf(nf, sizeof(nf), "%zu", r->nfound);
-	snprintf(catver, sizeof(catver), "%lld",
-	         (long long)r->catalog_version);
+	snprintf(catver, sizeof(catver), "%lld", (long long)r->catalog_version);
+	if (db->ops->ingest != NULL) {
+		/* One statement does it all, atomically; no savepoint. */
+		const char *pi[14] = {
+		    it->keyhash, r->machine_id, r->report_id,  scanned,
+		    received,    r->coverage,   r->catalog_id, catver,
+		    nf,          r->products,   NULL,          r->hostname,
+		    r->fqdn,     r->os};
+
+		body = malloc(it->len + 1);
+		if (body == NULL)
+			return VZS_DB_ERROR;
+		memcpy(body, it->body, it->len);
+		body[it->len] = '\0';
+		pi[10] = body;
+		rc = vzs_q(db, db->ops->ingest, 14, pi, ingest_row, it);
+		free(body);
+		if (rc == VZS_DB_OK && (it->k.n == 0 || it->k.revoked))
+			it->st = 401;
+		else if (rc == VZS_DB_OK &&
+		         strcmp(it->k.mid, r->machine_id) != 0)
+			it->st = 409;
+		return rc;
+	}
 	/* Alone in its transaction, a report needs no savepoint: the
 	 * transaction is its own. */
 	rc = alone ? VZS_DB_OK
@@ -95,10 +132,10 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 		memcpy(body, it->body, it->len);
 		body[it->len] = '\0';
 		{
-			const char *pi[10] = {r->report_id, it->k.id, scanned,
-			                      received, r->coverage,
-			                      r->catalog_id, catver, nf,
-			                      r->products, body};
+			const char *pi[10] = {
+			    r->report_id, it->k.id,      scanned, received,
+			    r->coverage,  r->catalog_id, catver,  nf,
+			    r->products,  body};
 
 			rc = vzs_q(db,
 			           "INSERT INTO reports (report_id, host_id,"
@@ -115,15 +152,42 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 		free(body);
 	}
 	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] == '\0')
-		rc = vzs_q(db, "SELECT host_id FROM reports WHERE report_id = $1",
+		rc = vzs_q(db,
+		           "SELECT host_id FROM reports WHERE report_id = $1",
 		           1, pr, vzs_copy24, it->owner);
 	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] != '\0') {
 		const char *ph[4] = {it->k.id, r->hostname, r->fqdn, r->os};
+
+		const char *pst[6] = {it->k.id, r->report_id, scanned,
+		                      received, r->coverage,  r->products};
 
 		rc = vzs_q(db,
 		           "UPDATE hosts SET hostname = $2, fqdn = $3,"
 		           " os = $4 WHERE id = CAST($1 AS BIGINT)",
 		           4, ph, NULL, NULL);
+		/* The host's latest report, ordered as the ledger orders
+		 * them: scanned, then received, then report id. */
+		if (rc == VZS_DB_OK)
+			rc = vzs_q(
+			    db,
+			    "INSERT INTO host_state (host_id, report_id,"
+			    " scanned_at, received_at, coverage, products)"
+			    " VALUES (CAST($1 AS BIGINT), $2,"
+			    " CAST($3 AS BIGINT), CAST($4 AS BIGINT), $5,"
+			    " $6) ON CONFLICT (host_id) DO UPDATE SET"
+			    " report_id = excluded.report_id,"
+			    " scanned_at = excluded.scanned_at,"
+			    " received_at = excluded.received_at,"
+			    " coverage = excluded.coverage,"
+			    " products = excluded.products"
+			    " WHERE excluded.scanned_at > host_state.scanned_at"
+			    " OR (excluded.scanned_at = host_state.scanned_at"
+			    " AND (excluded.received_at >"
+			    "  host_state.received_at"
+			    " OR (excluded.received_at ="
+			    "  host_state.received_at"
+			    " AND excluded.report_id > host_state.report_id)))",
+			    6, pst, NULL, NULL);
 	}
 	if (alone)
 		return rc;
@@ -198,8 +262,9 @@ void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
 	if (vzs_params_only(rq, rs, NULL) != 0)
 		return;
 	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
-		vzs_error(rs, 401, "a node key is required "
-		                   "(Authorization: Bearer vzn_...)");
+		vzs_error(rs, 401,
+		          "a node key is required "
+		          "(Authorization: Bearer vzn_...)");
 		return;
 	}
 	if (rq->ctype == NULL ||
@@ -253,16 +318,14 @@ static int report_meta(void *ctx, int nc, const char *const *c)
 		return 1;
 	json_array_append_new(
 	    ctx,
-	    json_pack("{s:s,s:I,s:s,s:o,s:o,s:{s:s?,s:I},s:s,s:I}",
-	              "report_id", c[0], "host_id",
-	              (json_int_t)strtoll(c[1], NULL, 10), "organisation",
-	              c[2], "scanned_at",
-	              vzs_time_json(strtoll(c[3], NULL, 10)), "received_at",
-	              vzs_time_json(strtoll(c[4], NULL, 10)), "catalog", "id",
-	              c[5], "version",
-	              (json_int_t)(c[6] ? strtoll(c[6], NULL, 10) : 0),
-	              "coverage", c[7], "findings",
-	              (json_int_t)strtoll(c[8], NULL, 10)));
+	    json_pack(
+	        "{s:s,s:I,s:s,s:o,s:o,s:{s:s?,s:I},s:s,s:I}", "report_id", c[0],
+	        "host_id", (json_int_t)strtoll(c[1], NULL, 10), "organisation",
+	        c[2], "scanned_at", vzs_time_json(strtoll(c[3], NULL, 10)),
+	        "received_at", vzs_time_json(strtoll(c[4], NULL, 10)),
+	        "catalog", "id", c[5], "version",
+	        (json_int_t)(c[6] ? strtoll(c[6], NULL, 10) : 0), "coverage",
+	        c[7], "findings", (json_int_t)strtoll(c[8], NULL, 10)));
 	return 0;
 }
 
@@ -285,9 +348,8 @@ static int raw_row(void *ctx, int nc, const char *const *c)
 void vzs_h_reports(struct vzs_server *s, const struct vzs_req *rq,
                    struct vzs_resp *rs, const char *id)
 {
-	static const char *const allowed[] = {"host",  "organisation",
-	                                      "since", "until",
-	                                      "limit", "after", NULL};
+	static const char *const allowed[] = {
+	    "host", "organisation", "since", "until", "limit", "after", NULL};
 	char since[24] = "", until[24] = "", lim[24], off[24];
 	const char *hp = vzs_param(rq, "host");
 	size_t limit, offset;
@@ -348,26 +410,30 @@ void vzs_h_reports(struct vzs_server *s, const struct vzs_req *rq,
 	snprintf(off, sizeof(off), "%zu", offset);
 	items = json_array();
 	{
-		const char *p[6] = {hp, vzs_param(rq, "organisation"),
+		const char *p[6] = {hp,
+		                    vzs_param(rq, "organisation"),
 		                    since[0] ? since : NULL,
-		                    until[0] ? until : NULL, lim, off};
+		                    until[0] ? until : NULL,
+		                    lim,
+		                    off};
 
 		pthread_mutex_lock(&s->db->lock);
-		rc = vzs_q(s->db,
-		           "SELECT r.report_id, r.host_id, h.org, r.scanned_at,"
-		           " r.received_at, r.catalog_id, r.catalog_version,"
-		           " r.coverage, r.nfindings"
-		           " FROM reports r JOIN hosts h ON h.id = r.host_id"
-		           " WHERE (CAST($1 AS BIGINT) IS NULL"
-		           "  OR r.host_id = CAST($1 AS BIGINT))"
-		           " AND (CAST($2 AS TEXT) IS NULL OR h.org = $2)"
-		           " AND (CAST($3 AS BIGINT) IS NULL"
-		           "  OR r.scanned_at >= CAST($3 AS BIGINT))"
-		           " AND (CAST($4 AS BIGINT) IS NULL"
-		           "  OR r.scanned_at <= CAST($4 AS BIGINT))"
-		           " ORDER BY r.scanned_at DESC, r.report_id"
-		           " LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)",
-		           6, p, report_meta, items);
+		rc =
+		    vzs_q(s->db,
+		          "SELECT r.report_id, r.host_id, h.org, r.scanned_at,"
+		          " r.received_at, r.catalog_id, r.catalog_version,"
+		          " r.coverage, r.nfindings"
+		          " FROM reports r JOIN hosts h ON h.id = r.host_id"
+		          " WHERE (CAST($1 AS BIGINT) IS NULL"
+		          "  OR r.host_id = CAST($1 AS BIGINT))"
+		          " AND (CAST($2 AS TEXT) IS NULL OR h.org = $2)"
+		          " AND (CAST($3 AS BIGINT) IS NULL"
+		          "  OR r.scanned_at >= CAST($3 AS BIGINT))"
+		          " AND (CAST($4 AS BIGINT) IS NULL"
+		          "  OR r.scanned_at <= CAST($4 AS BIGINT))"
+		          " ORDER BY r.scanned_at DESC, r.report_id"
+		          " LIMIT CAST($5 AS BIGINT) OFFSET CAST($6 AS BIGINT)",
+		          6, p, report_meta, items);
 		pthread_mutex_unlock(&s->db->lock);
 	}
 	if (rc != VZS_DB_OK) {

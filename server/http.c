@@ -46,8 +46,7 @@ static enum MHD_Result param_it(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c,
-                                 struct vzs_resp *rs)
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct vzs_resp *rs)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -74,8 +73,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c,
 	if (rs->ctype != NULL)
 		MHD_add_response_header(r, "Content-Type", rs->ctype);
 	if (rs->attachment)
-		MHD_add_response_header(r, "Content-Disposition",
-		                        "attachment; filename=\"voorzorg.csv\"");
+		MHD_add_response_header(
+		    r, "Content-Disposition",
+		    "attachment; filename=\"voorzorg.csv\"");
 	if (rs->status == 503)
 		MHD_add_response_header(r, "Retry-After", "60");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -125,9 +125,8 @@ static enum MHD_Result send_static(struct MHD_Connection *c,
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
-                                  const char *version,
-                                  const char *upload, size_t *upload_size,
-                                  void **state)
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **state)
 {
 	struct vzs_server *s = cls;
 	struct conn *cs = *state;
@@ -151,9 +150,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (cl != NULL && strtoull(cl, NULL, 10) > cs->limit) {
 			cs->too_big = 1;
 			/* Answer before reading: the body is never read. */
-			return fixed(c, 413, cs->limit == VZS_REPORT_MAX
-			                         ? "body over the limit of 8 MiB"
-			                         : "body over the limit of 64 KiB");
+			return fixed(c, 413,
+			             cs->limit == VZS_REPORT_MAX
+			                 ? "body over the limit of 8 MiB"
+			                 : "body over the limit of 64 KiB");
 		}
 		return MHD_YES;
 	}
@@ -187,10 +187,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	memset(&rq, 0, sizeof(rq));
 	rq.method = method;
 	rq.path = url;
-	rq.auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                      "Authorization");
-	rq.ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                       "Content-Type");
+	rq.auth =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	rq.ctype =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	rq.body = cs->buf;
 	rq.len = cs->len;
 	pc.rq = &rq;
@@ -242,8 +242,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static int parse_listen(const char *spec, struct sockaddr_storage *ss,
-                        int *v6)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
 {
 	char host[128];
 	const char *colon = strrchr(spec, ':');
@@ -323,16 +322,16 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 	if (cert != NULL)
 		d = MHD_start_daemon(
 		    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-		    (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_done,
-		    NULL, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+		    (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
+		    on_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
 		    MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY,
 		    key, MHD_OPTION_END);
 	else
 		d = MHD_start_daemon(
 		    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-		    (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_done,
-		    NULL, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+		    (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
+		    on_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
 		    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "voorzorg serve: cannot listen on %s: %s\n",
@@ -352,10 +351,11 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 			continue;
 		if (sig == SIGHUP) {
 			if (vzs_catalog_reload(s, msg, sizeof(msg)) != 0)
-				fprintf(stderr,
-				        "voorzorg serve: catalogue refused, the "
-				        "one in use stays: %s\n",
-				        msg);
+				fprintf(
+				    stderr,
+				    "voorzorg serve: catalogue refused, the "
+				    "one in use stays: %s\n",
+				    msg);
 			else
 				fprintf(stderr,
 				        "voorzorg serve: catalogue reloaded\n");

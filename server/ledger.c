@@ -27,7 +27,8 @@ struct lhost {
 	int64_t id;
 	char *org, *hostname, *grp, *sector;
 	int64_t enrolled;
-	size_t r0, nr; /* its reports, oldest first */
+	size_t r0, nr;    /* its reports, oldest first */
+	long long weight; /* hosts it stands for (fast path); else 1 */
 };
 
 struct lexempt {
@@ -119,6 +120,7 @@ static int host_row(void *ctx, int nc, const char *const *c)
 	h->grp = dup0(c[3]);
 	h->sector = dup0(c[4]);
 	h->enrolled = num(c[5]);
+	h->weight = 1;
 	if (!h->org || !h->hostname || !h->sector || (c[3] && !h->grp))
 		l->oom = 1;
 	return l->oom;
@@ -303,7 +305,7 @@ static const char sql_reports[] =
     " AND (CAST($4 AS BIGINT) IS NULL OR h.id = CAST($4 AS BIGINT))"
     " AND r.scanned_at <= CAST($5 AS BIGINT)"
     " AND r.received_at <= CAST($5 AS BIGINT)"
-    " ORDER BY r.host_id, r.scanned_at, r.received_at";
+    " ORDER BY r.host_id, r.scanned_at, r.received_at, r.report_id";
 
 static const char sql_exempt[] =
     "SELECT e.id, e.org, e.measure, e.scope_kind, e.scope_value,"
@@ -346,6 +348,147 @@ int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
 	rc = vzs_q(s->db, sql_hosts, 5, p, host_row, l);
 	if (rc == VZS_DB_OK && !l->oom)
 		rc = vzs_q(s->db, sql_reports, 5, p, report_row, l);
+	if (rc == VZS_DB_OK && !l->oom)
+		rc = vzs_q(s->db, sql_exempt, 3, pe, exempt_row, l);
+	if (rc == VZS_DB_OK && !l->oom)
+		rc = vzs_q(s->db, sql_overlays, 3, pe, overlay_row, l);
+	pthread_mutex_unlock(&s->db->lock);
+	if (rc == VZS_DB_OK && l->oom)
+		rc = VZS_DB_ERROR;
+	if (rc != VZS_DB_OK) {
+		vzs_ledger_free(l);
+		return rc;
+	}
+	*out = l;
+	return VZS_DB_OK;
+}
+
+/* ---- the fast path for counts as of now ---------------------------- */
+
+/* Hosts that cannot be counted in groups: named by an exemption one by
+ * one, or with a latest report dated after the instant asked for. */
+#define SPECIAL_HOSTS                                            \
+	"SELECT CAST(e.scope_value AS BIGINT) FROM exemptions e" \
+	" WHERE e.scope_kind = 'host'"                           \
+	" UNION SELECT s2.host_id FROM host_state s2"            \
+	" WHERE s2.scanned_at > CAST($4 AS BIGINT)"              \
+	" OR s2.received_at > CAST($4 AS BIGINT)"
+
+#define HOST_FILTERS                                       \
+	" WHERE (CAST($1 AS TEXT) IS NULL OR h.org = $1)"  \
+	" AND (CAST($2 AS TEXT) IS NULL OR o.sector = $2)" \
+	" AND (CAST($3 AS TEXT) IS NULL OR h.grp = $3)"    \
+	" AND h.enrolled_at <= CAST($4 AS BIGINT)"
+
+static const char sql_special_hosts[] =
+    "SELECT h.id, h.org, h.hostname, h.grp, o.sector, h.enrolled_at"
+    " FROM hosts h JOIN organisations o ON o.id = h.org" HOST_FILTERS
+    " AND h.id IN (" SPECIAL_HOSTS ") ORDER BY h.id";
+
+static const char sql_special_reports[] =
+    "SELECT r.host_id, r.scanned_at, r.received_at, r.coverage,"
+    " r.products FROM reports r JOIN hosts h ON h.id = r.host_id"
+    " JOIN organisations o ON o.id = h.org" HOST_FILTERS
+    " AND h.id IN (" SPECIAL_HOSTS ")"
+    " AND r.scanned_at <= CAST($4 AS BIGINT)"
+    " AND r.received_at <= CAST($4 AS BIGINT)"
+    " ORDER BY r.host_id, r.scanned_at, r.received_at, r.report_id";
+
+/* $5: reports scanned before this make a host stale. */
+static const char sql_groups[] =
+    "SELECT h.org, o.sector, h.grp, s.products,"
+    " CASE WHEN s.host_id IS NULL THEN 0"
+    "  WHEN s.scanned_at < CAST($5 AS BIGINT) THEN 1 ELSE 2 END,"
+    " count(*)"
+    " FROM hosts h JOIN organisations o ON o.id = h.org"
+    " LEFT JOIN host_state s ON s.host_id = h.id" HOST_FILTERS
+    " AND h.id NOT IN (" SPECIAL_HOSTS ")"
+    " GROUP BY h.org, o.sector, h.grp, s.products, 5";
+
+struct groupctx {
+	struct vzs_ledger *l;
+	int64_t now;
+};
+
+static int group_row(void *ctx, int nc, const char *const *c)
+{
+	struct groupctx *g = ctx;
+	struct vzs_ledger *l = g->l;
+	struct lhost *h;
+	struct lrep *r;
+	int kind;
+
+	if (nc < 6 ||
+	    grow((void **)&l->hosts, &l->caphosts, l->nhosts, sizeof(*h))) {
+		l->oom = 1;
+		return 1;
+	}
+	h = &l->hosts[l->nhosts++];
+	memset(h, 0, sizeof(*h));
+	h->id = 0; /* a group, not a host */
+	h->org = dup0(c[0]);
+	h->sector = dup0(c[1]);
+	h->grp = dup0(c[2]);
+	h->hostname = dup0("");
+	h->weight = strtoll(c[5], NULL, 10);
+	kind = (int)num(c[4]);
+	if (!h->org || !h->sector || !h->hostname || (c[2] && !h->grp)) {
+		l->oom = 1;
+		return 1;
+	}
+	if (kind == 0)
+		return 0; /* never reported: stale */
+	if (grow((void **)&l->reps, &l->capreps, l->nreps, sizeof(*r))) {
+		l->oom = 1;
+		return 1;
+	}
+	h->r0 = l->nreps;
+	h->nr = 1;
+	r = &l->reps[l->nreps++];
+	memset(r, 0, sizeof(*r));
+	/* Stale groups get a report older than any stale limit, the
+	 * others one at `now`: only staleness and products matter. */
+	r->scanned = kind == 1 ? 1 : g->now;
+	r->received = r->scanned;
+	r->products = dup0(c[3] ? c[3] : "");
+	r->show = calloc(l->cv->nmeasures + 1, 1);
+	if (r->products == NULL || r->show == NULL) {
+		l->oom = 1;
+		return 1;
+	}
+	summarise(l->cv, r);
+	return 0;
+}
+
+int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
+                           const struct vzs_ledger_query *q, int64_t now,
+                           struct vzs_ledger **out)
+{
+	struct vzs_ledger *l = calloc(1, sizeof(*l));
+	struct groupctx g;
+	char t[24], stale[24];
+	const char *p[5] = {q->org, q->sector, q->group, t, stale};
+	const char *pe[3] = {q->org, q->sector, t};
+	int rc;
+
+	*out = NULL;
+	if (l == NULL)
+		return VZS_DB_ERROR;
+	l->s = s;
+	l->cv = cv;
+	if (q->measure != NULL)
+		snprintf(l->measure, sizeof(l->measure), "%s", q->measure);
+	snprintf(t, sizeof(t), "%lld", (long long)now);
+	snprintf(stale, sizeof(stale), "%lld",
+	         (long long)(now - (int64_t)s->stale_days * 86400));
+	g.l = l;
+	g.now = now;
+	pthread_mutex_lock(&s->db->lock);
+	rc = vzs_q(s->db, sql_special_hosts, 4, p, host_row, l);
+	if (rc == VZS_DB_OK && !l->oom)
+		rc = vzs_q(s->db, sql_special_reports, 4, p, report_row, l);
+	if (rc == VZS_DB_OK && !l->oom)
+		rc = vzs_q(s->db, sql_groups, 5, p, group_row, &g);
 	if (rc == VZS_DB_OK && !l->oom)
 		rc = vzs_q(s->db, sql_exempt, 3, pe, exempt_row, l);
 	if (rc == VZS_DB_OK && !l->oom)
@@ -426,9 +569,8 @@ static int64_t removal(struct vzs_ledger *l, const char *org,
 }
 
 json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
-                             const char *sector,
-                             const struct vzs_measure *m, int64_t t,
-                             json_t **milestones)
+                             const char *sector, const struct vzs_measure *m,
+                             int64_t t, json_t **milestones)
 {
 	json_t *a = json_array(), *ov = NULL, *d;
 	const struct vzs_sector_action *sa = NULL;
@@ -453,13 +595,14 @@ json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
 
 		vzs_fmt_date(use ? o : day, date);
 		json_array_append_new(
-		    a, json_pack("{s:s,s:s,s:s}", "verb",
-		                 sa->deadlines[i].verb, "date", date, "source",
+		    a, json_pack("{s:s,s:s,s:s}", "verb", sa->deadlines[i].verb,
+		                 "date", date, "source",
 		                 use ? "overlay" : "catalog"));
 	}
 	json_array_foreach(ov ? json_object_get(ov, "deadlines") : NULL, i, d)
 	{
-		const char *verb = json_string_value(json_object_get(d, "verb"));
+		const char *verb =
+		    json_string_value(json_object_get(d, "verb"));
 
 		if (verb && sa && catalog_date(sa, verb) < 0)
 			json_array_append_new(
@@ -486,7 +629,8 @@ static int64_t exemption_at(struct vzs_ledger *l, const struct lhost *h,
 			continue;
 		if (e->measure != NULL && strcmp(e->measure, measure) != 0)
 			continue;
-		if ((strcmp(e->kind, "host") == 0 && strcmp(e->value, hid) == 0) ||
+		if ((strcmp(e->kind, "host") == 0 &&
+		     strcmp(e->value, hid) == 0) ||
 		    (strcmp(e->kind, "group") == 0 && h->grp != NULL &&
 		     strcmp(e->value, h->grp) == 0) ||
 		    strcmp(e->kind, "organisation") == 0)
@@ -496,8 +640,8 @@ static int64_t exemption_at(struct vzs_ledger *l, const struct lhost *h,
 }
 
 /* The products of measure m in a report summary, comma-separated. */
-static void products_of(const struct vzs_measure *m, const char *p,
-                        char *out, size_t size)
+static void products_of(const struct vzs_measure *m, const char *p, char *out,
+                        size_t size)
 {
 	size_t off = 0;
 
@@ -523,9 +667,9 @@ static void products_of(const struct vzs_measure *m, const char *p,
 	}
 }
 
-static void compute(struct vzs_ledger *l, const struct lhost *h,
-                    size_t mi, const struct vzs_sector_action *sa,
-                    int64_t t, struct vzs_ledger_row *row)
+static void compute(struct vzs_ledger *l, const struct lhost *h, size_t mi,
+                    const struct vzs_sector_action *sa, int64_t t,
+                    struct vzs_ledger_row *row)
 {
 	const struct vzs_measure *m = &l->cv->measures[mi];
 	const struct lrep *last = NULL;
@@ -533,6 +677,7 @@ static void compute(struct vzs_ledger *l, const struct lhost *h,
 
 	memset(row, 0, sizeof(*row));
 	row->host_id = h->id;
+	row->weight = h->weight;
 	row->hostname = h->hostname;
 	row->org = h->org;
 	row->group = h->grp;

@@ -55,14 +55,14 @@ static int read_sector(json_t *s, struct vzs_sector_action *sa)
 
 	sa->sector = dupstr(json_string_value(json_object_get(s, "sector")));
 	sa->action = dupstr(json_string_value(json_object_get(s, "action")));
-	sa->exemption_policy = dupstr(json_string_value(json_object_get(
-	    json_object_get(s, "exemptions"), "policy")));
+	sa->exemption_policy = dupstr(json_string_value(
+	    json_object_get(json_object_get(s, "exemptions"), "policy")));
 	if (sa->sector == NULL || sa->action == NULL)
 		return -1;
 	if (!json_is_object(dl))
 		return 0;
-	sa->deadlines = calloc(json_object_size(dl) + 1,
-	                       sizeof(*sa->deadlines));
+	sa->deadlines =
+	    calloc(json_object_size(dl) + 1, sizeof(*sa->deadlines));
 	if (sa->deadlines == NULL)
 		return -1;
 	/* Every member whose value is a date is a deadline; its name the
@@ -131,9 +131,8 @@ out:
 	return rc;
 }
 
-int vzs_catview_open(const struct vzs_catalog_opts *o,
-                     struct vzs_catview **out, int *status, char *msg,
-                     size_t size)
+int vzs_catview_open(const struct vzs_catalog_opts *o, struct vzs_catview **out,
+                     int *status, char *msg, size_t size)
 {
 	struct vzs_catview *cv = calloc(1, sizeof(*cv));
 	vz_open_opts oo;
@@ -189,7 +188,8 @@ int vzs_catview_open(const struct vzs_catalog_opts *o,
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *id = vz_catalog_entry_id(cv->cat, VZ_KIND_MEASURE, i);
+		const char *id =
+		    vz_catalog_entry_id(cv->cat, VZ_KIND_MEASURE, i);
 
 		cv->nmeasures++;
 		if (read_measure(cv->cat, id, &cv->measures[i]) != 0) {
@@ -218,8 +218,8 @@ const struct vzs_measure *vzs_measure_find(const struct vzs_catview *cv,
 	return NULL;
 }
 
-const struct vzs_sector_action *
-vzs_measure_sector(const struct vzs_measure *m, const char *sector)
+const struct vzs_sector_action *vzs_measure_sector(const struct vzs_measure *m,
+                                                   const char *sector)
 {
 	for (size_t i = 0; i < m->nsectors; i++)
 		if (strcmp(m->sectors[i].sector, sector) == 0)

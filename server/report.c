@@ -111,8 +111,7 @@ static int read_findings(json_t *a, struct vzs_report *r, char *msg,
 	r->products[0] = '\0';
 	for (size_t i = 0, off = 0; i < r->nfound; i++)
 		off += (size_t)snprintf(r->products + off, cap - off, "%s %s;",
-		                        r->found[i].product,
-		                        r->found[i].state);
+		                        r->found[i].product, r->found[i].state);
 	return 0;
 }
 
@@ -138,7 +137,8 @@ int vzs_report_parse(const char *data, size_t len, struct vzs_report *r,
 	}
 	v = json_object_get(o, "report_schema");
 	if (!json_is_integer(v)) {
-		fail(msg, size, 400, "report_schema: missing or not an integer");
+		fail(msg, size, 400,
+		     "report_schema: missing or not an integer");
 		goto out;
 	}
 	if (json_integer_value(v) != 2) {
@@ -187,7 +187,8 @@ int vzs_report_parse(const char *data, size_t len, struct vzs_report *r,
 		fail(msg, size, 400, "host.fqdn: must be null or a name");
 		goto out;
 	}
-	if (opt_string(h, "os", &os) != 0 || (os != NULL && !text_ok(os, 255))) {
+	if (opt_string(h, "os", &os) != 0 ||
+	    (os != NULL && !text_ok(os, 255))) {
 		fail(msg, size, 400, "host.os: must be null or a name");
 		goto out;
 	}

@@ -35,7 +35,7 @@ static const char serve_help[] =
     "                         reports are served\n"
     "  --stale-days N         a host without a report for N days is stale\n"
     "                         (default 30)\n"
-    "  --threads N            worker threads (default 4)\n"
+    "  --threads N            worker threads (default 8)\n"
     "  -h, --help             show this help\n"
     "\n"
     "SIGHUP reloads the catalogue. VOORZORG_NOW=INSTANT sets the server's\n"
@@ -74,10 +74,11 @@ static int read_token(const char *path, char *out, size_t size)
 	n = strcspn(out, "\r\n");
 	out[n] = '\0';
 	if (n < 32 || strlen(out) != n) {
-		fprintf(stderr,
-		        "voorzorg serve: %s:1: the admin token must be one line "
-		        "of at least 32 characters\n",
-		        path);
+		fprintf(
+		    stderr,
+		    "voorzorg serve: %s:1: the admin token must be one line "
+		    "of at least 32 characters\n",
+		    path);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -107,8 +108,18 @@ static int positive(const char *opt, const char *v, int max, int *out)
 
 int vzs_serve_main(int argc, char **argv)
 {
-	enum { O_DB = 1, O_LISTEN, O_CERT, O_KEY, O_CATALOG, O_PUBKEY,
-	       O_UNSIGNED, O_TOKEN, O_STALE, O_THREADS };
+	enum {
+		O_DB = 1,
+		O_LISTEN,
+		O_CERT,
+		O_KEY,
+		O_CATALOG,
+		O_PUBKEY,
+		O_UNSIGNED,
+		O_TOKEN,
+		O_STALE,
+		O_THREADS
+	};
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, O_DB},
 	    {"listen", required_argument, NULL, O_LISTEN},
@@ -123,10 +134,10 @@ int vzs_serve_main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct vzs_server s;
-	struct vzs_http_opts ho = {NULL, NULL, NULL, 4};
+	struct vzs_http_opts ho = {NULL, NULL, NULL, 8};
 	const char *db = NULL, *token = NULL;
 	char msg[1024];
-	int c, threads = 4, status, rc;
+	int c, threads = 8, status, rc;
 
 	memset(&s, 0, sizeof(s));
 	s.stale_days = 30;
@@ -153,10 +164,11 @@ int vzs_serve_main(int argc, char **argv)
 			break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default:
-			fprintf(stderr,
-			        "voorzorg serve: unknown option or missing value:"
-			        " %s (see 'voorzorg serve --help')\n",
-			        argv[optind - 1]);
+			fprintf(
+			    stderr,
+			    "voorzorg serve: unknown option or missing value:"
+			    " %s (see 'voorzorg serve --help')\n",
+			    argv[optind - 1]);
 			return 2;
 		}
 	}
@@ -196,8 +208,8 @@ int vzs_serve_main(int argc, char **argv)
 	}
 	if (s.cat_opts.path == NULL)
 		s.cat_opts.path = default_catalog();
-	if (vzs_catview_open(&s.cat_opts, &s.cat, &status, msg,
-	                     sizeof(msg)) != 0) {
+	if (vzs_catview_open(&s.cat_opts, &s.cat, &status, msg, sizeof(msg)) !=
+	    0) {
 		fprintf(stderr, "voorzorg serve: %s\n", msg);
 		return status == 500 ? 3 : 2;
 	}
@@ -207,9 +219,10 @@ int vzs_serve_main(int argc, char **argv)
 		return 3;
 	}
 	if (s.admin_token[0] == '\0')
-		fprintf(stderr, "voorzorg serve: warning: no "
-		                "--admin-token-file: only enrolment and reports "
-		                "are served\n");
+		fprintf(stderr,
+		        "voorzorg serve: warning: no "
+		        "--admin-token-file: only enrolment and reports "
+		        "are served\n");
 	pthread_rwlock_init(&s.cat_lock, NULL);
 	rc = vzs_http_run(&s, &ho);
 	pthread_rwlock_destroy(&s.cat_lock);

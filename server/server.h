@@ -3,8 +3,8 @@
  * layer (one interface, a SQLite and a PostgreSQL backend), the server's
  * state, requests and responses, the catalogue view and the ledger.
  *
- * The server uses only libvoorzorg's public API (the voorzorg/ headers); its own
- * names carry the prefix vzs_. Docs: docs/api.md.
+ * The server uses only libvoorzorg's public API (the voorzorg/ headers);
+ * its own names carry the prefix vzs_. Docs: docs/api.md.
  */
 #ifndef VZS_SERVER_H
 #define VZS_SERVER_H
@@ -43,6 +43,12 @@ struct vzs_db_ops {
 	void (*close)(struct vzs_db *db);
 	const char *const *migrations; /* NULL-terminated; [0] is version 1 */
 	const char *begin;             /* SQL that opens a write transaction */
+	/*
+	 * NULL, or one statement that stores a report (server/api_reports.c
+	 * says its parameters and result): for a server process, where each
+	 * statement is a round trip, storing a report in one saves five.
+	 */
+	const char *ingest;
 };
 
 struct vzs_db {
@@ -56,8 +62,7 @@ struct vzs_db {
  * Open "sqlite:PATH" or "postgresql://..." (also "postgres://") and apply
  * migrations. 0 and *out owned (vzs_db_close), else -1 with msg filled.
  */
-int vzs_db_open(const char *spec, struct vzs_db **out, char *msg,
-                size_t size);
+int vzs_db_open(const char *spec, struct vzs_db **out, char *msg, size_t size);
 void vzs_db_close(struct vzs_db *db);
 int vzs_sqlite_open(const char *path, struct vzs_db **out, char *msg,
                     size_t size);
@@ -72,8 +77,8 @@ int vzs_db_latest(const struct vzs_db *db);
  * Run one statement; the caller holds db->lock. `sql` must have static
  * storage (a literal): its address keys the prepared-statement cache.
  */
-int vzs_q(struct vzs_db *db, const char *sql, int n,
-          const char *const *params, vzs_row_fn fn, void *ctx);
+int vzs_q(struct vzs_db *db, const char *sql, int n, const char *const *params,
+          vzs_row_fn fn, void *ctx);
 int vzs_begin(struct vzs_db *db);
 int vzs_commit(struct vzs_db *db);
 void vzs_rollback(struct vzs_db *db);
@@ -142,15 +147,14 @@ struct vzs_catalog_opts {
 };
 
 /* Open (verify, rollback-check) and index a catalogue; 0 or -1 + msg. */
-int vzs_catview_open(const struct vzs_catalog_opts *o,
-                     struct vzs_catview **out, int *status, char *msg,
-                     size_t size);
+int vzs_catview_open(const struct vzs_catalog_opts *o, struct vzs_catview **out,
+                     int *status, char *msg, size_t size);
 void vzs_catview_free(struct vzs_catview *cv);
 const struct vzs_measure *vzs_measure_find(const struct vzs_catview *cv,
                                            const char *id);
 /* The measure's action for a sector; NULL if the sector is not listed. */
-const struct vzs_sector_action *
-vzs_measure_sector(const struct vzs_measure *m, const char *sector);
+const struct vzs_sector_action *vzs_measure_sector(const struct vzs_measure *m,
+                                                   const char *sector);
 int vzs_measure_covers(const struct vzs_measure *m, const char *product);
 /* Whether a sector id is in the catalogue. */
 int vzs_catview_has_sector(const struct vzs_catview *cv, const char *s);
@@ -184,7 +188,7 @@ struct vzs_req {
 
 struct vzs_resp {
 	int status;
-	char *body;        /* owned */
+	char *body; /* owned */
 	size_t len;
 	const char *ctype; /* static */
 	int attachment;    /* CSV: Content-Disposition: attachment */
@@ -256,7 +260,7 @@ struct vzs_ledger_row {
 	const char *sector;
 	const struct vzs_measure *measure;
 	enum vzs_state state;
-	char products[512]; /* comma-separated */
+	char products[512];                         /* comma-separated */
 	int64_t first_seen, last_seen, last_report; /* 0: none */
 	char coverage[16];
 	int residue;
@@ -264,6 +268,7 @@ struct vzs_ledger_row {
 	int64_t deadline; /* days; -1: none */
 	int deadline_overlay;
 	int64_t exemption; /* id; 0: none */
+	long long weight;  /* hosts this row stands for (1 but in groups) */
 };
 
 struct vzs_ledger_query {
@@ -283,6 +288,18 @@ struct vzs_ledger;
 int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
                     const struct vzs_ledger_query *q, int64_t upto,
                     struct vzs_ledger **out);
+/*
+ * The same, for the compliance counts as of now only, for large fleets:
+ * hosts that share organisation, group, latest products and staleness
+ * are loaded as one weighted row (counted in the database from each
+ * host's latest report, table host_state); hosts an exemption names one
+ * by one, and hosts whose latest report is dated after `now`, are loaded
+ * singly. Rows then carry weights; counts equal those of
+ * vzs_ledger_load at the same instant (tested).
+ */
+int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
+                           const struct vzs_ledger_query *q, int64_t now,
+                           struct vzs_ledger **out);
 void vzs_ledger_free(struct vzs_ledger *l);
 /* Every row as of `t` (<= upto); rows are owned by the ledger until the
  * next call. */
@@ -290,9 +307,8 @@ int vzs_ledger_rows(struct vzs_ledger *l, int64_t t,
                     struct vzs_ledger_row **rows, size_t *n);
 /* The effective deadlines of a measure for an organisation at t. */
 json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
-                             const char *sector,
-                             const struct vzs_measure *m, int64_t t,
-                             json_t **milestones);
+                             const char *sector, const struct vzs_measure *m,
+                             int64_t t, json_t **milestones);
 
 /* ---- the HTTP front (http.c) ------------------------------------------- */
 

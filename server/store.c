@@ -14,8 +14,8 @@
 
 #include "server.h"
 
-int vzs_q(struct vzs_db *db, const char *sql, int n,
-          const char *const *params, vzs_row_fn fn, void *ctx)
+int vzs_q(struct vzs_db *db, const char *sql, int n, const char *const *params,
+          vzs_row_fn fn, void *ctx)
 {
 	return db->ops->query(db, sql, n, params, fn, ctx);
 }
@@ -107,8 +107,9 @@ static int migrate(struct vzs_db *db, char *msg, size_t size)
 			rc = vzs_commit(db);
 		if (rc != VZS_DB_OK) {
 			vzs_rollback(db);
-			snprintf(msg, size, "migration to schema version %d: %s",
-			         v + 1, db->err);
+			snprintf(msg, size,
+			         "migration to schema version %d: %s", v + 1,
+			         db->err);
 			return -1;
 		}
 	}
@@ -118,8 +119,7 @@ fail:
 	return -1;
 }
 
-int vzs_db_open(const char *spec, struct vzs_db **out, char *msg,
-                size_t size)
+int vzs_db_open(const char *spec, struct vzs_db **out, char *msg, size_t size)
 {
 	struct vzs_db *db = NULL;
 	int rc;
@@ -135,9 +135,10 @@ int vzs_db_open(const char *spec, struct vzs_db **out, char *msg,
 	           strncmp(spec, "postgres://", 11) == 0) {
 		rc = vzs_pg_open(spec, &db, msg, size);
 	} else {
-		snprintf(msg, size,
-		         "--db: '%s' is neither sqlite:PATH nor postgresql://...",
-		         spec);
+		snprintf(
+		    msg, size,
+		    "--db: '%s' is neither sqlite:PATH nor postgresql://...",
+		    spec);
 		return -1;
 	}
 	if (rc != 0)

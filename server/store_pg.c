@@ -56,6 +56,18 @@ static const char *const pg_migrations[] = {
     " org TEXT NOT NULL REFERENCES organisations(id),"
     " measure TEXT NOT NULL, created_at BIGINT NOT NULL, body TEXT);"
     "CREATE INDEX overlays_org ON overlays (org, measure, id);",
+    /* 2: each host's latest report, kept at ingestion, for the
+     * compliance view of large fleets (server/ledger.c, fast path). */
+    "CREATE TABLE host_state ("
+    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
+    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
+    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
+    " products TEXT NOT NULL);"
+    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
+    " r.received_at, r.coverage, r.products FROM reports r"
+    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
+    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
+    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
     NULL};
 
 static int classify(struct vzs_db *db, PGresult *res)
@@ -99,8 +111,7 @@ static int reconnect(struct vzs_db *db)
 	return 0;
 }
 
-static int stmt_name(struct vzs_db *db, const char *sql, int n,
-                     char name[32])
+static int stmt_name(struct vzs_db *db, const char *sql, int n, char name[32])
 {
 	struct pg *p = db->impl;
 	PGresult *res;
@@ -190,12 +201,50 @@ static void pg_close(struct vzs_db *db)
 	free(db);
 }
 
+/*
+ * A report in one statement (see struct vzs_db_ops.ingest): $1 key hash,
+ * $2 machine id ('' for none), $3 report id, $4 scanned, $5 received,
+ * $6 coverage, $7 catalogue id, $8 its version, $9 findings, $10
+ * products, $11 body, $12 hostname, $13 fqdn, $14 os. One row if the key
+ * is known: host id, machine id, revoked at, the report id if inserted,
+ * the host that had it before. The same steps as the generic path.
+ */
+static const char pg_ingest[] =
+    "WITH k AS (SELECT id, machine_id, key_revoked_at FROM hosts"
+    "  WHERE key_hash = $1),"
+    " ok AS (SELECT id FROM k WHERE key_revoked_at IS NULL"
+    "  AND COALESCE(machine_id, '') = $2),"
+    " ins AS (INSERT INTO reports (report_id, host_id, scanned_at,"
+    "  received_at, coverage, catalog_id, catalog_version, nfindings,"
+    "  products, body) SELECT $3, ok.id, CAST($4 AS BIGINT),"
+    "  CAST($5 AS BIGINT), $6, $7, CAST($8 AS BIGINT),"
+    "  CAST($9 AS INTEGER), $10, $11 FROM ok"
+    "  ON CONFLICT (report_id) DO NOTHING RETURNING report_id, host_id),"
+    " hu AS (UPDATE hosts SET hostname = $12, fqdn = $13, os = $14"
+    "  WHERE id = (SELECT host_id FROM ins)),"
+    " hs AS (INSERT INTO host_state (host_id, report_id, scanned_at,"
+    "  received_at, coverage, products) SELECT host_id, report_id,"
+    "  CAST($4 AS BIGINT), CAST($5 AS BIGINT), $6, $10 FROM ins"
+    "  ON CONFLICT (host_id) DO UPDATE SET"
+    "  report_id = excluded.report_id, scanned_at = excluded.scanned_at,"
+    "  received_at = excluded.received_at, coverage = excluded.coverage,"
+    "  products = excluded.products"
+    "  WHERE excluded.scanned_at > host_state.scanned_at"
+    "  OR (excluded.scanned_at = host_state.scanned_at"
+    "  AND (excluded.received_at > host_state.received_at"
+    "  OR (excluded.received_at = host_state.received_at"
+    "  AND excluded.report_id > host_state.report_id))))"
+    " SELECT k.id, k.machine_id, k.key_revoked_at,"
+    "  (SELECT report_id FROM ins),"
+    "  (SELECT host_id FROM reports WHERE report_id = $3) FROM k";
+
 static const struct vzs_db_ops pg_ops = {
     .name = "postgresql",
     .query = pg_query,
     .close = pg_close,
     .migrations = pg_migrations,
     .begin = "BEGIN",
+    .ingest = pg_ingest,
 };
 
 static void quiet(void *arg, const char *message)

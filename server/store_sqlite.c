@@ -59,6 +59,18 @@ static const char *const sqlite_migrations[] = {
     " org TEXT NOT NULL REFERENCES organisations(id),"
     " measure TEXT NOT NULL, created_at BIGINT NOT NULL, body TEXT);"
     "CREATE INDEX overlays_org ON overlays (org, measure, id);",
+    /* 2: each host's latest report, kept at ingestion, for the
+     * compliance view of large fleets (server/ledger.c, fast path). */
+    "CREATE TABLE host_state ("
+    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
+    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
+    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
+    " products TEXT NOT NULL);"
+    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
+    " r.received_at, r.coverage, r.products FROM reports r"
+    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
+    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
+    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
     NULL};
 
 static int classify(struct vzs_db *db, int rc)
@@ -68,8 +80,7 @@ static int classify(struct vzs_db *db, int rc)
 	snprintf(db->err, sizeof(db->err), "sqlite: %s",
 	         sqlite3_errmsg(q->conn));
 	switch (rc & 0xff) {
-	case SQLITE_CONSTRAINT:
-		return VZS_DB_CONFLICT;
+	case SQLITE_CONSTRAINT: return VZS_DB_CONFLICT;
 	case SQLITE_FULL:
 	case SQLITE_READONLY:
 	case SQLITE_IOERR:
@@ -78,10 +89,8 @@ static int classify(struct vzs_db *db, int rc)
 	case SQLITE_LOCKED:
 	case SQLITE_PERM:
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return VZS_DB_UNAVAILABLE;
-	default:
-		return VZS_DB_ERROR;
+	case SQLITE_NOTADB: return VZS_DB_UNAVAILABLE;
+	default: return VZS_DB_ERROR;
 	}
 }
 
@@ -143,10 +152,9 @@ static int sq_query(struct vzs_db *db, const char *sql, int n,
 		idx = sqlite3_bind_parameter_index(st, name);
 		if (idx == 0)
 			continue;
-		rc = params[i] == NULL
-		         ? sqlite3_bind_null(st, idx)
-		         : sqlite3_bind_text(st, idx, params[i], -1,
-		                             SQLITE_STATIC);
+		rc = params[i] == NULL ? sqlite3_bind_null(st, idx)
+		                       : sqlite3_bind_text(st, idx, params[i],
+		                                           -1, SQLITE_STATIC);
 		if (rc != SQLITE_OK) {
 			out = classify(db, rc);
 			goto done;

@@ -94,9 +94,8 @@ int vzs_parse_date(const char *s, int64_t *days)
 {
 	int y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    digits(s, 4, &y) || digits(s + 5, 2, &m) ||
-	    digits(s + 8, 2, &d))
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
+	    digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
 		return -1;
 	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
 		return -1;
@@ -146,8 +145,7 @@ int vzs_parse_time(const char *s, int end_of_day, int64_t *out)
 	} else {
 		return -1;
 	}
-	*out = days * 86400 + hh * 3600 + mm * 60 + (ss > 59 ? 59 : ss) -
-	       off;
+	*out = days * 86400 + hh * 3600 + mm * 60 + (ss > 59 ? 59 : ss) - off;
 	return 0;
 }
 

@@ -44,8 +44,8 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ctx)
 
 /* POST body to url; the HTTP status, or -1 with a message in `why`. */
 static long post(const char *url, const char *ca, const char *auth,
-                 const char *body, size_t len, struct answer *a,
-                 char *why, size_t size)
+                 const char *body, size_t len, struct answer *a, char *why,
+                 size_t size)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL;
@@ -288,12 +288,13 @@ static void flush(const char *dir, const char *url, const char *ca,
 		free(body);
 		if (st == 200 || st == 201) {
 			if (unlink(path) != 0)
-				fprintf(stderr, "%s: submit: %s: sent, but "
+				fprintf(stderr,
+				        "%s: submit: %s: sent, but "
 				        "cannot be removed: %s\n",
 				        cli_prog, path, strerror(errno));
 			else
-				fprintf(stderr, "%s: submit: %s: %s\n", cli_prog,
-				        names[i],
+				fprintf(stderr, "%s: submit: %s: %s\n",
+				        cli_prog, names[i],
 				        st == 201 ? "stored" : "stored before");
 			continue;
 		}
@@ -301,19 +302,23 @@ static void flush(const char *dir, const char *url, const char *ca,
 			server_msg(a, why, sizeof(why));
 		if (st >= 400 && st < 500 && st != 401 && st != 408 &&
 		    st != 429) {
-			fprintf(stderr, "%s: submit: %s: refused (%ld %s); "
+			fprintf(stderr,
+			        "%s: submit: %s: refused (%ld %s); "
 			        "moved to %s/rejected\n",
 			        cli_prog, names[i], st, why, dir);
 			reject(dir, names[i], why);
 			continue;
 		}
 		if (st < 0)
-			fprintf(stderr, "%s: submit: %s: %s; kept in %s for the "
-			        "next run\n", cli_prog, endpoint, why, dir);
+			fprintf(stderr,
+			        "%s: submit: %s: %s; kept in %s for the "
+			        "next run\n",
+			        cli_prog, endpoint, why, dir);
 		else
-			fprintf(stderr, "%s: submit: %s: HTTP %ld: %s; kept in "
-			        "%s for the next run\n", cli_prog, endpoint, st,
-			        why, dir);
+			fprintf(stderr,
+			        "%s: submit: %s: HTTP %ld: %s; kept in "
+			        "%s for the next run\n",
+			        cli_prog, endpoint, st, why, dir);
 		break;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -350,8 +355,8 @@ int cli_submit(const char *url, const char *ca, const char *report)
 		return VZ_EXIT_INTERNAL;
 	}
 	/* Names sort by time, so the oldest report is sent first. */
-	snprintf(name, sizeof(name), "%020lld-%s.json",
-	         (long long)time(NULL), id);
+	snprintf(name, sizeof(name), "%020lld-%s.json", (long long)time(NULL),
+	         id);
 	json_decref(o);
 	if (mkdirs(dir, 0700) != 0 ||
 	    write_durable(dir, name, report, strlen(report), 0600) != 0) {
@@ -360,9 +365,11 @@ int cli_submit(const char *url, const char *ca, const char *report)
 		return VZ_EXIT_INTERNAL;
 	}
 	if (read_key(key, sizeof(key)) != 0) {
-		fprintf(stderr, "%s: submit: not enrolled (no %s/node.key; run "
+		fprintf(stderr,
+		        "%s: submit: not enrolled (no %s/node.key; run "
 		        "'voorzorg enroll URL --secret-file FILE'); the report "
-		        "waits in %s\n", cli_prog, vz_state_dir(), dir);
+		        "waits in %s\n",
+		        cli_prog, vz_state_dir(), dir);
 		return VZ_EXIT_OK;
 	}
 	flush(dir, url, ca, key);
@@ -399,9 +406,11 @@ static const char enroll_help[] =
 int cmd_enroll(int argc, char **argv)
 {
 	enum { E_SECRET, E_GROUP, E_ROOT, E_CA, E_HELP, E_COUNT };
-	struct cli_opt opts[E_COUNT] = {
-	    {"secret-file", 1, NULL}, {"group", 1, NULL}, {"root", 1, NULL},
-	    {"ca", 1, NULL},          {"help", 0, NULL}};
+	struct cli_opt opts[E_COUNT] = {{"secret-file", 1, NULL},
+	                                {"group", 1, NULL},
+	                                {"root", 1, NULL},
+	                                {"ca", 1, NULL},
+	                                {"help", 0, NULL}};
 	char *pos[2], *secret = NULL, endpoint[4096], why[512];
 	size_t len;
 	int npos, ex = VZ_EXIT_INTERNAL;
@@ -437,7 +446,8 @@ int cmd_enroll(int argc, char **argv)
 	if (vz_host_probe(opts[E_ROOT].value, &h) != VZ_OK ||
 	    h.hostname == NULL) {
 		fprintf(stderr, "%s: %s: cannot read the host's identity\n",
-		        cli_prog, opts[E_ROOT].value ? opts[E_ROOT].value : "/");
+		        cli_prog,
+		        opts[E_ROOT].value ? opts[E_ROOT].value : "/");
 		ex = VZ_EXIT_USAGE;
 		goto out;
 	}
@@ -455,8 +465,8 @@ int cmd_enroll(int argc, char **argv)
 	}
 	snprintf(endpoint, sizeof(endpoint), "%s%sapi/v1/enroll", pos[0],
 	         pos[0][strlen(pos[0]) - 1] == '/' ? "" : "/");
-	st = post(endpoint, opts[E_CA].value, NULL, text, strlen(text), a,
-	          why, sizeof(why));
+	st = post(endpoint, opts[E_CA].value, NULL, text, strlen(text), a, why,
+	          sizeof(why));
 	if (st != 201) {
 		if (st > 0)
 			server_msg(a, why, sizeof(why));
@@ -468,7 +478,8 @@ int cmd_enroll(int argc, char **argv)
 	ans = json_loadb(a->buf, a->len, 0, NULL);
 	key = json_string_value(json_object_get(ans, "node_key"));
 	if (key == NULL || strncmp(key, "vzn_", 4) != 0 || strlen(key) > 200) {
-		fprintf(stderr, "%s: enroll: %s: the answer holds no node key\n",
+		fprintf(stderr,
+		        "%s: enroll: %s: the answer holds no node key\n",
 		        cli_prog, endpoint);
 		goto out;
 	}
@@ -479,9 +490,10 @@ int cmd_enroll(int argc, char **argv)
 		if (mkdirs(vz_state_dir(), 0755) != 0 ||
 		    write_durable(vz_state_dir(), "node.key", line,
 		                  strlen(line), 0600) != 0) {
-			fprintf(stderr, "%s: enroll: %s/node.key: cannot be "
-			        "written: %s\n", cli_prog, vz_state_dir(),
-			        strerror(errno));
+			fprintf(stderr,
+			        "%s: enroll: %s/node.key: cannot be "
+			        "written: %s\n",
+			        cli_prog, vz_state_dir(), strerror(errno));
 			goto out;
 		}
 	}

@@ -84,6 +84,22 @@ api GET "/compliance?organisation=min-a" >/dev/null
 check "compliance counts" "3 2 1 0" \
 	"$(jx "' '.join(str(x) for x in [d['totals']['hosts'],d['totals']['compliant'],d['totals']['pending'],d['totals']['overdue']])" <"$TMP/body")"
 
+# The compliance counts as of now (grouped in the database from each
+# host's latest report) equal those computed from the whole history.
+same_counts() { # same_counts NAME INSTANT
+	api GET "/compliance?organisation=min-a" >/dev/null
+	jx 'd["items"]' <"$TMP/body" >"$TMP/fast"
+	api GET "/compliance?organisation=min-a&as_of=$2" >/dev/null
+	jx 'd["items"]' <"$TMP/body" >"$TMP/slow"
+	if cmp -s "$TMP/fast" "$TMP/slow" && [ -s "$TMP/fast" ]; then
+		ok "$1: counts as of now = counts from history"
+	else
+		bad "$1: counts as of now differ from history"
+		diff "$TMP/fast" "$TMP/slow" | sed 's/^/     | /'
+	fi
+}
+same_counts "after the scans" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
 # A resend of the same report is counted once.
 KEY=$(cat "$TMP/st-dpkg/node.key")
 post_report() { # post_report FILE [KEY] -> status
@@ -121,6 +137,7 @@ check "node key cannot read: 403" 403 "$(curl -s -o "$TMP/body" -w '%{http_code}
 	-H "Authorization: Bearer $KEY" "$URL/api/v1/ledger")"
 check "unknown parameter: 400" 400 "$(api GET '/ledger?organisaton=min-a')"
 check "unknown path: 404" 404 "$(api GET /nothing)"
+check "wrong method: 405" 405 "$(api DELETE /ledger)"
 api GET "/reports?organisation=min-a" >/dev/null
 check "bad requests stored nothing" "$NREP" "$(jx 'len(d["items"])' <"$TMP/body")"
 
@@ -167,12 +184,17 @@ EX_ID=$(jx 'd["id"]' <"$TMP/body")
 check "exempted" exempted "$(state_of dpkg)"
 check "the row names the exemption" "$EX_ID" \
 	"$(jx "[r['exemption'] for r in d['items'] if r['hostname']=='fixture-dpkg'][0]" <"$TMP/body")"
+same_counts "host exemption" "$(day 12)T12:00:00Z"
+check "group exemption created" 201 "$(api POST /exemptions \
+	"{\"organisation\":\"min-a\",\"measure\":null,\"scope\":{\"kind\":\"group\",\"value\":\"g-dpkg\"},\"reason\":\"Whole site\",\"approver\":\"CISO\",\"expires\":\"$(day 13)T00:00:00Z\"}")"
+same_counts "group exemption" "$(day 12)T12:00:00Z"
 api GET "/exemptions?organisation=min-a&active_at=$(day 12)" >/dev/null
-check "exemption listed as active" 1 "$(jx 'len(d["items"])' <"$TMP/body")"
+check "both exemptions listed as active" 2 "$(jx 'len(d["items"])' <"$TMP/body")"
 stop_server
 VOORZORG_NOW="$(day 22)T12:00:00Z" start_server "$DB" "${CAT[@]}" ||
 	{ bad "restart"; finish; }
 check "exemption expired: overdue again" overdue "$(state_of dpkg)"
+same_counts "expired exemptions" "$(day 22)T12:00:00Z"
 check "as of day 15 it was exempted" exempted \
 	"$(state_of dpkg "&as_of=$(day 15)")"
 
@@ -191,6 +213,9 @@ stop_server
 VOORZORG_NOW="$(day 45)T12:00:00Z" start_server "$DB" "${CAT[@]}" \
 	--stale-days 30 || { bad "restart"; finish; }
 check "no report for 45 days: stale" stale "$(state_of decoy)"
+same_counts "stale hosts" "$(day 45)T12:00:00Z"
+api GET "/compliance?organisation=min-a" >/dev/null
+check "all three stale in the counts" 3 "$(jx 'd["totals"]["stale"]' <"$TMP/body")"
 stop_server
 VOORZORG_NOW="$(day 45)T12:00:00Z" start_server "$DB" "${CAT[@]}" \
 	--stale-days 60 || { bad "restart"; finish; }

@@ -65,8 +65,8 @@ static int dial(void)
 }
 
 /* One request on fd; the status, or -1 (connection gone). */
-static int request(int fd, const char *path, const char *auth,
-                   const char *body, char *resp, size_t rsize)
+static int request(int fd, const char *path, const char *auth, const char *body,
+                   char *resp, size_t rsize)
 {
 	char head[512];
 	size_t blen = strlen(body), got = 0, want = 0;
@@ -193,7 +193,8 @@ static void *worker(void *arg)
 			continue;
 		}
 		hex(rid, 16);
-		snprintf(host, sizeof(host), "synthetic-%06d", (int)(i % nhosts));
+		snprintf(host, sizeof(host), "synthetic-%06d",
+		         (int)(i % nhosts));
 		body = fill(tmpl, rid, mids[i % nhosts], host, when);
 		t0 = now();
 		st = body ? request(fd, "/api/v1/reports", keys[i % nhosts],
@@ -253,8 +254,9 @@ int main(int argc, char **argv)
 	double t0, el;
 
 	if (argc != 9) {
-		fprintf(stderr, "usage: loadgen PORT SECRET_FILE TEMPLATE HOSTS "
-		                "REPORTS THREADS SECONDS ACKED_FILE\n");
+		fprintf(stderr,
+		        "usage: loadgen PORT SECRET_FILE TEMPLATE HOSTS "
+		        "REPORTS THREADS SECONDS ACKED_FILE\n");
 		return 2;
 	}
 	port = atoi(argv[1]);
@@ -278,12 +280,14 @@ int main(int argc, char **argv)
 		int st;
 
 		hex(mids[h], 16);
-		snprintf(body, sizeof(body),
-		         "{\"enroll_secret\":\"%s\",\"host\":{\"machine_id\":"
-		         "\"%s\",\"hostname\":\"synthetic-%06d\",\"fqdn\":null}}",
-		         secret, mids[h], h);
-		st = fd < 0 ? -1 : request(fd, "/api/v1/enroll", NULL, body,
-		                           resp, sizeof(resp));
+		snprintf(
+		    body, sizeof(body),
+		    "{\"enroll_secret\":\"%s\",\"host\":{\"machine_id\":"
+		    "\"%s\",\"hostname\":\"synthetic-%06d\",\"fqdn\":null}}",
+		    secret, mids[h], h);
+		st = fd < 0 ? -1
+		            : request(fd, "/api/v1/enroll", NULL, body, resp,
+		                      sizeof(resp));
 		k = strstr(resp, "\"node_key\":\"");
 		if (st != 201 || k == NULL) {
 			fprintf(stderr, "loadgen: enrolment failed (%d)\n", st);
