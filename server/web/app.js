@@ -116,7 +116,9 @@ function sortTable(caption, cols, rows, opts) {
     for (const r of f) {
       const row = el("tr");
       cols.forEach((c) => {
-        const td = el("td", c.num ? { class: "num" } : null, c.cell(r));
+        /* data-label: the column's name beside each value on a phone. */
+        const td = el("td", { class: c.num ? "num" : null,
+                              "data-label": t(c.key) }, c.cell(r));
         row.appendChild(td);
       });
       tbody.appendChild(row);
@@ -736,6 +738,11 @@ function start() {
     vzApi.setToken(null);
     vz.today = null;
     route();
+  });
+  /* The skip link moves the focus; a hash of its own would be a route. */
+  document.querySelector(".skip").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    document.getElementById("main").focus();
   });
   vzApplyStatic();
   window.addEventListener("hashchange", () => {
