@@ -6,18 +6,15 @@
  *
  * One pass collects everything from the server (organisation, catalogue,
  * measures, compliance now and at the previous report, overdue hosts,
- * exemptions in force); one renderer writes it through a small writer
- * with one escaping function per format, so the three formats carry the
- * same numbers by construction. The PDF is Chromium printing the HTML
- * (headless), not PDF code of ours. Every value from the server may come
- * from a hostile scanned machine: it is escaped for the format (HTML
- * entities; Markdown punctuation) and stripped of control characters.
+ * exemptions in force); one renderer (report_render.c) writes it, so the
+ * three formats carry the same numbers by construction, with every
+ * server value escaped for the format. The PDF is Chromium printing the
+ * HTML (headless), not PDF code of ours.
  * The output is written to a temporary file beside --output and renamed,
  * so a failure never leaves half a report.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +27,9 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "report_render.h"
+
+enum fmt { F_MD, F_HTML, F_PDF };
 
 static const char report_help[] =
     "usage: voorzorg report --server URL --organisation ID [options]\n"
@@ -62,317 +62,6 @@ static const char report_help[] =
 
 #define MAX_BODY (64u * 1024u * 1024u)
 
-/* ---- texts in both languages ------------------------------------------ */
-
-enum txt {
-	T_TITLE, T_ORG, T_SECTOR, T_ASOF, T_SINCE, T_CATALOG, T_CATLINE,
-	T_KEY, T_STATUS, T_STATUS_INTRO, T_MEASURE, T_ACTION, T_DEADLINE,
-	T_HOSTS, T_WITH, T_COMPLIANT, T_PENDING, T_OVERDUE, T_EXEMPTED,
-	T_STALE, T_MEASURES, T_NODEADLINE, T_PROGRESS, T_PROGRESS_LINE,
-	T_OVERDUE_H, T_OVERDUE_NONE, T_HOST, T_GROUP, T_REASON,
-	T_REASON_LINE, T_EXEMPT_H, T_EXEMPT_NONE, T_NO, T_SCOPE,
-	T_APPROVER, T_EXPIRES, T_ALLMEASURES, T_GENERATED, T_INCOMPLETE,
-	T_COUNT
-};
-
-static const char *const texts[T_COUNT][2] = {
-    /* {English, Dutch}; {1}..{9} are filled in by fill(). */
-    [T_TITLE] = {"Compliance report", "Nalevingsrapportage"},
-    [T_ORG] = {"Organisation", "Organisatie"},
-    [T_SECTOR] = {"Sector", "Sector"},
-    [T_ASOF] = {"State as of", "Stand per"},
-    [T_SINCE] = {"Previous report", "Vorige rapportage"},
-    [T_CATALOG] = {"Catalogue", "Catalogus"},
-    [T_CATLINE] = {"{1}, version {2}, signature: {3}",
-                   "{1}, versie {2}, ondertekening: {3}"},
-    [T_KEY] = {"signing key", "ondertekeningssleutel"},
-    [T_STATUS] = {"Status per measure", "Stand per voorzorgsmaatregel"},
-    [T_STATUS_INTRO] =
-        {"Hosts per state on {1}, for every measure that applies to the "
-         "organisation's sector.",
-         "Systemen per status op {1}, voor elke voorzorgsmaatregel die op "
-         "de sector van de organisatie van toepassing is."},
-    [T_MEASURE] = {"Measure", "Voorzorgsmaatregel"},
-    [T_ACTION] = {"Action", "Actie"},
-    [T_DEADLINE] = {"Removal deadline", "Uiterste verwijderdatum"},
-    [T_HOSTS] = {"Hosts", "Systemen"},
-    [T_WITH] = {"With product", "Met product"},
-    [T_COMPLIANT] = {"Compliant", "Voldoet"},
-    [T_PENDING] = {"Pending", "Binnen termijn"},
-    [T_OVERDUE] = {"Overdue", "Termijn verstreken"},
-    [T_EXEMPTED] = {"Exempted", "Uitgezonderd"},
-    [T_STALE] = {"Stale", "Geen recente rapportage"},
-    [T_MEASURES] = {"The measures", "De voorzorgsmaatregelen"},
-    [T_NODEADLINE] = {"none", "geen"},
-    [T_PROGRESS] = {"Progress since the previous report",
-                    "Voortgang sinds de vorige rapportage"},
-    [T_PROGRESS_LINE] =
-        {"{1}: hosts with the product went from {2} to {3} ({4}); "
-         "overdue from {5} to {6}; compliant from {7} to {8}.",
-         "{1}: het aantal systemen met het product ging van {2} naar {3} "
-         "({4}); termijn verstreken van {5} naar {6}; voldoet van {7} "
-         "naar {8}."},
-    [T_OVERDUE_H] = {"Overdue hosts", "Systemen na de termijn"},
-    [T_OVERDUE_NONE] = {"No host is overdue.",
-                        "Geen enkel systeem is na de termijn."},
-    [T_HOST] = {"Host", "Systeem"},
-    [T_GROUP] = {"Group", "Groep"},
-    [T_REASON] = {"Reason", "Reden"},
-    [T_REASON_LINE] =
-        {"{1} found in the report of {2}; the removal deadline {3} passed "
-         "{4} days before {5}.",
-         "{1} aangetroffen in de rapportage van {2}; de uiterste "
-         "verwijderdatum {3} was op {5} {4} dagen verstreken."},
-    [T_EXEMPT_H] = {"Exemptions in force", "Lopende uitzonderingen"},
-    [T_EXEMPT_NONE] = {"No exemption is in force.",
-                       "Er is geen uitzondering van kracht."},
-    [T_NO] = {"No.", "Nr."},
-    [T_SCOPE] = {"Scope", "Reikwijdte"},
-    [T_APPROVER] = {"Approved by", "Goedgekeurd door"},
-    [T_EXPIRES] = {"Expires", "Vervalt op"},
-    [T_ALLMEASURES] = {"all measures", "alle voorzorgsmaatregelen"},
-    [T_GENERATED] = {"Generated by voorzorg {1} from {2}.",
-                     "Opgesteld door voorzorg {1} uit {2}."},
-    [T_INCOMPLETE] = {" (incomplete scan)", " (onvolledige scan)"},
-};
-
-/* Catalogue terms: {id, English, Dutch}. */
-static const char *const terms[][3] = {
-    {"central-government", "central government", "rijksoverheid"},
-    {"vital", "vital sector", "vitale sector"},
-    {"abdo", "defence contractors (ABDO)", "ABDO-bedrijven"},
-    {"other", "other", "overig"},
-    {"prohibit", "prohibit", "verbieden"},
-    {"phase-out", "phase out", "uitfaseren"},
-    {"advise-phase-out", "advice to phase out", "advies tot uitfaseren"},
-    {"monitor", "monitor", "monitoren"},
-    {"none", "no action", "geen actie"},
-    {"valid", "valid", "geldig"},
-    {"unsigned", "unsigned", "niet ondertekend"},
-    {"invalid", "invalid", "ongeldig"},
-    {"host", "host", "systeem"},
-    {"group", "group", "groep"},
-    {"organisation", "organisation", "organisatie"},
-};
-
-static int lang_nl;
-
-static const char *L(enum txt k)
-{
-	return texts[k][lang_nl];
-}
-
-static const char *term(const char *id)
-{
-	if (id == NULL)
-		return "-";
-	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
-		if (strcmp(terms[i][0], id) == 0)
-			return terms[i][1 + lang_nl];
-	return id;
-}
-
-/* ---- a growing string ------------------------------------------------ */
-
-struct sb {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 4096;
-		char *p;
-
-		while (nc < b->len + n + 1)
-			nc *= 2;
-		p = realloc(b->s, nc);
-		if (p == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* tmpl with {1}..{9} replaced by args[0..8] (as given: not escaped). */
-static void fill(struct sb *b, const char *tmpl, int n, const char **args)
-{
-	for (const char *p = tmpl; *p; p++) {
-		if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}' &&
-		    p[1] - '1' < n) {
-			const char *a = args[p[1] - '1'];
-
-			sb_str(b, a ? a : "-");
-			p += 2;
-		} else {
-			sb_add(b, p, 1);
-		}
-	}
-}
-
-/* ---- the writer: one escaping per format ------------------------------ */
-
-enum fmt { F_MD, F_HTML, F_PDF };
-
-struct w {
-	struct sb out;
-	int html;
-};
-
-/* Text from anywhere, escaped for the format; control characters go. */
-static void w_text(struct w *w, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : "-");
-	     *p; p++) {
-		char c = (char)*p;
-
-		if (*p < 0x20 || *p == 0x7f) {
-			sb_str(&w->out, " ");
-		} else if (w->html) {
-			if (c == '&')
-				sb_str(&w->out, "&amp;");
-			else if (c == '<')
-				sb_str(&w->out, "&lt;");
-			else if (c == '>')
-				sb_str(&w->out, "&gt;");
-			else if (c == '"')
-				sb_str(&w->out, "&quot;");
-			else if (c == '\'')
-				sb_str(&w->out, "&#39;");
-			else
-				sb_add(&w->out, &c, 1);
-		} else if (strchr("\\`*_[]<>|#!~&", c) != NULL) {
-			sb_str(&w->out, "\\");
-			sb_add(&w->out, &c, 1);
-		} else {
-			sb_add(&w->out, &c, 1);
-		}
-	}
-}
-
-static void w_raw(struct w *w, const char *s)
-{
-	sb_str(&w->out, s);
-}
-
-static void w_h(struct w *w, int level, const char *s)
-{
-	if (w->html) {
-		w_raw(w, level == 1 ? "<h1>" : "<h2>");
-		w_text(w, s);
-		w_raw(w, level == 1 ? "</h1>\n" : "</h2>\n");
-	} else {
-		w_raw(w, level == 1 ? "# " : "\n## ");
-		w_text(w, s);
-		w_raw(w, "\n\n");
-	}
-}
-
-static void w_p(struct w *w, const char *s)
-{
-	w_raw(w, w->html ? "<p>" : "");
-	w_text(w, s);
-	w_raw(w, w->html ? "</p>\n" : "\n\n");
-}
-
-/* A paragraph from a template: the template is ours, the args are not. */
-static void w_pf(struct w *w, const char *tmpl, int n, const char **args)
-{
-	struct sb b = {0};
-
-	fill(&b, tmpl, n, args);
-	w_p(w, b.oom ? "" : (b.s ? b.s : ""));
-	free(b.s);
-}
-
-static void w_kv(struct w *w, const char *k, const char *v)
-{
-	if (w->html) {
-		w_raw(w, "<tr><th scope=\"row\">");
-		w_text(w, k);
-		w_raw(w, "</th><td>");
-		w_text(w, v);
-		w_raw(w, "</td></tr>\n");
-	} else {
-		w_raw(w, "- **");
-		w_text(w, k);
-		w_raw(w, ":** ");
-		w_text(w, v);
-		w_raw(w, "\n");
-	}
-}
-
-/*
- * nnum: the last nnum columns are numbers (right-aligned); cls: the
- * table's class in HTML (the status table keeps its ids on one line).
- */
-static void w_thead(struct w *w, int n, const char **h, int nnum,
-                    const char *cls)
-{
-	if (w->html) {
-		w_raw(w, "<table class=\"");
-		w_raw(w, cls);
-		w_raw(w, "\">\n<thead><tr>");
-		for (int i = 0; i < n; i++) {
-			w_raw(w, i >= n - nnum ? "<th class=\"num\">" : "<th>");
-			w_text(w, h[i]);
-			w_raw(w, "</th>");
-		}
-		w_raw(w, "</tr></thead>\n<tbody>\n");
-		return;
-	}
-	w_raw(w, "|");
-	for (int i = 0; i < n; i++) {
-		w_raw(w, " ");
-		w_text(w, h[i]);
-		w_raw(w, " |");
-	}
-	w_raw(w, "\n|");
-	for (int i = 0; i < n; i++)
-		w_raw(w, i >= n - nnum ? " ---: |" : " --- |");
-	w_raw(w, "\n");
-}
-
-static void w_row(struct w *w, int n, const char **c, int nnum)
-{
-	if (w->html) {
-		w_raw(w, "<tr>");
-		for (int i = 0; i < n; i++) {
-			w_raw(w, i >= n - nnum ? "<td class=\"num\">" : "<td>");
-			w_text(w, c[i]);
-			w_raw(w, "</td>");
-		}
-		w_raw(w, "</tr>\n");
-		return;
-	}
-	w_raw(w, "|");
-	for (int i = 0; i < n; i++) {
-		w_raw(w, " ");
-		w_text(w, c[i]);
-		w_raw(w, " |");
-	}
-	w_raw(w, "\n");
-}
-
-static void w_tend(struct w *w)
-{
-	w_raw(w, w->html ? "</tbody>\n</table>\n" : "\n");
-}
-
 /* ---- the server -------------------------------------------------------- */
 
 struct client {
@@ -390,7 +79,7 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ctx)
 
 	if (b->len + sz * n > MAX_BODY)
 		return 0;
-	sb_add(b, p, sz * n);
+	report_sb_add(b, p, sz * n);
 	return b->oom ? 0 : sz * n;
 }
 
@@ -406,8 +95,8 @@ static json_t *get(struct client *cl, const char *path)
 	CURLcode rc;
 
 	cl->status = -1;
-	sb_add(&url, cl->base, cl->baselen);
-	sb_str(&url, path);
+	report_sb_add(&url, cl->base, cl->baselen);
+	report_sb_str(&url, path);
 	if (c == NULL || url.oom) {
 		snprintf(cl->why, sizeof(cl->why), "out of memory");
 		goto out;
@@ -459,21 +148,21 @@ out:
 /* path?k=v&... with the values percent-encoded. */
 static void query(struct sb *b, const char *path, int n, const char **kv)
 {
-	sb_str(b, path);
+	report_sb_str(b, path);
 	for (int i = 0; i < n; i++) {
 		char *e;
 
 		if (kv[2 * i + 1] == NULL)
 			continue;
-		sb_str(b, strchr(b->s, '?') ? "&" : "?");
-		sb_str(b, kv[2 * i]);
-		sb_str(b, "=");
+		report_sb_str(b, strchr(b->s, '?') ? "&" : "?");
+		report_sb_str(b, kv[2 * i]);
+		report_sb_str(b, "=");
 		e = curl_easy_escape(NULL, kv[2 * i + 1], 0);
 		if (e == NULL) {
 			b->oom = 1;
 			return;
 		}
-		sb_str(b, e);
+		report_sb_str(b, e);
 		curl_free(e);
 	}
 }
@@ -576,306 +265,7 @@ static int parse_day(const char *s, long *days)
 	return 0;
 }
 
-/* ---- the report -------------------------------------------------------- */
-
-static const char *str(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static void num(json_t *o, const char *k, char out[24])
-{
-	json_t *v = json_object_get(o, k);
-
-	if (json_is_integer(v))
-		snprintf(out, 24, "%lld", (long long)json_integer_value(v));
-	else
-		snprintf(out, 24, "0");
-}
-
-static json_int_t inum(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-/* The compliance item of a measure, or NULL. */
-static json_t *comp_for(json_t *comp, const char *measure)
-{
-	size_t i;
-	json_t *it;
-
-	json_array_foreach(json_object_get(comp, "items"), i, it)
-	{
-		const char *m = str(it, "measure");
-
-		if (m != NULL && strcmp(m, measure) == 0)
-			return it;
-	}
-	return NULL;
-}
-
-static const char *remove_deadline(json_t *m)
-{
-	size_t i;
-	json_t *d;
-
-	json_array_foreach(json_object_get(m, "deadlines"), i, d)
-	{
-		const char *v = str(d, "verb");
-
-		if (v != NULL && strcmp(v, "remove") == 0)
-			return str(d, "date");
-	}
-	return NULL;
-}
-
-struct data {
-	json_t *org, *cat, *measures, *now, *then, *overdue, *exempt;
-	const char *as_of; /* the instant the server used */
-	char since[64];
-};
-
-static void render_md_html(struct w *w, struct data *d)
-{
-	const char *hs[9], *cs[9], *args[9];
-	char n[9][24], title[600], asof_day[16];
-	size_t i;
-	json_t *m, *r;
-
-	snprintf(title, sizeof(title), "%s: %s", L(T_TITLE),
-	         str(d->org, "name") ? str(d->org, "name") : "-");
-	w_h(w, 1, title);
-	snprintf(asof_day, sizeof(asof_day), "%.10s", d->as_of);
-	if (w->html)
-		w_raw(w, "<table class=\"facts\">\n");
-	snprintf(title, sizeof(title), "%s (%s)", str(d->org, "name"),
-	         str(d->org, "id"));
-	w_kv(w, L(T_ORG), title);
-	w_kv(w, L(T_SECTOR), term(str(d->org, "sector")));
-	w_kv(w, L(T_ASOF), d->as_of);
-	w_kv(w, L(T_SINCE), d->since);
-	{
-		struct sb b = {0};
-		char ver[24];
-
-		num(d->cat, "version", ver);
-		args[0] = str(d->cat, "id");
-		args[1] = ver;
-		args[2] = term(str(d->cat, "signature"));
-		fill(&b, L(T_CATLINE), 3, args);
-		if (str(d->cat, "key_id") && str(d->cat, "key_id")[0]) {
-			sb_str(&b, "; ");
-			sb_str(&b, L(T_KEY));
-			sb_str(&b, " ");
-			sb_str(&b, str(d->cat, "key_id"));
-		}
-		w_kv(w, L(T_CATALOG), b.oom ? "" : b.s);
-		free(b.s);
-	}
-	if (w->html)
-		w_raw(w, "</table>\n");
-	else
-		w_raw(w, "\n");
-
-	/* Status per measure. */
-	w_h(w, 2, L(T_STATUS));
-	args[0] = asof_day;
-	w_pf(w, L(T_STATUS_INTRO), 1, args);
-	hs[0] = L(T_MEASURE);
-	hs[1] = L(T_DEADLINE);
-	hs[2] = L(T_HOSTS);
-	hs[3] = L(T_WITH);
-	hs[4] = L(T_COMPLIANT);
-	hs[5] = L(T_PENDING);
-	hs[6] = L(T_OVERDUE);
-	hs[7] = L(T_EXEMPTED);
-	hs[8] = L(T_STALE);
-	w_thead(w, 9, hs, 7, "status");
-	json_array_foreach(json_object_get(d->measures, "items"), i, m)
-	{
-		static const char *const keys[7] = {
-		    "hosts",   "with_product", "compliant", "pending",
-		    "overdue", "exempted",     "stale"};
-		json_t *c;
-
-		if (str(m, "action") == NULL ||
-		    strcmp(str(m, "action"), "none") == 0)
-			continue;
-		c = comp_for(d->now, str(m, "id"));
-		cs[0] = str(m, "id");
-		cs[1] = remove_deadline(m) ? remove_deadline(m)
-		                           : L(T_NODEADLINE);
-		for (int k = 0; k < 7; k++) {
-			num(c, keys[k], n[k]);
-			cs[2 + k] = n[k];
-		}
-		w_row(w, 9, cs, 7);
-	}
-	w_tend(w);
-	hs[1] = L(T_ACTION);
-	hs[2] = L(T_DEADLINE);
-	w_h(w, 2, L(T_MEASURES));
-	json_array_foreach(json_object_get(d->measures, "items"), i, m)
-	{
-		struct sb b = {0};
-
-		if (str(m, "action") == NULL ||
-		    strcmp(str(m, "action"), "none") == 0)
-			continue;
-		sb_str(&b, str(m, "id"));
-		sb_str(&b, ": ");
-		sb_str(&b, str(m, "title") ? str(m, "title") : "");
-		sb_str(&b, " (");
-		sb_str(&b, str(m, "reference") ? str(m, "reference") : "");
-		sb_str(&b, "); ");
-		sb_str(&b, L(T_ACTION));
-		sb_str(&b, ": ");
-		sb_str(&b, term(str(m, "action")));
-		w_p(w, b.oom ? "" : b.s);
-		free(b.s);
-	}
-
-	/* Progress since the previous report. */
-	w_h(w, 2, L(T_PROGRESS));
-	json_array_foreach(json_object_get(d->measures, "items"), i, m)
-	{
-		json_t *a, *b;
-		char delta[32];
-		json_int_t dv;
-
-		if (str(m, "action") == NULL ||
-		    strcmp(str(m, "action"), "none") == 0)
-			continue;
-		a = comp_for(d->then, str(m, "id"));
-		b = comp_for(d->now, str(m, "id"));
-		num(a, "with_product", n[0]);
-		num(b, "with_product", n[1]);
-		num(a, "overdue", n[2]);
-		num(b, "overdue", n[3]);
-		num(a, "compliant", n[4]);
-		num(b, "compliant", n[5]);
-		dv = inum(b, "with_product") - inum(a, "with_product");
-		snprintf(delta, sizeof(delta), "%s%lld", dv > 0 ? "+" : "",
-		         (long long)dv);
-		args[0] = str(m, "id");
-		args[1] = n[0];
-		args[2] = n[1];
-		args[3] = delta;
-		args[4] = n[2];
-		args[5] = n[3];
-		args[6] = n[4];
-		args[7] = n[5];
-		w_pf(w, L(T_PROGRESS_LINE), 8, args);
-	}
-
-	/* Overdue hosts with the reason. */
-	w_h(w, 2, L(T_OVERDUE_H));
-	if (json_array_size(d->overdue) == 0) {
-		w_p(w, L(T_OVERDUE_NONE));
-	} else {
-		hs[0] = L(T_HOST);
-		hs[1] = L(T_GROUP);
-		hs[2] = L(T_MEASURE);
-		hs[3] = L(T_REASON);
-		w_thead(w, 4, hs, 0, "overdue");
-	}
-	json_array_foreach(d->overdue, i, r)
-	{
-		struct sb b = {0}, p = {0};
-		char days[24], seen[16];
-		size_t j;
-		json_t *pr;
-
-		json_array_foreach(json_object_get(r, "products"), j, pr)
-		{
-			if (j)
-				sb_str(&p, ", ");
-			sb_str(&p, json_string_value(pr) ? json_string_value(pr)
-			                                 : "");
-		}
-		snprintf(days, sizeof(days), "%lld",
-		         -(long long)inum(r, "days_left"));
-		snprintf(seen, sizeof(seen), "%.10s",
-		         str(r, "last_report") ? str(r, "last_report") : "-");
-		args[0] = p.oom || p.s == NULL ? "-" : p.s;
-		args[1] = seen;
-		args[2] = str(r, "deadline");
-		args[3] = days;
-		args[4] = asof_day;
-		fill(&b, L(T_REASON_LINE), 5, args);
-		if (str(r, "coverage") &&
-		    strcmp(str(r, "coverage"), "incomplete") == 0)
-			sb_str(&b, L(T_INCOMPLETE));
-		cs[0] = str(r, "hostname");
-		cs[1] = str(r, "group");
-		cs[2] = str(r, "measure");
-		cs[3] = b.oom ? "" : b.s;
-		w_row(w, 4, cs, 0);
-		free(b.s);
-		free(p.s);
-	}
-	if (json_array_size(d->overdue) != 0)
-		w_tend(w);
-
-	/* Exemptions in force. */
-	w_h(w, 2, L(T_EXEMPT_H));
-	if (json_array_size(json_object_get(d->exempt, "items")) == 0) {
-		w_p(w, L(T_EXEMPT_NONE));
-	} else {
-		hs[0] = L(T_NO);
-		hs[1] = L(T_MEASURE);
-		hs[2] = L(T_SCOPE);
-		hs[3] = L(T_REASON);
-		hs[4] = L(T_APPROVER);
-		hs[5] = L(T_EXPIRES);
-		w_thead(w, 6, hs, 0, "exemptions");
-		json_array_foreach(json_object_get(d->exempt, "items"), i, r)
-		{
-			json_t *sc = json_object_get(r, "scope");
-			char scope[300];
-
-			num(r, "id", n[0]);
-			snprintf(scope, sizeof(scope), "%s: %.200s",
-			         term(str(sc, "kind")),
-			         str(sc, "value") ? str(sc, "value") : "-");
-			cs[0] = n[0];
-			cs[1] = str(r, "measure") ? str(r, "measure")
-			                          : L(T_ALLMEASURES);
-			cs[2] = scope;
-			cs[3] = str(r, "reason");
-			cs[4] = str(r, "approver");
-			cs[5] = str(r, "expires");
-			w_row(w, 6, cs, 0);
-		}
-		w_tend(w);
-	}
-}
-
 /* ---- output ------------------------------------------------------------- */
-
-static const char html_head[] =
-    "<!DOCTYPE html>\n<html lang=\"%LANG%\">\n<head>\n"
-    "<meta charset=\"utf-8\">\n"
-    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-    "'none'; style-src 'unsafe-inline'\">\n"
-    "<title>%TITLE%</title>\n<style>\n"
-    "body{font-family:\"DejaVu Sans\",Arial,sans-serif;font-size:10.5pt;"
-    "color:#1a1a1a;margin:2em;line-height:1.4}\n"
-    "h1{font-size:18pt;color:#154273;margin:0 0 .6em}\n"
-    "h2{font-size:13pt;color:#154273;margin:1.4em 0 .4em;"
-    "border-bottom:2px solid #154273}\n"
-    "table{border-collapse:collapse;width:100%;margin:.4em 0 1em}\n"
-    "th,td{border:1px solid #767676;padding:3px 6px;text-align:left;"
-    "vertical-align:top}\n"
-    "thead th{background:#e6ecf2}\n"
-    "td.num,th.num{text-align:right}\n"
-    "table.facts th{width:12em;background:#f3f3f3}\n"
-    "table.status td:first-child,table.status td:nth-child(2)"
-    "{white-space:nowrap}\n"
-    "tr{page-break-inside:avoid}\n"
-    "@page{size:A4;margin:15mm}\n"
-    "@media print{body{margin:0;font-size:9.5pt}}\n"
-    "</style>\n</head>\n<body>\n";
 
 static int write_all(int fd, const char *s, size_t n)
 {
@@ -898,8 +288,8 @@ static int write_file(const char *path, const char *data, size_t n)
 	struct sb tmp = {0};
 	int fd, rc = -1;
 
-	sb_str(&tmp, path);
-	sb_str(&tmp, ".tmp-XXXXXX");
+	report_sb_str(&tmp, path);
+	report_sb_str(&tmp, ".tmp-XXXXXX");
 	if (tmp.oom)
 		return -1;
 	fd = mkstemp(tmp.s);
@@ -1038,14 +428,15 @@ static int to_pdf(const char *html, size_t n, char **pdf, size_t *pdflen)
 		size_t k;
 
 		while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-			sb_add(&b, buf, k);
+			report_sb_add(&b, buf, k);
 		fclose(f);
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || b.len < 5 ||
 	    memcmp(b.s, "%PDF-", 5) != 0 || b.oom) {
 		fprintf(stderr, "%s: report: %s did not print a PDF "
 		                "(exit status %d)\n",
-		        cli_prog, chromium, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		        cli_prog, chromium,
+		        WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		free(b.s);
 		goto out;
 	}
@@ -1104,16 +495,14 @@ int cmd_report(int argc, char **argv)
 	char *pos[1], tok[300], orgpath[200];
 	const char *fmt, *lang, *tokfile, *kv[8], *org;
 	struct client cl;
-	struct data d;
-	struct w w;
+	struct report_data d;
 	enum fmt f = F_MD;
-	int npos, ex = VZ_EXIT_INTERNAL;
+	int npos, nl, ex = VZ_EXIT_INTERNAL;
 	long day;
-	char *pdf = NULL;
-	size_t pdflen = 0;
+	char *pdf = NULL, *text = NULL, since[64];
+	size_t pdflen = 0, textlen = 0;
 
 	memset(&d, 0, sizeof(d));
-	memset(&w, 0, sizeof(w));
 	if (cli_parse("report", argc, argv, 1, opts, O_COUNT, pos,
 	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
@@ -1156,7 +545,7 @@ int cmd_report(int argc, char **argv)
 		cli_usage_error("report", "--lang: '%s' is not nl or en", lang);
 		return VZ_EXIT_USAGE;
 	}
-	lang_nl = strcmp(lang, "nl") == 0;
+	nl = strcmp(lang, "nl") == 0;
 	if (f == F_PDF && (opts[O_OUTPUT].value == NULL ||
 	                   strcmp(opts[O_OUTPUT].value, "-") == 0)) {
 		cli_usage_error("report", "--format pdf needs --output FILE");
@@ -1212,16 +601,17 @@ int cmd_report(int argc, char **argv)
 	    (d.measures = getq(&cl, "/api/v1/measures", 1, kv)) == NULL ||
 	    (d.now = getq(&cl, "/api/v1/compliance", 2, kv)) == NULL)
 		goto fail;
-	d.as_of = str(d.now, "as_of");
+	d.as_of = json_string_value(json_object_get(d.now, "as_of"));
 	if (d.as_of == NULL || parse_day(d.as_of, &day) != 0) {
-		snprintf(cl.why, sizeof(cl.why), "/api/v1/compliance: no as_of");
+		snprintf(cl.why, sizeof(cl.why),
+		         "/api/v1/compliance: no as_of");
 		goto fail;
 	}
 	if (opts[O_SINCE].value)
-		snprintf(d.since, sizeof(d.since), "%s", opts[O_SINCE].value);
+		snprintf(since, sizeof(since), "%s", opts[O_SINCE].value);
 	else
-		civil_from_days(day - 30, d.since);
-	kv[3] = d.since;
+		civil_from_days(day - 30, since);
+	kv[3] = since;
 	if ((d.then = getq(&cl, "/api/v1/compliance", 2, kv)) == NULL)
 		goto fail;
 	kv[3] = d.as_of;
@@ -1233,55 +623,31 @@ int cmd_report(int argc, char **argv)
 	if ((d.exempt = getq(&cl, "/api/v1/exemptions", 2, kv)) == NULL)
 		goto fail;
 
-	w.html = f != F_MD;
-	if (w.html) {
-		struct sb t = {0};
-		const char *h = html_head, *p;
-
-		/* The head with the language and an escaped title. */
-		p = strstr(h, "%LANG%");
-		sb_add(&w.out, h, (size_t)(p - h));
-		sb_str(&w.out, lang);
-		h = p + 6;
-		p = strstr(h, "%TITLE%");
-		sb_add(&w.out, h, (size_t)(p - h));
-		sb_str(&t, L(T_TITLE));
-		sb_str(&t, ": ");
-		sb_str(&t, str(d.org, "name") ? str(d.org, "name") : "-");
-		w_text(&w, t.oom ? "" : t.s);
-		free(t.s);
-		w_raw(&w, p + 7);
-	}
-	render_md_html(&w, &d);
 	{
-		const char *args[2];
-		struct sb s = {0};
+		struct sb src = {0};
 
-		args[0] = vz_version();
-		sb_add(&s, cl.base, cl.baselen);
-		args[1] = s.oom ? "-" : s.s;
-		if (!w.html)
-			w_raw(&w, "\n---\n\n");
-		w_pf(&w, L(T_GENERATED), 2, args);
-		free(s.s);
+		report_sb_add(&src, cl.base, cl.baselen);
+		d.since = since;
+		d.version = vz_version();
+		d.source = src.oom ? "-" : src.s;
+		text = report_render(&d, f != F_MD, nl, &textlen);
+		free(src.s);
 	}
-	if (w.html)
-		w_raw(&w, "</body>\n</html>\n");
-	if (w.out.oom) {
+	if (text == NULL) {
 		fprintf(stderr, "%s: report: out of memory\n", cli_prog);
 		goto out;
 	}
 	if (f == F_PDF) {
-		ex = to_pdf(w.out.s, w.out.len, &pdf, &pdflen);
+		ex = to_pdf(text, textlen, &pdf, &pdflen);
 		if (ex != 0)
 			goto out;
 		ex = VZ_EXIT_INTERNAL;
 	}
 	if (opts[O_OUTPUT].value == NULL ||
 	    strcmp(opts[O_OUTPUT].value, "-") == 0) {
-		ex = cli_emit(w.out.s) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
-	} else if (write_file(opts[O_OUTPUT].value, pdf ? pdf : w.out.s,
-	                      pdf ? pdflen : w.out.len) != 0) {
+		ex = cli_emit(text) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
+	} else if (write_file(opts[O_OUTPUT].value, pdf ? pdf : text,
+	                      pdf ? pdflen : textlen) != 0) {
 		fprintf(stderr, "%s: report: %s: cannot be written: %s\n",
 		        cli_prog, opts[O_OUTPUT].value, strerror(errno));
 	} else {
@@ -1289,6 +655,10 @@ int cmd_report(int argc, char **argv)
 	}
 	goto out;
 fail:
+	/* The server's message may hold anything: no terminal controls. */
+	for (char *p = cl.why; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	fprintf(stderr, "%s: report: %s\n", cli_prog, cl.why);
 	ex = cl.status == 400 || cl.status == 401 || cl.status == 403 ||
 	             cl.status == 404
@@ -1302,7 +672,7 @@ out:
 	json_decref(d.then);
 	json_decref(d.overdue);
 	json_decref(d.exempt);
-	free(w.out.s);
+	free(text);
 	free(pdf);
 	memset(cl.auth, 0, sizeof(cl.auth));
 	curl_global_cleanup();
