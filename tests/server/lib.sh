@@ -24,7 +24,10 @@ SERVER_PID=""
 PG_DIR=""
 PG_BIN=""
 cleanup() {
-	stop_server
+	if [ -n "$SERVER_PID" ]; then
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
 	stop_pg
 	rm -rf "$TMP"
 }
@@ -81,11 +84,19 @@ start_server() {
 	return 1
 }
 
+# stop_server : SIGTERM; the server must stop cleanly (exit 0), with no
+# sanitizer report in its log (the suite also runs under ASan and UBSan).
 stop_server() {
+	local rc
 	if [ -n "$SERVER_PID" ]; then
 		kill "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
+		rc=$?
 		SERVER_PID=""
+		if [ "$rc" != 0 ] || grep -q 'Sanitizer' "$TMP/server.log"; then
+			bad "server stopped with status $rc"
+			sed 's/^/     | /' "$TMP/server.log" | head -40
+		fi
 	fi
 }
 
