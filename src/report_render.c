@@ -154,6 +154,8 @@ void report_sb_add(struct sb *b, const char *s, size_t n)
 
 void report_sb_str(struct sb *b, const char *s)
 {
+	if (s == NULL)
+		s = "-";
 	report_sb_add(b, s, strlen(s));
 }
 
@@ -338,9 +340,15 @@ static void num(json_t *o, const char *k, char out[24])
 		snprintf(out, 24, "0");
 }
 
+/*
+ * A count or a number of days: beyond any real one (|v| > 10^15) it is
+ * taken as 0, so that differences and negations cannot overflow.
+ */
 static json_int_t inum(json_t *o, const char *k)
 {
-	return json_integer_value(json_object_get(o, k));
+	json_int_t v = json_integer_value(json_object_get(o, k));
+
+	return v > 1000000000000000 || v < -1000000000000000 ? 0 : v;
 }
 
 /* The compliance item of a measure, or NULL. */
@@ -353,7 +361,7 @@ static json_t *comp_for(json_t *comp, const char *measure)
 	{
 		const char *m = str(it, "measure");
 
-		if (m != NULL && strcmp(m, measure) == 0)
+		if (m != NULL && measure != NULL && strcmp(m, measure) == 0)
 			return it;
 	}
 	return NULL;
@@ -388,8 +396,9 @@ static void render_md_html(struct w *w, const struct report_data *d)
 	         d->as_of ? d->as_of : "-");
 	if (w->html)
 		w_raw(w, "<table class=\"facts\">\n");
-	snprintf(title, sizeof(title), "%s (%s)", str(d->org, "name"),
-	         str(d->org, "id"));
+	snprintf(title, sizeof(title), "%s (%s)",
+	         str(d->org, "name") ? str(d->org, "name") : "-",
+	         str(d->org, "id") ? str(d->org, "id") : "-");
 	w_kv(w, L(T_ORG), title);
 	w_kv(w, L(T_SECTOR), term(str(d->org, "sector")));
 	w_kv(w, L(T_ASOF), d->as_of);
