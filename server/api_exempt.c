@@ -299,9 +299,8 @@ void vzs_h_exemptions(struct vzs_server *s, const struct vzs_req *rq,
 /* ---- overlays -------------------------------------------------------- */
 
 static const char *const known_verbs[] = {
-    "identify",      "report",           "plan",
-    "begin-removal", "complete-removal", "remove",
-    "stop-purchase", "stop-updates",     NULL};
+    "identify",         "report",        "plan",         "begin-removal",
+    "complete-removal", "stop-purchase", "stop-updates", NULL};
 
 static int verb_known(const char *v)
 {

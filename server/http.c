@@ -202,6 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	if (rs.status >= 500)
 		fprintf(stderr, "voorzorg serve: %s %s: %d%s%s\n", method, url,
 		        rs.status, s->db->err[0] ? ": " : "", s->db->err);
+	else if (s->verbosity > 0)
+		fprintf(stderr, "voorzorg serve: %s %s: %d\n", method, url,
+		        rs.status);
 	return send_resp(c, &rs);
 }
 
@@ -341,10 +344,12 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 		return 3;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	fprintf(stderr, "voorzorg serve: listening on %.*s:%u (%s, %s)\n",
-	        (int)(strrchr(o->listen, ':') - o->listen), o->listen,
-	        info ? (unsigned)info->port : 0u, s->db->ops->name,
-	        cert ? "https" : "http");
+	if (s->verbosity >= 0)
+		fprintf(stderr,
+		        "voorzorg serve: listening on %.*s:%u (%s, %s)\n",
+		        (int)(strrchr(o->listen, ':') - o->listen), o->listen,
+		        info ? (unsigned)info->port : 0u, s->db->ops->name,
+		        cert ? "https" : "http");
 	fflush(stderr);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -356,14 +361,15 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 				    "voorzorg serve: catalogue refused, the "
 				    "one in use stays: %s\n",
 				    msg);
-			else
+			else if (s->verbosity >= 0)
 				fprintf(stderr,
 				        "voorzorg serve: catalogue reloaded\n");
 			continue;
 		}
 		break;
 	}
-	fprintf(stderr, "voorzorg serve: stopping\n");
+	if (s->verbosity >= 0)
+		fprintf(stderr, "voorzorg serve: stopping\n");
 	MHD_stop_daemon(d);
 	free(cert);
 	free(key);

@@ -550,22 +550,18 @@ static int64_t removal(struct vzs_ledger *l, const char *org,
                        const struct vzs_sector_action *sa, int64_t t,
                        int *from_overlay)
 {
-	static const char *const verbs[] = {"remove", "complete-removal"};
+	/* The step by which the product must be gone. */
+	static const char verb[] = "complete-removal";
 	json_t *ov = overlay_at(l, org, m->id, t);
+	int64_t c = catalog_date(sa, verb);
+	int64_t o = ov ? overlay_date(ov, verb) : -1;
 
 	*from_overlay = 0;
-	for (size_t i = 0; i < 2; i++) {
-		int64_t c = catalog_date(sa, verbs[i]);
-		int64_t o = ov ? overlay_date(ov, verbs[i]) : -1;
-
-		if (o >= 0 && (c < 0 || o < c)) {
-			*from_overlay = 1;
-			return o;
-		}
-		if (c >= 0)
-			return c;
+	if (o >= 0 && (c < 0 || o < c)) {
+		*from_overlay = 1;
+		return o;
 	}
-	return -1;
+	return c;
 }
 
 json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,

@@ -49,9 +49,8 @@ void vzs_catview_free(struct vzs_catview *cv)
 
 static int read_sector(json_t *s, struct vzs_sector_action *sa)
 {
-	json_t *dl = json_object_get(s, "deadlines"), *v;
-	const char *k;
-	size_t n = 0;
+	json_t *dl = json_object_get(s, "deadlines"), *d;
+	size_t n = 0, i;
 
 	sa->sector = dupstr(json_string_value(json_object_get(s, "sector")));
 	sa->action = dupstr(json_string_value(json_object_get(s, "action")));
@@ -59,24 +58,28 @@ static int read_sector(json_t *s, struct vzs_sector_action *sa)
 	    json_object_get(json_object_get(s, "exemptions"), "policy")));
 	if (sa->sector == NULL || sa->action == NULL)
 		return -1;
-	if (!json_is_object(dl))
+	if (!json_is_array(dl))
 		return 0;
-	sa->deadlines =
-	    calloc(json_object_size(dl) + 1, sizeof(*sa->deadlines));
+	sa->deadlines = calloc(json_array_size(dl) + 1, sizeof(*sa->deadlines));
 	if (sa->deadlines == NULL)
 		return -1;
-	/* Every member whose value is a date is a deadline; its name the
-	 * verb (identify, plan, remove, and what later catalogues add). */
-	json_object_foreach(dl, k, v)
+	/* Each step with a date is a deadline, named by its verb
+	 * (identify, report, plan, begin-removal, complete-removal, ...);
+	 * a step without a date sets none. */
+	json_array_foreach(dl, i, d)
 	{
+		const char *verb =
+		    json_string_value(json_object_get(d, "verb"));
+		const char *date =
+		    json_string_value(json_object_get(d, "date"));
 		int64_t day;
 
-		if (!json_is_string(v) ||
-		    vzs_parse_date(json_string_value(v), &day) != 0 ||
-		    strlen(k) >= sizeof(sa->deadlines[0].verb))
+		if (verb == NULL || date == NULL ||
+		    vzs_parse_date(date, &day) != 0 ||
+		    strlen(verb) >= sizeof(sa->deadlines[0].verb))
 			continue;
 		snprintf(sa->deadlines[n].verb, sizeof(sa->deadlines[n].verb),
-		         "%s", k);
+		         "%s", verb);
 		sa->deadlines[n].day = day;
 		n++;
 	}
@@ -167,7 +170,15 @@ int vzs_catview_open(const struct vzs_catalog_opts *o, struct vzs_catview **out,
 	memset(&info, 0, sizeof(info));
 	rc = vz_catalog_open(o->path, &oo, &cv->cat, &info, diags);
 	if (rc != VZ_OK) {
-		const vz_error *e = vz_diags_get(diags, 0);
+		const vz_error *e = NULL;
+
+		/* The first error, not a warning printed before it. */
+		for (size_t i = 0; i < vz_diags_count(diags); i++) {
+			e = vz_diags_get(diags, i);
+			if (e->severity == VZ_SEV_ERROR)
+				break;
+			e = NULL;
+		}
 
 		if (e != NULL)
 			vz_error_format(e, msg, size);

@@ -37,11 +37,15 @@ static const char serve_help[] =
     "                         (default 30)\n"
     "  --threads N            worker threads (default 8)\n"
     "  -h, --help             show this help\n"
+    "  -q, --quiet            no informational lines on standard error\n"
+    "                         (listening, stopping, catalogue reloaded)\n"
+    "  -v, --verbose          add a line per request on standard error\n"
     "\n"
     "SIGHUP reloads the catalogue. VOORZORG_NOW=INSTANT sets the server's\n"
     "clock (tests only).\n"
     "exit status: 0 stopped by a signal, 2 usage error, 3 environment\n"
-    "error (database, catalogue, address)\n";
+    "error (database, catalogue, address); 1 and 4 (incomplete scan)\n"
+    "are given by scan only\n";
 
 static const char *default_catalog(void)
 {
@@ -132,6 +136,8 @@ int vzs_serve_main(int argc, char **argv)
 	    {"stale-days", required_argument, NULL, O_STALE},
 	    {"threads", required_argument, NULL, O_THREADS},
 	    {"help", no_argument, NULL, 'h'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0}};
 	struct vzs_server s;
 	struct vzs_http_opts ho = {NULL, NULL, NULL, 8};
@@ -143,7 +149,7 @@ int vzs_serve_main(int argc, char **argv)
 	s.stale_days = 30;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_DB: db = optarg; break;
 		case O_LISTEN: ho.listen = optarg; break;
@@ -163,6 +169,8 @@ int vzs_serve_main(int argc, char **argv)
 				return 2;
 			break;
 		case 'h': fputs(serve_help, stdout); return 0;
+		case 'q': s.verbosity = -1; break;
+		case 'v': s.verbosity = 1; break;
 		default:
 			fprintf(
 			    stderr,

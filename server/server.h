@@ -168,6 +168,7 @@ struct vzs_server {
 	struct vzs_catalog_opts cat_opts;
 	char admin_token[256]; /* empty: no admin access */
 	int stale_days;
+	int verbosity; /* -1 quiet, 0 normal, 1 a line per request */
 };
 
 #define VZS_MAX_PARAMS 32

@@ -71,6 +71,10 @@ static const char *const sqlite_migrations[] = {
     " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
     "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
     "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
+    /* 3: find the reports dated after an instant without a scan (the
+     * fast compliance path sets those hosts apart). */
+    "CREATE INDEX host_state_scanned ON host_state (scanned_at);"
+    "CREATE INDEX host_state_received ON host_state (received_at);",
     NULL};
 
 static int classify(struct vzs_db *db, int rc)

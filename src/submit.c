@@ -397,11 +397,9 @@ static const char enroll_help[] =
     "  --group NAME        the host's group (location, department)\n"
     "  --root DIR          enrol the offline root at DIR (its identity)\n"
     "  --ca FILE           verify the server with this CA bundle\n"
-    "  -h, --help          show this help\n"
-    "\n"
+    "  -h, --help          show this help\n" CLI_COMMON_HELP "\n"
     "The state directory is $VOORZORG_STATE_DIR, else /var/lib/voorzorg.\n"
-    "exit status: 0 enrolled, 2 usage or input error, 3 the server or the\n"
-    "state directory failed\n";
+    "\n" CLI_EXIT_HELP;
 
 int cmd_enroll(int argc, char **argv)
 {

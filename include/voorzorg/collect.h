@@ -145,6 +145,14 @@ VZ_API vz_status vz_collect(const vz_collect_opts *opts, const char *only,
                             const vz_sink *sink, vz_stats *st,
                             vz_error *err);
 
+/*
+ * Does directory `dir` hold a root filesystem (a package database, an
+ * os-release, a Windows or macOS system volume)? Returns 1 and names what
+ * shows it in `why` (may be NULL), else 0. A scan reads such a directory
+ * as a root, never as a heap of files.
+ */
+VZ_API int vz_root_like(const char *dir, char *why, size_t n);
+
 /* ---- the host a root belongs to ---------------------------------- */
 
 typedef struct vz_host {

@@ -24,19 +24,6 @@
 extern "C" {
 #endif
 
-/* Deadlines one measure sets a sector, at most this many. */
-#define VZ_DEADLINES_MAX 8
-
-/*
- * One deadline: what the source says must happen by then, in its verb
- * ("identify", "report", "plan", "begin-removal", "complete-removal",
- * "stop-purchase", "stop-updates"), and the date (NULL: none set).
- */
-typedef struct vz_deadline {
-	const char *verb;
-	const char *date;
-} vz_deadline;
-
 typedef struct vz_finding {
 	/* Borrowed from the catalogue. */
 	const char *product_id;
@@ -60,7 +47,12 @@ typedef struct vz_finding {
 	const char *deadline_plan;
 	const char *deadline_remove;
 	const char *deadline_note;
-	/* Every deadline for the sector, in the catalogue's order. */
+	/*
+	 * Every deadline the governing measure sets for the sector, each
+	 * with its source's verb (see vz_deadline in catalog.h); the
+	 * deadline_* fields above are the identify, plan and removal dates
+	 * (complete, else begun) and the first note among them.
+	 */
 	vz_deadline deadlines[VZ_DEADLINES_MAX];
 	size_t ndeadlines;
 	/* The sector's exemption policy ("none", "case-by-case",

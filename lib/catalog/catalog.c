@@ -5,9 +5,11 @@
  * indexed catalogue or NULL and the complete list of what is wrong.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -151,10 +153,19 @@ vz_status vz_catalog_load(const char *path, vz_catalog **out, vz_diags *diags)
 	vz_status rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
+	{
+		/* Never block on a FIFO or device named as a catalogue. */
+		int fd = vz__open_regular_at(AT_FDCWD, path, 0);
+
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (f == NULL && fd >= 0)
+			close(fd);
+	}
 	if (f == NULL) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
-		             "cannot open: %s", strerror(errno));
+		             "%s%s",
+		             errno == VZ__ENOTREG ? "" : "cannot open: ",
+		             vz__errstr(errno));
 		rc = VZ_E_IO;
 		goto out;
 	}
@@ -300,6 +311,16 @@ int vz__catalog_index_of(const vz_catalog *cat, const char *id)
 void vz__catalog_set_signature(vz_catalog *cat, const char *state)
 {
 	cat->signature = state;
+}
+
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version)
+{
+	cat->trusted_version = version;
+}
+
+int64_t vz_catalog_trusted_version(const vz_catalog *cat)
+{
+	return cat->trusted_version > 0 ? cat->trusted_version : -1;
 }
 
 const char *vz_catalog_signature(const vz_catalog *cat)

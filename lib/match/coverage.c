@@ -22,7 +22,7 @@ static int is_source(const char *name)
 {
 	static const char *const src[] = {"dpkg",     "rpm",     "hive",
 	                                  "receipts", "launchd", "sbom",
-	                                  "bundle",   NULL};
+	                                  "bundle",   "archive", NULL};
 	size_t i;
 
 	for (i = 0; src[i]; i++)

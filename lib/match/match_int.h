@@ -182,7 +182,7 @@ vz_status vz__add_ev(vz_matcher *m, const struct fp *f, const vz_record *r,
 /* ASCII lowercase copy (owned), or NULL. */
 char *vz__lower_dup(const char *s);
 /* The state flag a path gives: leftover locations, else program files. */
-unsigned vz__path_flag(const char *path);
+unsigned vz__path_flag(const vz_record *r);
 /* "directory", "regular file, N bytes", ...: what a file record is. */
 const char *vz__file_desc(const vz_record *r, char *buf, size_t n);
 

@@ -74,7 +74,7 @@ static json_t *steps(const vz_scan_info *in, const vz_finding *f)
 }
 
 /* The deadlines with their verbs and the days left at scan time. */
-static json_t *deadlines(const vz_scan_info *in, const vz_finding *f)
+json_t *vz__deadlines_json(const vz_scan_info *in, const vz_finding *f)
 {
 	json_t *arr = json_array();
 	size_t i;
@@ -87,9 +87,13 @@ static json_t *deadlines(const vz_scan_info *in, const vz_finding *f)
 		json_t *left = known ? json_integer(days) : json_null();
 
 		bad = json_array_append_new(
-		          arr, json_pack("{s:s, s:s?, s:o}", "verb", d->verb,
-		                         "date", d->date, "days_left", left)) !=
-		      0;
+		          arr, json_pack("{s:s, s:s?, s:o, s:s?, s:s?, s:s?, "
+		                         "s:s?}",
+		                         "verb", d->verb, "date", d->date,
+		                         "days_left", left, "source", d->source,
+		                         "pinpoint", d->pinpoint, "note",
+		                         d->note, "unconfirmed",
+		                         d->unconfirmed)) != 0;
 	}
 	if (bad) {
 		json_decref(arr);
@@ -109,7 +113,8 @@ json_t *vz__finding_json(const vz_scan_info *in, const vz_finding *f)
 		              "action", f->action, "reference", f->reference,
 		              "exemption_policy", f->exemption_policy,
 		              "exemption_note", f->exemption_note, "deadline",
-		              vz__deadline(f), "deadlines", deadlines(in, f),
+		              vz__deadline(f), "deadlines",
+		              vz__deadlines_json(in, f),
 		              "deadline_note", f->deadline_note, "count",
 		              (json_int_t)f->nmeasures);
 	if (f->level != NULL)

@@ -8,12 +8,15 @@
 #include "vz_int.h"
 
 /*
- * `s` as valid UTF-8: returned as is when it already is, else copied into
- * b with each byte that is not part of valid UTF-8 written as the four
- * characters \xHH (and '\' as "\\"), so a file name that is not UTF-8
- * still reads unambiguously. Returns NULL when out of memory.
+ * `s` for JSON and SARIF: valid UTF-8 and unambiguous (vz__escape: s
+ * itself, or with '\' doubled and bad bytes as \xHH). NULL when out of
+ * memory.
  */
 const char *vz__utf8(struct vz_buf *b, const char *s);
+/* The same for text a person reads at a terminal: control characters
+ * escaped too, so no line of the report can be faked or the terminal
+ * driven. */
+const char *vz__text(struct vz_buf *b, const char *s);
 
 /*
  * The next steps for a finding, one per line (each ending in '\n'):
@@ -43,6 +46,8 @@ json_t *vz__coverage_json(const vz_scan *scan);
  * (json.c); NULL if no memory. */
 json_t *vz__finding_json(const vz_scan_info *in, const vz_finding *f);
 json_t *vz__host_json(const vz_scan_info *in);
+/* A finding's deadlines: [{verb, date, days_left}]. */
+json_t *vz__deadlines_json(const vz_scan_info *in, const vz_finding *f);
 json_t *vz__catalog_json(const vz_scan_info *in);
 
 /* The version of the report contract (docs/report.md). */

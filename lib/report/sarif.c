@@ -206,7 +206,7 @@ static json_t *result(const vz_scan_info *in, const vz_finding *f,
 	if (!bad && m != NULL) {
 		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:o, s:o, "
 		              "s:{s:s, s:o, "
-		              "s:s?, s:s?, s:s?, s:s?, s:s?, s:b}}",
+		              "s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:b}}",
 		              "ruleId", f->product_id, "ruleIndex",
 		              (json_int_t)idx, "kind", "fail", "level",
 		              level_of(f), "message", "text", m, "locations",
@@ -215,7 +215,9 @@ static json_t *result(const vz_scan_info *in, const vz_finding *f,
 		              "properties", "state",
 		              vz_state_name(f->state), "evidence", ev,
 		              "measure", f->measure_id, "action", f->action,
-		              "deadline", dl,
+		              "deadline", dl, "deadlines",
+		              vz__deadlines_json(in, f), "exemption_policy",
+		              f->exemption_policy,
 		              "level", f->level, "vector", f->vector,
 		              "needs_action", f->needs_action);
 		ev = NULL; /* stolen by json_pack, even on failure */

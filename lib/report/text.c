@@ -2,7 +2,8 @@
  * lib/report/text.c - the text report, for a person at a terminal: a
  * table of what was found and, per product, the measure, what it asks of
  * the sector, the evidence, the next steps, and finally everything that
- * was not examined. Names that are not UTF-8 are shown with \xHH escapes.
+ * was not examined. Text from the scanned data goes through vz__text:
+ * control characters and bytes that are not UTF-8 as \xHH escapes.
  */
 #include <string.h>
 
@@ -54,12 +55,13 @@ static void tampered(struct vz_buf *b, const vz_scan *scan)
 	for (i = 0; i < n; i++) {
 		const vz_tampered *t = vz_scan_tampered(scan, i);
 
-		vz__buf_printf(b, "  %s\n    %s: claims signer %s, a signer "
-		                  "of %s in the catalogue\n",
-		               vz__utf8(&u, t->path), t->state, t->subject,
+		vz__buf_printf(b, "  %s\n", vz__text(&u, t->path));
+		vz__buf_printf(b, "    %s: claims signer %s, a signer of %s "
+		                  "in the catalogue\n",
+		               t->state, vz__text(&u, t->subject),
 		               t->product_id);
 		if (t->detail && *t->detail)
-			vz__buf_printf(b, "    %s\n", t->detail);
+			vz__buf_printf(b, "    %s\n", vz__text(&u, t->detail));
 	}
 	vz__buf_free(&u);
 }
@@ -68,8 +70,11 @@ static void indent_lines(struct vz_buf *b, const char *label,
                          const char *text, int numbered)
 {
 	const char *p = text, *nl;
+	struct vz_buf line, u;
 	int n = 1;
 
+	vz__buf_init(&line);
+	vz__buf_init(&u);
 	while (p && *p) {
 		nl = strchr(p, '\n');
 		if (nl == NULL)
@@ -77,11 +82,17 @@ static void indent_lines(struct vz_buf *b, const char *label,
 		vz__buf_printf(b, "    %-11s ", n == 1 ? label : "");
 		if (numbered)
 			vz__buf_printf(b, "%d. ", n);
-		vz__buf_add(b, p, (size_t)(nl - p));
+		/* Each line by itself: no character of it can end it. */
+		line.len = 0;
+		vz__buf_add(&line, p, (size_t)(nl - p));
+		vz__buf_add(&line, "", 1);
+		vz__buf_puts(b, line.failed ? "?" : vz__text(&u, line.data));
 		vz__buf_puts(b, "\n");
 		n++;
 		p = *nl ? nl + 1 : nl;
 	}
+	vz__buf_free(&line);
+	vz__buf_free(&u);
 }
 
 /* Each deadline with its verb, and how far off it was at scan time. */
@@ -164,7 +175,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 		               e->detail, e->source);
 		vz__buf_add(&t, "", 1);
 		vz__buf_printf(b, "    %-11s %s\n", i ? "" : "evidence",
-		               t.failed ? "?" : vz__utf8(&u, t.data));
+		               t.failed ? "?" : vz__text(&u, t.data));
 	}
 	if (f->omitted)
 		vz__buf_printf(b, "    %-11s ... and %zu more not listed\n", "",
@@ -173,7 +184,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 	vz__next_steps(in, f, &t);
 	vz__buf_add(&t, "", 1);
 	if (!t.failed)
-		indent_lines(b, "next steps", vz__utf8(&u, t.data), 1);
+		indent_lines(b, "next steps", t.data, 1);
 	vz__buf_free(&t);
 	vz__buf_free(&u);
 }
@@ -193,12 +204,13 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 	for (i = 0; i < vz_stats_problem_count(st); i++) {
 		const vz_problem *p = vz_stats_problem(st, i);
 
-		vz__buf_printf(b, "  %s: %s: %s: %llu", p->collector,
-		               p->unreadable ? "unreadable" : "skipped",
-		               p->reason, (unsigned long long)p->count);
+		vz__buf_printf(b, "  %s: %s: ", p->collector,
+		               p->unreadable ? "unreadable" : "skipped");
+		vz__buf_printf(b, "%s: %llu", vz__text(&u, p->reason),
+		               (unsigned long long)p->count);
 		if (p->example)
 			vz__buf_printf(b, " (first: %s)",
-			               vz__utf8(&u, p->example));
+			               vz__text(&u, p->example));
 		vz__buf_puts(b, "\n");
 	}
 	vz__buf_free(&u);
@@ -225,7 +237,7 @@ static void coverage(struct vz_buf *b, const vz_scan *scan)
 	vz__buf_init(&u);
 	for (i = 0; i < vz_scan_gap_count(scan); i++)
 		vz__buf_printf(b, "  - %s\n",
-		               vz__utf8(&u, vz_scan_gap(scan, i)));
+		               vz__text(&u, vz_scan_gap(scan, i)));
 	vz__buf_free(&u);
 }
 
@@ -240,19 +252,20 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	vz__buf_init(&u);
 	if (in->root != NULL)
 		vz__buf_printf(&b, "voorzorg %s: scan of %s", vz_version(),
-		               vz__utf8(&u, in->root));
+		               vz__text(&u, in->root));
 	else
 		vz__buf_printf(&b, "voorzorg %s: scan of the artefacts given",
 		               vz_version());
-	if (in->hostname || in->os)
-		vz__buf_printf(&b, " (%s%s%s)",
-		               in->fqdn       ? in->fqdn
-		               : in->hostname ? in->hostname
-		                              : "",
-		               in->hostname && in->os ? ", " : "",
-		               in->os ? in->os : "");
+	if (in->hostname || in->os) {
+		const char *h = in->fqdn ? in->fqdn : in->hostname;
+
+		vz__buf_printf(&b, " (%s", h ? vz__text(&u, h) : "");
+		vz__buf_printf(&b, "%s%s)", in->hostname && in->os ? ", " : "",
+		               in->os ? vz__text(&u, in->os) : "");
+	}
 	if (in->machine_id)
-		vz__buf_printf(&b, ", machine-id %s", in->machine_id);
+		vz__buf_printf(&b, ", machine-id %s",
+		               vz__text(&u, in->machine_id));
 	vz__buf_printf(&b, "\ncatalogue %s version %lld, signature %s; "
 	                   "sector %s\n",
 	               in->catalog_id, (long long)in->catalog_version,

@@ -264,7 +264,7 @@ fail_on dpkg action 0 --sector other
 fail_on dpkg action 1 --sector vital
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector nowhere >/dev/null 2>"$tmp/sector.err"
 check "unknown sector: exit 2" test $? = 2
-check "unknown sector: named on stderr" grep -q '"nowhere"' "$tmp/sector.err"
+check "unknown sector: named on stderr, with the valid ones" grep -q "unknown sector 'nowhere'; the catalogue's sectors are central-government, vital" "$tmp/sector.err"
 "$vz" scan --root "$roots/nonexistent" --catalog "$cat" --allow-unsigned >/dev/null 2>&1
 check "missing root: exit 2" test $? = 2
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --format xml >/dev/null 2>&1
@@ -347,6 +347,81 @@ b=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.loa
 check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
 check "sarif: one fingerprint per result, distinct" test \
 	"$("$py" -c 'import json,sys; R=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(len({r["partialFingerprints"]["voorzorgHostProduct/v1"] for r in R}) == len(R) == 2)' "$tmp/rpm.sarif")" = True
+
+# ---- what a user hands in: a root without --root, archives ---------------
+"$vz" scan "$roots/dpkg" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/posroot.json" 2>"$tmp/posroot.err"
+rc=$?
+check "a root given as a PATH is scanned as --root: exit 1 (got $rc)" test "$rc" = 1
+check "... installed, as with --root, and the note names --root" test \
+	"$(jq_py "$tmp/posroot.json" '[(f["product_id"], f["state"]) for f in d["findings"]]'; grep -c 'scanning it as --root' "$tmp/posroot.err")" = \
+	"[('kaspersky-endpoint-security-linux', 'installed')]
+1"
+"$vz" scan "$roots/dpkg" "$roots/archives/decoy-root.tar" --catalog "$cat" \
+	--allow-unsigned >/dev/null 2>"$tmp/posroot2.err"
+rc=$?
+check "a root among other PATHs: refused, exit 2 (got $rc), naming --root" \
+	grep -q 'holds a root filesystem (var/lib/dpkg/status): scan it with --root' \
+	"$tmp/posroot2.err"
+arch() { # arch FILE WANT_EXIT WANT_FINDINGS
+	local f=$roots/archives/$1 rc
+	"$vz" scan "$f" --catalog "$cat" --allow-unsigned --sector central-government \
+		--format json >"$tmp/arch.json" 2>"$tmp/arch.err"
+	rc=$?
+	check "archive $1: exit $2 (got $rc)" test "$rc" = "$2"
+	check "archive $1: $3" test "$(jq_py "$tmp/arch.json" \
+		'[(f["product_id"], f["state"], sorted({e["source"].split(" ", 1)[0] for e in f["evidence"]})) for f in d["findings"]]' 2>&1)" = "$3"
+	check "archive $1: the evidence names the archive" test \
+		"$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(all(e["source"].startswith("archive " + sys.argv[2]) for f in d["findings"] for e in f["evidence"]))' "$tmp/arch.json" "$f" 2>&1)" = True
+}
+kesl="[('kaspersky-endpoint-security-linux', 'present', ['archive'])]"
+arch kesl_12.1.0-1297_all.deb 1 "$kesl"
+arch dpkg-root.tar 1 "$kesl"
+arch dpkg-root.tar.gz 1 "$kesl"
+arch dpkg-root.tar.xz 1 "$kesl"
+arch nested.tar 1 "$kesl"
+arch present-root.cpio 1 "$kesl"
+arch present-root.zip 1 "$kesl"
+arch present-root.iso 1 "$kesl"
+arch kav4fs-8.0.4-312.noarch.rpm 1 "[('kaspersky-anti-virus-linux-file-server', 'present', ['archive'])]"
+arch decoy-root.tar 0 "[]"
+check "archive: the daemon inside the .deb was hashed and matched" test \
+	"$("$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" --allow-unsigned \
+	--format json 2>/dev/null | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
+	"1 ['/opt/kaspersky/kesl/libexec/kesl']"
+"$vz" scan "$roots/archives/truncated.tar" --catalog "$cat" --allow-unsigned \
+	>"$tmp/trunc.out" 2>"$tmp/trunc.err"
+rc=$?
+check "a truncated archive: exit 2 (got $rc), never a clean result" test "$rc" = 2
+check "a truncated archive: one line naming the file" test \
+	"$(grep -v 'NOT SIGNED' "$tmp/trunc.err")" = \
+	"voorzorg: $roots/archives/truncated.tar: cannot read the archive: Truncated tar archive"
+check "a truncated archive: nothing on stdout" test ! -s "$tmp/trunc.out"
+# A decompression bomb: a member that says it expands to 8 GB in an
+# archive of a few kilobytes is not read, counted, and the scan says
+# incomplete (exit 4), rather than spend minutes or lose the scan.
+truncate -s 8G "$tmp/zeros.img"
+tar -C "$tmp" -S -czf "$tmp/bomb.tar.gz" zeros.img
+rm -f "$tmp/zeros.img"
+"$vz" scan "$tmp/bomb.tar.gz" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/bomb.json" 2>/dev/null
+rc=$?
+check "a decompression bomb: exit 4 (got $rc)" test "$rc" = 4
+check "a decompression bomb: named as the reason" test \
+	"$(jq_py "$tmp/bomb.json" '[r.split(": ")[3] for r in d["coverage"]["reasons"]]')" = \
+	"['expands beyond its budget (a decompression bomb?)']"
+
+# A root whose name is shell syntax is quoted in every suggested command.
+evil="$tmp/vol 1;\$(touch pwned)'x"
+cp -a "$roots/dpkg" "$evil"
+"$vz" scan --root "$evil" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format json >"$tmp/evil.json" 2>/dev/null
+cmdline=$(jq_py "$tmp/evil.json" '[s for f in d["findings"] for s in f["next_steps"] if "dpkg --root" in s][0].split(": ", 1)[1]')
+(cd "$tmp" && bash -c "set -- $(printf '%s' "$cmdline" | sed 's/^dpkg //')
+	[ \"\$2\" = \"\$0\" ] || true; printf '%s\n' \"\$2\"" "$evil" >"$tmp/evil.arg" 2>&1)
+check "a root named as shell syntax is one quoted word in the next step" \
+	test "$(cat "$tmp/evil.arg")" = "$evil"
+check "... and nothing in it ran" test ! -e "$tmp/pwned"
 
 # ---- us measure (foreign), with deadlines ---------------------------
 "$py" - "$cat" "$tmp/us.json" <<'PY'

@@ -29,7 +29,10 @@ c["version"] = int(version)
 for m in c["measures"]:
     for s in m["sectors"]:
         if s["sector"] == "vital" and m["id"] == "nl-2018-kaspersky-antivirus":
-            s["deadlines"] = {"identify": ident, "remove": remove}
+            s["deadlines"] = [
+                {"verb": "identify", "date": ident, "sources": ["ro-2018"]},
+                {"verb": "complete-removal", "date": remove,
+                 "sources": ["ro-2018"]}]
 json.dump(c, open(out, "w"), indent=1)
 PY
 }
@@ -144,16 +147,16 @@ check "bad requests stored nothing" "$NREP" "$(jx 'len(d["items"])' <"$TMP/body"
 # Overlays only tighten.
 check "overlay later than the catalogue: 422" 422 \
 	"$(api PUT /organisations/min-a/overlays/nl-2018-kaspersky-antivirus \
-	"{\"deadlines\":[{\"verb\":\"remove\",\"date\":\"$(day 20)\"}]}")"
+	"{\"deadlines\":[{\"verb\":\"complete-removal\",\"date\":\"$(day 20)\"}]}")"
 check "stricter overlay accepted" 200 \
 	"$(api PUT /organisations/min-a/overlays/nl-2018-kaspersky-antivirus \
-	"{\"deadlines\":[{\"verb\":\"remove\",\"date\":\"$(day 8)\"}],\"milestones\":[{\"name\":\"pilot clean\",\"date\":\"$(day 3)\"}]}")"
+	"{\"deadlines\":[{\"verb\":\"complete-removal\",\"date\":\"$(day 8)\"}],\"milestones\":[{\"name\":\"pilot clean\",\"date\":\"$(day 3)\"}]}")"
 api GET "/ledger?organisation=min-a&host=1" >/dev/null
 check "ledger uses the overlay's deadline" "$(day 8) overlay" \
 	"$(jx "[r['deadline']+' '+r['deadline_source'] for r in d['items'] if r['hostname']=='fixture-dpkg'][0]" <"$TMP/body")"
 api GET "/compliance/series?organisation=min-a&measure=nl-2018-kaspersky-antivirus&from=$(day -1)&to=$(day 1)" >/dev/null
 check "series: 3 days, milestone, overlay deadline" "3 pilot clean overlay" \
-	"$(jx "' '.join([str(len(d['days'])), d['milestones'][0]['name'], [x['source'] for x in d['deadlines'] if x['verb']=='remove'][0]])" <"$TMP/body")"
+	"$(jx "' '.join([str(len(d['days'])), d['milestones'][0]['name'], [x['source'] for x in d['deadlines'] if x['verb']=='complete-removal'][0]])" <"$TMP/body")"
 check "series: yesterday nobody had reported" "0 1" \
 	"$(jx "' '.join([str(d['days'][0]['pending']), str(d['days'][1]['pending'])])" <"$TMP/body")"
 check "overlay removed" 204 \

@@ -178,7 +178,9 @@ check "win-installed: the other vendor's binary is not evidence" test \
 	'[e["item"] for f in d["findings"] for e in f["evidence"] if "firefox" in e["item"].lower()]')" = "[]"
 check "win-installed: per-user hive read (Zoom, HKCU)" test \
 	"$(jq_py "$tmp/win-installed.json" 'd["stats"]["packages"]')" = 5
-states win-removed "[('kaspersky-endpoint-security-windows', 'residue'), ('kaspersky-network-agent-windows', 'residue')]"
+# The installer cache is the vendor's validly signed, runnable code: the
+# product is present (it can run or reinstall); the agent left only keys.
+states win-removed "[('kaspersky-endpoint-security-windows', 'present'), ('kaspersky-network-agent-windows', 'residue')]"
 states win-clean "[]"
 check "win-clean: no tampered file" test \
 	"$(jq_py "$tmp/win-clean.json" 'd["tampered"]')" = "[]"
@@ -250,6 +252,19 @@ check "pe: the renamed copy is found by its content" test \
 check "pe: the changed copy is tampered, the broken signature bad, neither evidence" test \
 	"$(jq_py "$tmp/pe.json" '[(t["path"], t["state"], t["claims_signer_of"]) for t in d["tampered"]]')" = \
 	"[('pe/tampered.exe', 'tampered', 'kaspersky-endpoint-security-windows'), ('pe/badsig.exe', 'bad-signature', 'kaspersky-endpoint-security-windows')]"
+# The state never depends on how the path is spelled or where the analyst
+# copied the file: relative, absolute, and in a directory named like a
+# leftover location (/tmp, /var, ProgramData) all give "present".
+mkdir -p "$tmp/var/tmp/ProgramData"
+cp "$fx/pe/signed.exe" "$tmp/var/tmp/ProgramData/kes.exe"
+for spelling in "$tmp/var/tmp/ProgramData/kes.exe" "var/tmp/ProgramData/kes.exe" \
+	"./var/tmp/../tmp/ProgramData/kes.exe"; do
+	st=$(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
+		--sector central-government --format json 2>/dev/null |
+		"$py" -c 'import json,sys; d=json.load(sys.stdin); print([(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]])')
+	check "artefact named $spelling: present, and no rm of the evidence" \
+		test "$st" = "[('present', False)]"
+done
 (cd "$fx" && "$vz" scan pe/tampered.exe --catalog "$cat" --fail-on any) \
 	>"$tmp/tampered.txt" 2>&1
 check "tampered alone: exit 1 (it needs looking at)" test $? = 1
