@@ -54,11 +54,11 @@ static const char report_help[] =
     "  --admin-token-file F  the server's admin token (one line; default:\n"
     "                        $VOORZORG_ADMIN_TOKEN_FILE)\n"
     "  --ca FILE             verify the server with this CA bundle\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "exit status: 0 written, 2 usage or input error (a bad option, an\n"
-    "unknown organisation, a refused token), 3 the server, chromium or\n"
-    "the output failed\n";
+    "  -h, --help            show this help\n" CLI_COMMON_HELP "\n"
+    "report exits 0 when the report is written, 2 on a usage or input\n"
+    "error (a bad option, an unknown organisation, a refused token), 3\n"
+    "when the server, chromium or the output failed.\n"
+    "\n" CLI_EXIT_HELP;
 
 #define MAX_BODY (64u * 1024u * 1024u)
 

@@ -376,7 +376,9 @@ static const char *remove_deadline(json_t *m)
 	{
 		const char *v = str(d, "verb");
 
-		if (v != NULL && strcmp(v, "remove") == 0)
+		/* "remove" is the older catalogue format's name. */
+		if (v != NULL && (strcmp(v, "complete-removal") == 0 ||
+		                  strcmp(v, "remove") == 0))
 			return str(d, "date");
 	}
 	return NULL;

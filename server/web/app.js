@@ -251,7 +251,7 @@ function countsList(c, id) {
 }
 
 function sentence(m, c) {
-  const rm = (m.deadlines || []).find((d) => d.verb === "remove");
+  const rm = (m.deadlines || []).find((d) => VZ_REMOVAL.includes(d.verb));
   const args = { with: c.with_product, hosts: c.hosts,
                  overdue: c.overdue, exempted: c.exempted };
   const out = [tx("p", "measure.sentence", args)];
@@ -317,7 +317,7 @@ async function viewMeasures(main, q) {
     sec.appendChild(dls);
     sec.appendChild(countsList(c, "counts-" + n));
     for (const p of sentence(m, c)) sec.appendChild(p);
-    const rm = (m.deadlines || []).find((d) => d.verb === "remove");
+    const rm = (m.deadlines || []).find((d) => VZ_REMOVAL.includes(d.verb));
     let to = vz.today;
     if (rm && rm.date > vz.today && rm.date <= addDays(vz.today, 365))
       to = addDays(rm.date, 7);

@@ -93,7 +93,7 @@ function vzBurndown(series, today, t, id) {
   }
 
   /* The ideal line: from the first day's count to zero at removal. */
-  const rm = (series.deadlines || []).find((dl) => dl.verb === "remove");
+  const rm = (series.deadlines || []).find((dl) => VZ_REMOVAL.includes(dl.verb));
   /* It starts on the first day any host had reported. */
   const first = days.find((d) => d.hosts > 0);
   if (rm && first) {

@@ -85,8 +85,13 @@ const VZ_I18N = {
     "action.monitor": "monitor",
     "action.none": "no action",
     "verb.identify": "identify",
+    "verb.report": "report",
     "verb.plan": "plan",
-    "verb.remove": "remove",
+    "verb.begin-removal": "begin removal",
+    "verb.complete-removal": "removed",
+    "verb.remove": "removed",
+    "verb.stop-purchase": "stop purchasing",
+    "verb.stop-updates": "stop updates",
     "chart.title": "Burn-down: hosts with the product per day",
     "chart.desc": "From {from} to {to}. Hosts with the product on the " +
       "last day: {n} (overdue: {overdue}).",
@@ -247,8 +252,13 @@ const VZ_I18N = {
     "action.monitor": "monitoren",
     "action.none": "geen actie",
     "verb.identify": "inventariseren",
+    "verb.report": "rapporteren",
     "verb.plan": "plan van aanpak",
-    "verb.remove": "verwijderen",
+    "verb.begin-removal": "start verwijdering",
+    "verb.complete-removal": "verwijderd",
+    "verb.remove": "verwijderd",
+    "verb.stop-purchase": "geen aanschaf meer",
+    "verb.stop-updates": "geen updates meer",
     "chart.title": "Afbouw: systemen met het product per dag",
     "chart.desc": "Van {from} tot {to}. Systemen met het product op de " +
       "laatste dag: {n} (termijn verstreken: {overdue}).",
@@ -334,6 +344,10 @@ const VZ_I18N = {
     "ex.ended": "verlopen",
   },
 };
+
+/* The deadline verbs that mean "removed by" (docs/report.md; the older
+ * catalogue format called it "remove"). */
+const VZ_REMOVAL = ["complete-removal", "remove"];
 
 let vzCurrentLang = null;
 

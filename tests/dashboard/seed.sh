@@ -21,10 +21,18 @@ for m in c["measures"]:
     if m["id"] != "nl-2018-kaspersky-antivirus":
         continue
     for s in m["sectors"]:
+        # Test dates, not the measure's (which set none): the source id
+        # is the measure's own, as the format wants one per dated entry.
+        src = ["ro-2018"]
         if s["sector"] == "central-government":
-            s["deadlines"] = {"identify": cg_i, "plan": cg_p, "remove": cg_r}
+            s["deadlines"] = [
+                {"verb": "identify", "date": cg_i, "sources": src},
+                {"verb": "plan", "date": cg_p, "sources": src},
+                {"verb": "complete-removal", "date": cg_r, "sources": src}]
         if s["sector"] == "vital":
-            s["deadlines"] = {"identify": v_i, "remove": v_r}
+            s["deadlines"] = [
+                {"verb": "identify", "date": v_i, "sources": src},
+                {"verb": "complete-removal", "date": v_r, "sources": src}]
 json.dump(c, open(out, "w"), indent=1)
 PY
 }
