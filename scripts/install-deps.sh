@@ -26,6 +26,7 @@ test_pkgs=(
   postgresql curl util-linux
   debhelper dpkg-dev lintian fakeroot
   gcc-mingw-w64-x86-64 wine wine64
+  chromium chromium-driver python3-selenium poppler-utils fonts-dejavu-core
 )
 
 case "$mode" in

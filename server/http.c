@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "server.h"
+#include "static.h"
 
 struct conn {
 	char *buf;
@@ -78,6 +80,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct vzs_resp *rs)
 		MHD_add_response_header(r, "Retry-After", "60");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", VZS_CSP);
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -90,6 +94,33 @@ static enum MHD_Result fixed(struct MHD_Connection *c, int status,
 
 	vzs_error(&rs, status, "%s", msg);
 	return send_resp(c, &rs);
+}
+
+/* The dashboard (static.c): GET or HEAD of an embedded file, else 404. */
+static enum MHD_Result send_static(struct MHD_Connection *c,
+                                   const char *url, const char *method)
+{
+	const struct vzs_static_file *f = vzs_static_find(url);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (f == NULL)
+		return fixed(c, 404, "no such path (the API is under /api/v1/)");
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return fixed(c, 405, "use GET");
+	r = MHD_create_response_from_buffer(f->len, (void *)(uintptr_t)f->data,
+	                                    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", f->ctype);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", VZS_CSP);
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -151,6 +182,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (cs->too_big)
 		return fixed(c, 413, "body over the limit");
+	if (strncmp(url, "/api/", 5) != 0)
+		return send_static(c, url, method);
 	memset(&rq, 0, sizeof(rq));
 	rq.method = method;
 	rq.path = url;

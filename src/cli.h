@@ -157,6 +157,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /* The fleet server's client (src/submit.c). */
 int cli_submit(const char *url, const char *ca, const char *report);
 int cli_url_ok(const char *url);

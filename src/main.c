@@ -37,6 +37,9 @@ static const char main_help[] =
     "                          ledger tracks each measure's deadlines\n"
     "  enroll URL --secret-file FILE\n"
     "                          enrol this host with a fleet server\n"
+    "  report --server URL --organisation ID\n"
+    "                          the periodic compliance report (Markdown,\n"
+    "                          HTML or PDF; Dutch or English)\n"
     "  help [COMMAND]          show this help, or a command's\n"
     "\n"
     "options:\n"
@@ -82,6 +85,7 @@ static const struct {
     {"policy", cmd_policy},
     {"serve", cmd_serve},
     {"enroll", cmd_enroll},
+    {"report", cmd_report},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
