@@ -299,6 +299,72 @@ static void test_units(void **state)
 	remove_root(root);
 }
 
+/* ---- the procs collector (live host) and the host's OS name ------------ */
+
+struct procs {
+	int n, bad, self;
+	long me;
+};
+
+static vz_status on_proc(void *ctx, const vz_record *r)
+{
+	struct procs *p = ctx;
+
+	if (r->kind != VZ_REC_PROCESS)
+		return VZ_OK;
+	p->n++;
+	if (r->pid <= 0 || strncmp(r->detail, "pid ", 4) != 0 ||
+	    r->detail[4] < '1' || r->detail[4] > '9')
+		p->bad++;
+	if (r->pid == p->me)
+		p->self++;
+	return VZ_OK;
+}
+
+static void test_procs(void **state)
+{
+	struct procs p = {0, 0, 0, (long)getpid()};
+	vz_stats *st = vz_stats_new();
+	vz_collect_opts o;
+	vz_sink sink = {.ctx = &p, .want_content = want_none,
+	                .record = on_proc};
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.root = "/";
+	assert_int_equal(vz_collect(&o, "procs", &sink, st, NULL), VZ_OK);
+	/* Only the numbered entries of /proc are processes ("self" and
+	 * "thread-self" are links to one of them), each once. */
+	assert_true(p.n > 0);
+	assert_int_equal(p.bad, 0);
+	assert_int_equal(p.self, 1);
+	vz_stats_free(st);
+}
+
+static void test_host_os(void **state)
+{
+	char root[256];
+	vz_host h;
+
+	(void)state;
+	make_root(root, sizeof(root));
+	/* os-release(5): the value may be in double or single quotes. */
+	write_file(root, "/etc/os-release",
+	           "NAME=Example\nPRETTY_NAME='Example Linux 12 (quoted)'\n");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vz_host_probe(root, &h), VZ_OK);
+	assert_non_null(h.os);
+	assert_string_equal(h.os, "Example Linux 12 (quoted)");
+	vz_host_clear(&h);
+	write_file(root, "/etc/os-release",
+	           "PRETTY_NAME=\"Example Linux 13\"\n");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vz_host_probe(root, &h), VZ_OK);
+	assert_string_equal(h.os, "Example Linux 13");
+	vz_host_clear(&h);
+	remove_root(root);
+}
+
 /* ---- kernel-module names in the matcher ---------------------------------- */
 
 /* The scan test catalogue with one Linux kernel-module fingerprint more
@@ -416,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_dpkg_state_words),
 		cmocka_unit_test(test_dpkg_journal),
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_procs),
+		cmocka_unit_test(test_host_os),
 		cmocka_unit_test(test_match_modules),
 	};
 
