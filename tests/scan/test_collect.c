@@ -7,6 +7,7 @@
  * and the matcher's kernel-module names ('-' and '_' are one character
  * to the kernel); units enabled through .wants/ and .requires/.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -365,6 +366,60 @@ static void test_host_os(void **state)
 	remove_root(root);
 }
 
+/* ---- never out of the root; problems beyond the table still counted ---- */
+
+static void test_root_open_ci(void **state)
+{
+	char root[256], path[512];
+	int rfd, fd;
+
+	(void)state;
+	make_root(root, sizeof(root));
+	write_file(root, "/inside/etc/hosts", "127.0.0.1 localhost\n");
+	write_file(root, "/secret", "outside the scanned root\n");
+	snprintf(path, sizeof(path), "%s/inside", root);
+	rfd = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(rfd >= 0);
+	/* Found ignoring case, as on a Windows or macOS volume... */
+	fd = vz__root_open_ci(rfd, "/ETC/Hosts", O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	/* ... but ".." never leads out of the root, after a case-folded
+	 * component either. */
+	errno = 0;
+	fd = vz__root_open_ci(rfd, "/ETC/../../secret", O_RDONLY);
+	assert_int_equal(fd, -1);
+	assert_int_equal(errno, EXDEV);
+	fd = vz__root_open_ci(rfd, "/Etc/../../secret", O_RDONLY);
+	assert_int_equal(fd, -1);
+	close(rfd);
+	remove_root(root);
+}
+
+/* The size of the problem table (lib/collect/stats.c); 300 distinct
+ * reasons are more than it holds. */
+#define MANY_PROBLEMS 300
+
+static void test_problems_overflow(void **state)
+{
+	vz_stats *st = vz_stats_new();
+	char reason[64];
+	unsigned long total = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MANY_PROBLEMS; i++) {
+		snprintf(reason, sizeof(reason), "reason %zu", i);
+		vz__stats_problem(st, "files", 1, reason, "/x");
+	}
+	/* The table is bounded; the count is not. */
+	assert_true(vz_stats_problem_count(st) < MANY_PROBLEMS);
+	for (i = 0; i < vz_stats_problem_count(st); i++)
+		total += vz_stats_problem(st, i)->count;
+	assert_int_equal(total, MANY_PROBLEMS);
+	vz_stats_free(st);
+}
+
 /* ---- kernel-module names in the matcher ---------------------------------- */
 
 /* The scan test catalogue with one Linux kernel-module fingerprint more
@@ -484,6 +539,8 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_procs),
 		cmocka_unit_test(test_host_os),
+		cmocka_unit_test(test_root_open_ci),
+		cmocka_unit_test(test_problems_overflow),
 		cmocka_unit_test(test_match_modules),
 	};
 
