@@ -530,6 +530,33 @@ static void test_match_modules(void **state)
 	vz_catalog_free(cat);
 }
 
+/* A process whose executable was deleted (upgraded, or removed while it
+ * runs) is still the product's, by its executable's name: here comm is
+ * something else, as a process may set it. */
+static void test_match_deleted_exe(void **state)
+{
+	vz_catalog *cat = catalog_with_module("vz-test-klfs");
+	vz_matcher *m = NULL;
+	vz_record r;
+	char items[512];
+
+	(void)state;
+	assert_int_equal(vz_matcher_new(cat, &m, NULL), VZ_OK);
+	memset(&r, 0, sizeof(r));
+	r.kind = VZ_REC_PROCESS;
+	r.source = "procs";
+	r.origin = "/proc";
+	r.name = "worker";
+	r.path = "/opt/kaspersky/kesl/libexec/kesl (deleted)";
+	r.pid = 42;
+	r.detail = "pid 42: worker /opt/kaspersky/kesl/libexec/kesl (deleted)";
+	feed(m, &r);
+	assert_int_equal(hit(m, items, sizeof(items)), VZ_STATE_RUNNING);
+	assert_string_equal(items, "process:kesl");
+	vz_matcher_free(m);
+	vz_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_root_open_ci),
 		cmocka_unit_test(test_problems_overflow),
 		cmocka_unit_test(test_match_modules),
+		cmocka_unit_test(test_match_deleted_exe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
