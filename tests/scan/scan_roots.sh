@@ -484,12 +484,13 @@ PY
 done
 
 # A product that no measure covers is reported with the latest assessment
-# that lists it (here the 2018 one, before the 2017 one by date).
+# that lists it, by date, not by its place: the 2017 one comes first.
 "$py" - "$cat" "$tmp/agent.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 for a in c["assessments"]:
     a["products"].append("kaspersky-network-agent")
+c["assessments"].reverse()
 json.dump(c, open(sys.argv[2], "w"))
 PY
 "$vz" scan --root "$roots/rpm" --catalog "$tmp/agent.json" --allow-unsigned \
