@@ -7,7 +7,7 @@
 #   - lib/ never prints or exits (no printf/fprintf/puts/exit/abort);
 #   - src/ and server/ include only <voorzorg/*.h>, never internal headers;
 #   - every .c and .h file opens with a purpose comment;
-#   - no line longer than 80 columns in lib/, src/, include/.
+#   - no line longer than 80 columns in lib/, src/, include/, win/.
 # Prints "FILE:LINE: rule" per violation; exits 1 if any.
 set -uo pipefail
 cd "${VZ_SOURCE_ROOT:-$(dirname "$0")/..}"
@@ -60,13 +60,13 @@ for f in $(find src server -name '*.c' -o -name '*.h' 2>/dev/null | sort); do
   done < <(grep -nE '#include[[:space:]]*"[^"]*(_int\.h|vz_int\.h)"' "$f")
 done
 
-for f in $(find lib src include fuzz tests server -name '*.c' -o -name '*.h' 2>/dev/null | sort); do
+for f in $(find lib src include fuzz tests server win -name '*.c' -o -name '*.h' 2>/dev/null | sort); do
   first=$(grep -m1 -vE '^[[:space:]]*$' "$f")
   [[ $first == /\** ]] || report "$f:1: file must open with a purpose comment"
 done
 
 # Columns are characters (tabs to 8), not bytes: "→" is one column.
-long=$("$py" - $(find lib src include -name '*.c' -o -name '*.h' | sort) <<'PY'
+long=$("$py" - $(find lib src include win -name '*.c' -o -name '*.h' | sort) <<'PY'
 import sys
 for f in sys.argv[1:]:
     for n, line in enumerate(open(f, encoding="utf-8", errors="replace"), 1):

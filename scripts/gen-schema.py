@@ -73,7 +73,9 @@ VOCAB = {
                          ["none", "case-by-case", "functional", "unspecified"]),
     "review-kind": ("The kind of event in a measure's review history.",
                     ["reconsideration-request", "reconsideration-decision", "amendment",
-                     "revocation", "periodic-review"]),
+                     "revocation", "periodic-review", "parliamentary-request",
+                     "parliamentary-questions", "reply-to-vendor", "status-report",
+                     "disclosure"]),
     "review-outcome": ("The outcome of a review event.",
                        ["upheld", "amended", "revoked", "pending"]),
     "fingerprint-kind": ("The kind of a fingerprint; selects which other members it has.",
@@ -86,6 +88,15 @@ VOCAB = {
                           ["claimed", "verified"]),
     "factor-name": ("One of the three factors.", ["access", "compulsion", "threat"]),
     "yes-no": ("Yes or no.", ["yes", "no"]),
+    "basis": ("Whether an assessment is recorded from an authority (its own words quoted in \"recorded\") or derived by voorzorg's method from catalogue facts.",
+              ["recorded", "derived"]),
+    "cover-form": ("How a measure's text states its scope: a vendor (all its products), a vendor's product classes, named products, or all of a vendor's brands.",
+                   ["vendor", "vendor-classes", "products", "brands"]),
+    "deadline-verb": ("The verb a deadline takes from its source.",
+                      ["identify", "report", "plan", "begin-removal", "complete-removal",
+                       "stop-purchase", "stop-updates"]),
+    "succession-kind": ("How a product took the place of another: users moved to it by force, a new name for the same product, or a replacement offered.",
+                        ["forced-migration", "rebrand", "replacement"]),
 }
 
 GLOB_RE = (r"^(?:[^\\\[]|\\[\s\S]|\\" + END +
@@ -181,10 +192,24 @@ defs["sector"] = obj("A sector: a group of organisations to which a measure assi
     ("name", desc("Name of the sector.", T)),
     ("description", desc("Which organisations belong to it.", T)),
 ], ["id", "name"])
+defs["lang"] = {
+    "description": "An ISO 639-1 language code: two lowercase letters (e.g. \"nl\").",
+    "type": "string", "pattern": "^[a-z]{2}" + END}
+defs["quote"] = obj("An authority's words, as recorded: quoted in the original language, with an English translation when that is not English, the source and a pinpoint (page, paragraph or section). Lint checks the quote against the source's text where the repository keeps it (catalog/sources/ID.txt).", [
+    ("quote", desc("The words, verbatim; \"...\" or \u2026 marks an omission.", T)),
+    ("lang", D("lang")),
+    ("translation", desc("English translation; required unless lang is \"en\" (lint).", T)),
+    ("source", desc("The source quoted.", D("source-ref"))),
+    ("pinpoint", desc("Where in the source: page, paragraph or section.", T)),
+    ("by", desc("Who spoke or wrote, when not the source's publisher.", T)),
+    ("note", desc("Remarks.", T)),
+], ["quote", "lang", "source", "pinpoint"])
+defs["recorded"] = desc("What the authority recorded, in its own words; anything else in the entry is voorzorg's.", arr(D("quote")))
 defs["law"] = obj("A law of a jurisdiction that can compel companies to assist intelligence services.", [
     ("title", desc("Title of the law.", T)),
     ("level", desc("How far it can compel a company.", D("law-level"))),
     ("summary", desc("What it obliges companies to do.", T)),
+    ("recorded", D("recorded")),
     ("sources", D("source-refs")),
 ], ["title", "level", "summary", "sources"])
 defs["offensive-programme"] = obj("A jurisdiction's offensive cyber programme as it concerns one assessing state.", [
@@ -192,6 +217,7 @@ defs["offensive-programme"] = obj("A jurisdiction's offensive cyber programme as
     ("level", D("threat-level")),
     ("summary", desc("What is known of the programme.", T)),
     ("assessed", desc("When this was assessed.", D("date"))),
+    ("recorded", D("recorded")),
     ("sources", D("source-refs")),
 ], ["target", "level", "summary", "sources"])
 defs["jurisdiction"] = obj("A jurisdiction: a state.", [
@@ -282,6 +308,14 @@ defs["identifiers"] = obj("Standard identifiers of the product.", [
     ("cpe", desc("CPE names, none twice.", arr(D("cpe"), unique=True))),
     ("purl", desc("Package URLs, none twice.", arr(D("purl"), unique=True))),
 ])
+defs["succession"] = obj("The product this one took the place of, and how.", [
+    ("product", desc("The earlier product.", D("product-ref"))),
+    ("kind", D("succession-kind")),
+    ("date", desc("When.", D("date"))),
+    ("note", desc("Remarks.", T)),
+    ("unconfirmed", desc("What is not confirmed, and why.", T)),
+    ("sources", D("source-refs")),
+], ["product", "kind", "sources"])
 defs["product"] = obj("A product of a vendor.", [
     ("id", D("id")),
     ("vendor", D("vendor-ref")),
@@ -294,6 +328,8 @@ defs["product"] = obj("A product of a vendor.", [
     ("description", desc("What it is.", T)),
     ("identifiers", D("identifiers")),
     ("fingerprints", desc("How to find it on a system.", arr(D("fingerprint")))),
+    ("succeeds", D("succession")),
+    ("unconfirmed", desc("Which of its members the sources do not confirm, and why.", T)),
     ("sources", D("source-refs")),
 ], ["id", "vendor", "name", "class", "access", "updates", "telemetry", "sources"])
 
@@ -302,7 +338,8 @@ for f, lv, d in [("access", "access-level", "The access factor."),
                  ("threat", "threat-level", "The threat factor.")]:
     defs["factor-" + f] = obj(d, [
         ("level", D(lv)),
-        ("evidence", desc("Why this level.", T)),
+        ("evidence", desc("Why this level, in voorzorg's words (derived).", T)),
+        ("recorded", D("recorded")),
         ("sources", D("source-refs")),
     ], ["level", "evidence", "sources"])
 defs["factors"] = obj("The three factors, each with a level, evidence and sources.", [
@@ -311,7 +348,8 @@ defs["factors"] = obj("The three factors, each with a level, evidence and source
     ("threat", D("factor-threat")),
 ], ["access", "compulsion", "threat"])
 defs["override"] = obj("Why the recorded decision deviates from what the rules give.", [
-    ("reason", desc("The reason.", T)),
+    ("reason", desc("The reason, in voorzorg's words.", T)),
+    ("recorded", D("recorded")),
     ("sources", D("source-refs")),
 ], ["reason", "sources"])
 defs["assessment"] = obj("An assessment of products by an assessing state.", [
@@ -319,6 +357,7 @@ defs["assessment"] = obj("An assessment of products by an assessing state.", [
     ("products", desc("The products assessed, at least one, none twice.",
                       arr(D("product-ref"), nonempty=True, unique=True))),
     ("assessor", desc("Who assessed.", T)),
+    ("basis", desc("Recorded from an authority or derived by voorzorg; absent means derived. A recorded assessment needs \"recorded\" (lint).", D("basis"))),
     ("assessing_state", D("jurisdiction-ref")),
     ("date", desc("Date of the assessment.", D("date"))),
     ("factors", D("factors")),
@@ -328,16 +367,21 @@ defs["assessment"] = obj("An assessment of products by an assessing state.", [
     ("rules", desc("The rules the assessment applies.", D("rules-ref"))),
     ("supersedes", desc("An earlier assessment this one replaces.", D("assessment-ref"))),
     ("override", D("override")),
-    ("summary", desc("Summary of the assessment.", T)),
+    ("summary", desc("Summary of the assessment, in voorzorg's words.", T)),
+    ("recorded", D("recorded")),
+    ("unconfirmed", desc("What of this entry is not confirmed by its sources, and why.", T)),
     ("sources", D("source-refs")),
 ], ["id", "products", "assessor", "assessing_state", "date", "factors", "level",
     "decision", "rules", "sources"])
-defs["deadlines"] = obj("Deadlines; lint checks identify <= plan <= remove.", [
-    ("identify", desc("Identify the product's installations by this date.", D("date"))),
-    ("plan", desc("Have a removal plan by this date.", D("date"))),
-    ("remove", desc("Remove the product by this date.", D("date"))),
-    ("note", desc("Remarks, e.g. why there is no deadline.", T)),
-])
+defs["deadline"] = obj("One step a measure sets, with its source's verb. In a sector's list a verb appears once; dated steps of identify, report, plan, begin-removal, complete-removal do not run backwards; a dated step names its sources (lint).", [
+    ("verb", D("deadline-verb")),
+    ("date", desc("By or from when; absent when the measure sets no date.", D("date"))),
+    ("pinpoint", desc("Where in the source the step is set.", T)),
+    ("note", desc("Remarks, e.g. why there is no date.", T)),
+    ("unconfirmed", desc("Why this step is not confirmed by its sources.", T)),
+    ("sources", desc("Sources setting the step, at least one, none twice.",
+                     arr(D("source-ref"), nonempty=True, unique=True))),
+], ["verb"])
 defs["exemptions"] = obj("The exemption policy for a sector.", [
     ("policy", D("exemption-policy")),
     ("description", desc("Who can be exempted and how.", T)),
@@ -345,9 +389,10 @@ defs["exemptions"] = obj("The exemption policy for a sector.", [
 defs["sector-action"] = obj("What a measure requires of one sector. A sector appears at most once per measure (lint).", [
     ("sector", D("sector-ref")),
     ("action", D("action")),
-    ("deadlines", D("deadlines")),
+    ("deadlines", desc("The steps the measure sets for the sector.", arr(D("deadline")))),
     ("exemptions", D("exemptions")),
     ("note", desc("Remarks.", T)),
+    ("unconfirmed", desc("Why this sector's action is not confirmed by the sources.", T)),
 ], ["sector", "action", "exemptions"])
 defs["review"] = obj("An event in a measure's review history.", [
     ("date", desc("Date of the event.", D("date"))),
@@ -355,9 +400,20 @@ defs["review"] = obj("An event in a measure's review history.", [
     ("requested_by", desc("Who asked for it.", T)),
     ("outcome", D("review-outcome")),
     ("reference", desc("Official reference.", T)),
-    ("summary", desc("What happened.", T)),
+    ("summary", desc("What happened, in voorzorg's words.", T)),
+    ("document", desc("The document the event is, by its own title or description.", T)),
+    ("recorded", D("recorded")),
+    ("unconfirmed", desc("What of this event is not confirmed, and why.", T)),
     ("sources", D("source-refs")),
 ], ["date", "kind", "outcome", "summary", "sources"])
+defs["covers"] = obj("A measure's scope as its text states it; the products it covers are derived from it (one function, vz_measure_covers): named products, plus every product of the vendors (restricted to the classes, if given), minus the exceptions. Members must fit the form (lint).", [
+    ("form", D("cover-form")),
+    ("vendors", desc("Vendors whose products are covered, none twice.", arr(D("vendor-ref"), nonempty=True, unique=True))),
+    ("classes", desc("Only these product classes of those vendors, none twice.", arr(D("product-class"), nonempty=True, unique=True))),
+    ("products", desc("Products named by the text, none twice.", arr(D("product-ref"), nonempty=True, unique=True))),
+    ("except", desc("Products the text excludes, none twice.", arr(D("product-ref"), nonempty=True, unique=True))),
+    ("recorded", D("recorded")),
+], ["form"])
 defs["measure"] = obj("A measure: an authority's decision about products, with an action per sector.", [
     ("id", D("id")),
     ("title", desc("Title.", T)),
@@ -366,14 +422,17 @@ defs["measure"] = obj("A measure: an authority's decision about products, with a
     ("issuing_state", D("jurisdiction-ref")),
     ("date", desc("Date of the measure.", D("date"))),
     ("reference", desc("Official reference.", T)),
-    ("products", desc("The products it covers, at least one, none twice.",
+    ("products", desc("Named products it covers, at least one, none twice; give this or \"covers\", not both (lint).",
                       arr(D("product-ref"), nonempty=True, unique=True))),
+    ("covers", D("covers")),
     ("assessment", desc("The assessment it rests on.", D("assessment-ref"))),
     ("scope", desc("What is and is not covered, in words.", T)),
     ("sectors", desc("The action per sector, at least one.", arr(D("sector-action"), nonempty=True))),
     ("reviews", desc("Review history, oldest first.", arr(D("review")))),
+    ("recorded", D("recorded")),
+    ("unconfirmed", desc("What of this measure is not confirmed, and why.", T)),
     ("sources", D("source-refs")),
-], ["id", "title", "kind", "authority", "issuing_state", "date", "reference", "products",
+], ["id", "title", "kind", "authority", "issuing_state", "date", "reference",
     "sectors", "sources"])
 defs["condition"] = obj("When a matrix row applies: for each factor present, the factor's level must be one of those listed.", [
     ("access", desc("Access levels, none twice.", arr(D("access-level"), unique=True))),
@@ -450,7 +509,9 @@ DESCRIPTION = (
     "assessment or rules, including the sector keys of \"decision\" and of "
     "rules \"actions\"[].\"sectors\") names an existing entry of the right kind; "
     "(3) \"expires\" is later than \"issued\"; "
-    "(4) deadlines are in the order identify <= plan <= remove; "
+    "(4) in a sector's deadlines a verb appears once, dated steps of identify, report, "
+    "plan, begin-removal and complete-removal do not run backwards, and a dated step "
+    "names its sources; "
     "(5) a sector appears at most once in a measure's \"sectors\"; "
     "(6) the levels used by a rules entry's matrix rows, \"default_level\" and action "
     "rows are declared in its \"levels\", and no level has two action rows; "
@@ -460,6 +521,11 @@ DESCRIPTION = (
     "(the JSON parser refuses both); "
     "(10) an assessment's vector, level and decision agree with what its rules give "
     "(unless it records an override), and rules give an action for every level and sector. "
+    "(11) a measure gives \"products\" or \"covers\", not both, and the members of "
+    "\"covers\" fit its form; "
+    "(12) a quote not in English has a translation, an assessment with basis "
+    "\"recorded\" has \"recorded\" quotes, and every quote occurs in its source's "
+    "text where catalog/sources/SOURCE.txt keeps it. "
     "Lint also warns about sources that nothing cites. "
     "The format is described in docs/catalog-format.md."
 )

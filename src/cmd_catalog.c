@@ -5,6 +5,7 @@
  * lint is for the catalogue's authors: every problem, one per line, and
  * exit 2 if any is an error. show is for its readers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -48,8 +49,27 @@ static const char *const verbs[] = {"lint", "show", "sign", "verify",
 
 enum { O_FORMAT, O_HELP, O_PUBKEY, O_UNSIGNED, O_COUNT };
 
+/*
+ * The texts of a catalogue's sources sit in "sources/" beside it; lint
+ * checks every recorded quote against them. Returns an owned path or NULL
+ * when out of memory.
+ */
+static char *sources_dir(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	size_t n = slash ? (size_t)(slash - file) + 1 : 0;
+	char *d = malloc(n + sizeof("sources"));
+
+	if (d == NULL)
+		return NULL;
+	memcpy(d, file, n);
+	memcpy(d + n, "sources", sizeof("sources"));
+	return d;
+}
+
 static int do_lint(const char *file, vz_format fmt)
 {
+	char *dir = NULL;
 	vz_diags *diags = vz_diags_new();
 	vz_catalog *cat = NULL;
 	char *out = NULL;
@@ -64,6 +84,11 @@ static int do_lint(const char *file, vz_format fmt)
 	/* A well-formed catalogue must also be consistent with its rules. */
 	if (rc == VZ_OK)
 		rc = vz_assess_check(cat, diags);
+	if (rc == VZ_OK) {
+		dir = sources_dir(file);
+		rc = dir ? vz_catalog_check_quotes(cat, dir, diags)
+		         : VZ_E_NOMEM;
+	}
 	if (rc == VZ_E_NOMEM) {
 		cli_err("%s: out of memory", file);
 		ex = VZ_EXIT_INTERNAL;
@@ -94,6 +119,7 @@ static int do_lint(const char *file, vz_format fmt)
 		        vz_diags_errors(diags), vz_diags_warnings(diags));
 	}
 out:
+	free(dir);
 	vz_free(out);
 	vz_catalog_free(cat);
 	vz_diags_free(diags);

@@ -17,6 +17,8 @@ static const char main_help[] =
     "commands:\n"
     "  scan [--root DIR]       find the products under a measure on this\n"
     "                          host or an offline root, with evidence\n"
+    "  collect --output FILE   save what a scan would read as an\n"
+    "                          inventory, to be judged elsewhere\n"
     "  assess PRODUCT          assess a product by the published criteria\n"
     "  reassess --set P=V ...  what if: which decisions change, and why\n"
     "  diff OLD NEW            changed facts and decisions between two\n"
@@ -27,6 +29,14 @@ static const char main_help[] =
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
     "  catalog update URL      download, verify and install a catalogue\n"
+    "  policy --format FORMAT  rules that keep a measure's products from\n"
+    "                          coming back (apt, dnf, fapolicyd, applocker,\n"
+    "                          wdac, santa, santa-json, osquery, fleet)\n"
+    "  serve --db DB --listen ADDR:PORT\n"
+    "                          run the fleet server: hosts report, the\n"
+    "                          ledger tracks each measure's deadlines\n"
+    "  enroll URL --secret-file FILE\n"
+    "                          enrol this host with a fleet server\n"
     "  help [COMMAND]          show this help, or a command's\n"
     "\n"
     "options:\n"
@@ -64,10 +74,14 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
     {"scan", cmd_scan},
+    {"collect", cmd_collect},
     {"assess", cmd_assess},
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
+    {"policy", cmd_policy},
+    {"serve", cmd_serve},
+    {"enroll", cmd_enroll},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

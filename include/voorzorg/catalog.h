@@ -123,6 +123,72 @@ VZ_API vz_status vz_catalog_render(const vz_catalog *cat, const char *id,
                                    vz_format format, char **out,
                                    vz_error *err);
 
+/* ---- measures: scope and deadlines --------------------------------- */
+
+/*
+ * Whether measure `measure_id` covers product `product_id`: 1 yes, 0 no
+ * (also when either id names no such entry). The product list is derived
+ * from the scope as the measure's text states it ("covers": a vendor, a
+ * vendor's product classes, named products, all of a vendor's brands,
+ * minus named exceptions; or the legacy "products" list). This is the one
+ * answer to "does this measure cover that product": scan, assess and
+ * policy all ask it here, so they cannot disagree. Constant time per
+ * call apart from the short lists involved; thread-safe.
+ */
+VZ_API int vz_measure_covers(const vz_catalog *cat, const char *measure_id,
+                             const char *product_id);
+
+/*
+ * Number of products the measure covers, and with `ids` (may be NULL)
+ * the first `max` of their ids in catalogue order (borrowed).
+ */
+VZ_API size_t vz_measure_products(const vz_catalog *cat,
+                                  const char *measure_id, const char **ids,
+                                  size_t max);
+
+/* At most this many deadlines per sector (one per verb). */
+#define VZ_DEADLINES_MAX 8
+
+/*
+ * One step a measure sets for a sector, with the verb its source uses:
+ * "identify", "report", "plan", "begin-removal", "complete-removal",
+ * "stop-purchase" or "stop-updates". Strings are borrowed from the
+ * catalogue; `date` (ISO 8601), `source` (the first source id),
+ * `pinpoint`, `note` and `unconfirmed` (why the step is not confirmed)
+ * are NULL when absent.
+ */
+typedef struct vz_deadline {
+	const char *verb;
+	const char *date;
+	const char *source;
+	const char *pinpoint;
+	const char *note;
+	const char *unconfirmed;
+} vz_deadline;
+
+/*
+ * The deadlines measure `measure_id` sets for `sector`, in the order the
+ * catalogue gives them: fills up to `max` entries of `out` (may be NULL
+ * with max 0) and returns how many there are. 0 when the measure or the
+ * sector is unknown or sets no deadline.
+ */
+VZ_API size_t vz_measure_deadlines(const vz_catalog *cat,
+                                   const char *measure_id,
+                                   const char *sector, vz_deadline *out,
+                                   size_t max);
+
+/*
+ * Check the quotes a catalogue records against the texts of its sources:
+ * for every quote whose source has a text file `DIR/SOURCE-ID.txt`, the
+ * quote (white space collapsed; "..." or "\u2026" separating fragments
+ * that must appear in order) must occur in it. Errors go to `diags`.
+ * Returns VZ_OK when every checkable quote is found, VZ_E_INVALID when
+ * one is not, VZ_E_NOMEM, VZ_E_IO if a text file exists but cannot be
+ * read. A missing `dir` checks nothing.
+ */
+VZ_API vz_status vz_catalog_check_quotes(const vz_catalog *cat,
+                                         const char *dir, vz_diags *diags);
+
 #ifdef __cplusplus
 }
 #endif

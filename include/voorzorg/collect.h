@@ -175,6 +175,20 @@ typedef struct vz_host {
 VZ_API vz_status vz_host_probe(const char *root, vz_host *out);
 VZ_API void vz_host_clear(vz_host *h);
 
+/*
+ * Records from somewhere other than this build's collectors (a saved
+ * inventory, osquery results), for a scan (scan.h): `run` sends them to
+ * `sink`, fills `st` (counters, collector runs, problems) and `host`
+ * (its strings allocated with vz_malloc; vz_host_clear frees them), and
+ * sets *root to the root they were collected from (vz_malloc'd, or NULL
+ * for artefacts only). Errors as vz_collect.
+ */
+typedef struct vz_source {
+	vz_status (*run)(void *ctx, const vz_sink *sink, vz_stats *st,
+	                 vz_host *host, char **root, vz_error *err);
+	void *ctx;
+} vz_source;
+
 #ifdef __cplusplus
 }
 #endif

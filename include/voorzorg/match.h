@@ -125,6 +125,16 @@ VZ_API size_t vz_matcher_tampered_count(const vz_matcher *m);
 VZ_API const vz_tampered *vz_matcher_tampered(const vz_matcher *m,
                                               size_t i);
 
+/*
+ * The registry keys under which the registry fingerprints can match, one
+ * a line in the short form ("HKLM\SOFTWARE\Vendor\Product\n"), each
+ * the literal part of a pattern up to the key its first wildcard is in:
+ * what a live collector that knows no catalogue (voorzorg-collect.exe
+ * --keys) must read. *out owned (vz_free); "" when there are none.
+ * VZ_E_NOMEM.
+ */
+VZ_API vz_status vz_matcher_registry_keys(const vz_matcher *m, char **out);
+
 #ifdef __cplusplus
 }
 #endif

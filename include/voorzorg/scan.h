@@ -24,19 +24,6 @@
 extern "C" {
 #endif
 
-/* Deadlines one measure sets a sector, at most this many. */
-#define VZ_DEADLINES_MAX 8
-
-/*
- * One deadline: what the source says must happen by then, in its verb
- * ("identify", "report", "plan", "begin-removal", "complete-removal",
- * "stop-purchase", "stop-updates"), and the date (NULL: none set).
- */
-typedef struct vz_deadline {
-	const char *verb;
-	const char *date;
-} vz_deadline;
-
 typedef struct vz_finding {
 	/* Borrowed from the catalogue. */
 	const char *product_id;
@@ -60,7 +47,12 @@ typedef struct vz_finding {
 	const char *deadline_plan;
 	const char *deadline_remove;
 	const char *deadline_note;
-	/* Every deadline for the sector, in the catalogue's order. */
+	/*
+	 * Every deadline the governing measure sets for the sector, each
+	 * with its source's verb (see vz_deadline in catalog.h); the
+	 * deadline_* fields above are the identify, plan and removal dates
+	 * (complete, else begun) and the first note among them.
+	 */
 	vz_deadline deadlines[VZ_DEADLINES_MAX];
 	size_t ndeadlines;
 	/* The sector's exemption policy ("none", "case-by-case",
@@ -104,6 +96,9 @@ typedef struct vz_scan_opts {
 	size_t nsboms;
 	const char *const *paths;
 	size_t npaths;
+	/* Records from elsewhere instead of the collectors (collect.h):
+	 * a saved inventory, osquery results. NULL: collect. */
+	const vz_source *source;
 	/* Any unreadable item makes the scan incomplete (--strict). */
 	int strict;
 } vz_scan_opts;
@@ -159,6 +154,9 @@ typedef struct vz_scan_info {
 	 * which a server counts a resent report once */
 	const char *report_id;
 	const char *catalog_sha256; /* of the catalogue's bytes; may be NULL */
+	/* The trusted catalogue's version when this one is older, else -1
+	 * (see vz_catalog_trusted_version). */
+	int64_t catalog_trusted_version;
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);

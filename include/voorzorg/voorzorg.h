@@ -14,10 +14,13 @@
 #include <voorzorg/assess.h>
 #include <voorzorg/verify.h>
 #include <voorzorg/inventory.h>
+#include <voorzorg/inventory_file.h>
+#include <voorzorg/osquery.h>
 #include <voorzorg/collect.h>
 #include <voorzorg/match.h>
 #include <voorzorg/scan.h>
 #include <voorzorg/report.h>
+#include <voorzorg/policy.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -42,7 +42,9 @@ static const char *const exemption_policies[] = {
 	"none", "case-by-case", "functional", "unspecified", NULL};
 static const char *const review_kinds[] = {
 	"reconsideration-request", "reconsideration-decision", "amendment",
-	"revocation", "periodic-review", NULL};
+	"revocation", "periodic-review", "parliamentary-request",
+	"parliamentary-questions", "reply-to-vendor", "status-report",
+	"disclosure", NULL};
 static const char *const review_outcomes[] = {
 	"upheld", "amended", "revoked", "pending", NULL};
 static const char *const fingerprint_kinds[] = {
@@ -56,6 +58,17 @@ static const char *const mitigation_status[] = {"claimed", "verified",
 static const char *const factor_names[] = {"access", "compulsion", "threat",
                                            NULL};
 static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const bases[] = {"recorded", "derived", NULL};
+/* The forms in which a measure's text states its scope. */
+static const char *const cover_forms[] = {"vendor", "vendor-classes",
+                                          "products", "brands", NULL};
+/* The verbs a deadline takes from its source, in their usual order. */
+static const char *const deadline_verbs[] = {
+	"identify", "report", "plan", "begin-removal", "complete-removal",
+	"stop-purchase", "stop-updates", NULL};
+static const char *const succession_kinds[] = {"forced-migration",
+                                               "rebrand", "replacement",
+                                               NULL};
 
 /* ---- string formats --------------------------------------------------- */
 
@@ -66,6 +79,15 @@ static const char *check_url(const char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s <= ' ')
 			return "is not a URL (contains white space)";
+	return NULL;
+}
+
+/* ISO 639-1: two lowercase letters. */
+static const char *check_lang(const char *s)
+{
+	if (strlen(s) != 2 || s[0] < 'a' || s[0] > 'z' || s[1] < 'a' ||
+	    s[1] > 'z')
+		return "is not an ISO 639-1 language code (e.g. \"nl\")";
 	return NULL;
 }
 
@@ -216,28 +238,94 @@ static void post_catalog(struct vctx *c, json_t *obj)
 	}
 }
 
-static void post_deadlines(struct vctx *c, json_t *obj)
+/*
+ * Deadlines: an array of steps, each with the source's verb. Dated steps
+ * of the removal sequence must not run backwards, a verb appears once, and
+ * a date needs a source (a reader must be able to check it).
+ */
+static int verb_rank(const char *v)
 {
-	static const char *const order[] = {"identify", "plan", "remove"};
+	static const char *const seq[] = {"identify", "report", "plan",
+	                                  "begin-removal", "complete-removal",
+	                                  NULL};
+	int i;
+
+	for (i = 0; v != NULL && seq[i]; i++)
+		if (strcmp(v, seq[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+static void post_sector_action(struct vctx *c, json_t *obj)
+{
+	json_t *dls = json_object_get(obj, "deadlines");
 	int64_t prev = 0;
-	const char *prev_name = NULL;
-	size_t i;
+	int prev_rank = 0;
+	const char *prev_verb = NULL;
+	size_t i, j;
 
-	for (i = 0; i < 3; i++) {
-		int ok;
-		int64_t t = date_of(obj, order[i], &ok);
+	if (!json_is_array(dls))
+		return;
+	vz__vpush_key(c, "deadlines");
+	for (i = 0; i < json_array_size(dls); i++) {
+		json_t *d = json_array_get(dls, i);
+		json_t *vv = json_object_get(d, "verb");
+		const char *v = json_string_value(vv);
+		int ok, rank = verb_rank(v);
+		int64_t t = date_of(d, "date", &ok);
 
-		if (!ok)
-			continue;
-		if (prev_name != NULL && t < prev) {
-			vz__vpush_key(c, order[i]);
+		vz__vpush_index(c, i);
+		for (j = 0; j < i && v != NULL; j++) {
+			json_t *o = json_object_get(json_array_get(dls, j),
+			                            "verb");
+
+			if (!json_equal(vv, o))
+				continue;
+			vz__vpush_key(c, "verb");
 			vz__verr(c, VZ_SEV_ERROR, 0,
-			         "the %s deadline falls before the %s deadline",
-			         order[i], prev_name);
+			         "verb \"%s\" appears twice (also at "
+			         "deadlines[%zu]); one step per verb", v, j);
+			vz__vpop(c);
+			break;
+		}
+		if (ok && json_object_get(d, "sources") == NULL) {
+			vz__vpush_key(c, "date");
+			vz__verr(c, VZ_SEV_ERROR, 0,
+			         "a dated deadline must name its \"sources\"");
 			vz__vpop(c);
 		}
-		prev = t;
-		prev_name = order[i];
+		if (ok && rank > 0) {
+			if (prev_verb != NULL && rank > prev_rank &&
+			    t < prev) {
+				vz__vpush_key(c, "date");
+				vz__verr(c, VZ_SEV_ERROR, 0,
+				         "the %s deadline falls before the %s "
+				         "deadline",
+				         v, prev_verb);
+				vz__vpop(c);
+			}
+			prev = t;
+			prev_rank = rank;
+			prev_verb = v;
+		}
+		vz__vpop(c);
+	}
+	vz__vpop(c);
+}
+
+/* A quote in another language than English carries a translation. */
+static void post_quote(struct vctx *c, json_t *obj)
+{
+	json_t *lang = json_object_get(obj, "lang");
+
+	if (json_is_string(lang) &&
+	    strcmp(json_string_value(lang), "en") != 0 &&
+	    json_object_get(obj, "translation") == NULL) {
+		vz__vpush_key(c, "lang");
+		vz__verr(c, VZ_SEV_ERROR, 0,
+		         "a quote in \"%s\" needs an English \"translation\"",
+		         json_string_value(lang));
+		vz__vpop(c);
 	}
 }
 
@@ -271,10 +359,56 @@ static void post_jurisdiction(struct vctx *c, json_t *obj)
 	}
 }
 
+/*
+ * The form says how the text states the scope; the members must fit it,
+ * so that the product list derived from them (vz_measure_covers) is what
+ * the text says and nothing else.
+ */
+static void post_covers(struct vctx *c, json_t *obj)
+{
+	const char *form = json_string_value(json_object_get(obj, "form"));
+	size_t nv = json_array_size(json_object_get(obj, "vendors"));
+	size_t nc = json_array_size(json_object_get(obj, "classes"));
+	size_t np = json_array_size(json_object_get(obj, "products"));
+	const char *why = NULL;
+
+	if (form == NULL)
+		return;
+	if (strcmp(form, "products") == 0) {
+		if (np == 0 || nv != 0 || nc != 0)
+			why = "form \"products\" takes \"products\" and no "
+			      "\"vendors\" or \"classes\"";
+	} else if (strcmp(form, "vendor-classes") == 0) {
+		if (nv == 0 || nc == 0)
+			why = "form \"vendor-classes\" takes \"vendors\" and "
+			      "\"classes\"";
+	} else if (nv == 0 || nc != 0) {
+		why = "forms \"vendor\" and \"brands\" take \"vendors\" and "
+		      "no \"classes\"";
+	}
+	if (why != NULL) {
+		vz__vpush_key(c, "form");
+		vz__verr(c, VZ_SEV_ERROR, 0, "%s", why);
+		vz__vpop(c);
+	}
+}
+
 static void post_measure(struct vctx *c, json_t *obj)
 {
 	json_t *secs = json_object_get(obj, "sectors");
+	int hp = json_object_get(obj, "products") != NULL;
+	int hc = json_object_get(obj, "covers") != NULL;
 	size_t i, j;
+
+	if (hp == hc) {
+		vz__vpush_key(c, hp ? "covers" : "id");
+		vz__verr(c, VZ_SEV_ERROR, hp,
+		         hp ? "give either \"products\" or \"covers\", not "
+		              "both"
+		            : "a measure states its scope with \"covers\" (or "
+		              "names its \"products\")");
+		vz__vpop(c);
+	}
 
 	for (i = 0; i < json_array_size(secs); i++) {
 		json_t *a = json_object_get(json_array_get(secs, i), "sector");
@@ -376,7 +510,24 @@ static void post_rules(struct vctx *c, json_t *obj)
 static void post_assessment(struct vctx *c, json_t *obj)
 {
 	json_t *rid = json_object_get(obj, "rules");
+	json_t *basis = json_object_get(obj, "basis");
 	const struct vz_entry *e;
+
+	/*
+	 * Reasoning credited to an authority must be its own words, quoted
+	 * with a pinpoint; voorzorg's own text (evidence, summary) is never
+	 * presented as the authority's.
+	 */
+	if (json_is_string(basis) &&
+	    strcmp(json_string_value(basis), "recorded") == 0 &&
+	    json_array_size(json_object_get(obj, "recorded")) == 0) {
+		vz__vpush_key(c, "basis");
+		vz__verr(c, VZ_SEV_ERROR, 0,
+		         "an assessment recorded from an authority needs "
+		         "\"recorded\": the authority's words, quoted with "
+		         "source and pinpoint");
+		vz__vpop(c);
+	}
 
 	if (!json_is_string(rid))
 		return;
@@ -425,10 +576,23 @@ static const struct vfield sector_fields[] = {
 static const struct vshape sector_shape = {"sector", sector_fields, NULL,
                                            NULL};
 
+static const struct vfield quote_fields[] = {
+	TEXT("quote", REQ),
+	CHECKED("lang", REQ, check_lang),
+	TEXT("translation", 0),
+	REF("source", REQ, VZ_KIND_SOURCE),
+	TEXT("pinpoint", REQ),
+	TEXT("by", 0),
+	TEXT("note", 0),
+	END};
+static const struct vshape quote_shape = {"quote", quote_fields, NULL,
+                                          post_quote};
+
 static const struct vfield law_fields[] = {
 	TEXT("title", REQ),
 	ENUM("level", REQ, law_levels),
 	TEXT("summary", REQ),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vshape law_shape = {"law", law_fields, NULL, NULL};
@@ -438,6 +602,7 @@ static const struct vfield programme_fields[] = {
 	ENUM("level", REQ, threat_levels),
 	TEXT("summary", REQ),
 	DATE("assessed", 0),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vshape programme_shape = {"offensive programme",
@@ -571,6 +736,17 @@ static const struct vfield identifier_fields[] = {
 static const struct vshape identifiers_shape = {"identifiers",
                                                 identifier_fields, NULL, NULL};
 
+static const struct vfield succession_fields[] = {
+	REF("product", REQ, VZ_KIND_PRODUCT),
+	ENUM("kind", REQ, succession_kinds),
+	DATE("date", 0),
+	TEXT("note", 0),
+	TEXT("unconfirmed", 0),
+	SOURCES,
+	END};
+static const struct vshape succession_shape = {"succession",
+                                               succession_fields, NULL, NULL};
+
 static const struct vfield product_fields[] = {
 	ID,
 	REF("vendor", REQ, VZ_KIND_VENDOR),
@@ -583,6 +759,8 @@ static const struct vfield product_fields[] = {
 	TEXT("description", 0),
 	OBJ("identifiers", 0, identifiers_shape),
 	ARR("fingerprints", 0, fingerprint_shape),
+	OBJ("succeeds", 0, succession_shape),
+	TEXT("unconfirmed", 0),
 	SOURCES,
 	END};
 static const struct vshape product_shape = {"product", product_fields, NULL,
@@ -591,16 +769,19 @@ static const struct vshape product_shape = {"product", product_fields, NULL,
 static const struct vfield factor_access_fields[] = {
 	ENUM("level", REQ, access_levels),
 	TEXT("evidence", REQ),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vfield factor_compulsion_fields[] = {
 	ENUM("level", REQ, compulsion_levels),
 	TEXT("evidence", REQ),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vfield factor_threat_fields[] = {
 	ENUM("level", REQ, threat_levels),
 	TEXT("evidence", REQ),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vshape factor_access = {"access factor",
@@ -620,6 +801,7 @@ static const struct vshape factors_shape = {"factors", factors_fields, NULL,
 
 static const struct vfield override_fields[] = {
 	TEXT("reason", REQ),
+	ARR("recorded", 0, quote_shape),
 	SOURCES,
 	END};
 static const struct vshape override_shape = {"override", override_fields,
@@ -629,6 +811,7 @@ static const struct vfield assessment_fields[] = {
 	ID,
 	REFS("products", NONEMPTY, VZ_KIND_PRODUCT),
 	TEXT("assessor", REQ),
+	ENUM("basis", 0, bases),
 	REF("assessing_state", REQ, VZ_KIND_JURISDICTION),
 	DATE("date", REQ),
 	OBJ("factors", REQ, factors_shape),
@@ -639,19 +822,23 @@ static const struct vfield assessment_fields[] = {
 	REF("supersedes", 0, VZ_KIND_ASSESSMENT),
 	OBJ("override", 0, override_shape),
 	TEXT("summary", 0),
+	ARR("recorded", 0, quote_shape),
+	TEXT("unconfirmed", 0),
 	SOURCES,
 	END};
 static const struct vshape assessment_shape = {
 	"assessment", assessment_fields, NULL, post_assessment};
 
 static const struct vfield deadline_fields[] = {
-	DATE("identify", 0),
-	DATE("plan", 0),
-	DATE("remove", 0),
+	ENUM("verb", REQ, deadline_verbs),
+	DATE("date", 0),
+	TEXT("pinpoint", 0),
 	TEXT("note", 0),
+	TEXT("unconfirmed", 0),
+	REFS("sources", VF_NONEMPTY, VZ_KIND_SOURCE),
 	END};
-static const struct vshape deadlines_shape = {"deadlines", deadline_fields,
-                                              NULL, post_deadlines};
+static const struct vshape deadline_shape = {"deadline", deadline_fields,
+                                             NULL, NULL};
 
 static const struct vfield exemption_fields[] = {
 	ENUM("policy", REQ, exemption_policies),
@@ -663,12 +850,13 @@ static const struct vshape exemptions_shape = {"exemptions",
 static const struct vfield measure_sector_fields[] = {
 	REF("sector", REQ, VZ_KIND_SECTOR),
 	ENUM("action", REQ, actions),
-	OBJ("deadlines", 0, deadlines_shape),
+	ARR("deadlines", 0, deadline_shape),
 	OBJ("exemptions", REQ, exemptions_shape),
 	TEXT("note", 0),
+	TEXT("unconfirmed", 0),
 	END};
 static const struct vshape measure_sector_shape = {
-	"sector action", measure_sector_fields, NULL, NULL};
+	"sector action", measure_sector_fields, NULL, post_sector_action};
 
 static const struct vfield review_fields[] = {
 	DATE("date", REQ),
@@ -677,10 +865,24 @@ static const struct vfield review_fields[] = {
 	ENUM("outcome", REQ, review_outcomes),
 	TEXT("reference", 0),
 	TEXT("summary", REQ),
+	TEXT("document", 0),
+	ARR("recorded", 0, quote_shape),
+	TEXT("unconfirmed", 0),
 	SOURCES,
 	END};
 static const struct vshape review_shape = {"review", review_fields, NULL,
                                            NULL};
+
+static const struct vfield covers_fields[] = {
+	ENUM("form", REQ, cover_forms),
+	REFS("vendors", VF_NONEMPTY, VZ_KIND_VENDOR),
+	ENUMS("classes", VF_NONEMPTY, product_classes),
+	REFS("products", VF_NONEMPTY, VZ_KIND_PRODUCT),
+	REFS("except", VF_NONEMPTY, VZ_KIND_PRODUCT),
+	ARR("recorded", 0, quote_shape),
+	END};
+static const struct vshape covers_shape = {"covers", covers_fields, NULL,
+                                           post_covers};
 
 static const struct vfield measure_fields[] = {
 	ID,
@@ -690,11 +892,14 @@ static const struct vfield measure_fields[] = {
 	REF("issuing_state", REQ, VZ_KIND_JURISDICTION),
 	DATE("date", REQ),
 	TEXT("reference", REQ),
-	REFS("products", NONEMPTY, VZ_KIND_PRODUCT),
+	REFS("products", VF_NONEMPTY, VZ_KIND_PRODUCT),
+	OBJ("covers", 0, covers_shape),
 	REF("assessment", 0, VZ_KIND_ASSESSMENT),
 	TEXT("scope", 0),
 	ARR("sectors", NONEMPTY, measure_sector_shape),
 	ARR("reviews", 0, review_shape),
+	ARR("recorded", 0, quote_shape),
+	TEXT("unconfirmed", 0),
 	SOURCES,
 	END};
 static const struct vshape measure_shape = {"measure", measure_fields, NULL,

@@ -601,3 +601,78 @@ vz_status vz__on_signature(vz_matcher *m, const vz_record *r)
 	vz__buf_free(&d);
 	return rc;
 }
+
+/* ---- the keys a live collector should read ---------------------------- */
+
+/* The literal key above pattern f, in the short form, appended to b. */
+static void literal_key(const struct fp *f, struct vz_buf *b)
+{
+	size_t n = f->prefix, i;
+
+	if (f->pat[n] != '\0') {
+		while (n > 0 && f->pat[n - 1] != '/')
+			n--;
+		if (n > 0)
+			n--; /* the '/' before the glob's component */
+	}
+	if (n >= 4 && memcmp(f->pat, "hklm", 4) == 0)
+		vz__buf_puts(b, "HKLM");
+	else if (n >= 4 && memcmp(f->pat, "hkcu", 4) == 0)
+		vz__buf_puts(b, "HKCU");
+	else
+		return;
+	for (i = 4; i < n; i++) {
+		char ch = f->pat[i] == '/' ? '\\'
+		          : f->pat[i] == 0x1f ? '/'
+		                              : f->pat[i];
+
+		vz__buf_add(b, &ch, 1);
+	}
+	vz__buf_add(b, "\n", 1);
+}
+
+/* Does the list of lines `list` hold `line` (with its newline)? */
+static int has_line(const char *list, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p;
+
+	for (p = list; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1
+	                                                          : NULL)
+		if (strncmp(p, line, n) == 0)
+			return 1;
+	return 0;
+}
+
+vz_status vz_matcher_registry_keys(const vz_matcher *m, char **out)
+{
+	struct vz_buf b, one;
+	size_t i;
+
+	*out = NULL;
+	vz__buf_init(&b);
+	vz__buf_init(&one);
+	vz__buf_add(&b, "", 1);
+	for (i = 0; i < m->nreg && !b.failed; i++) {
+		one.len = 0;
+		literal_key(m->reg[i], &one);
+		vz__buf_add(&one, "", 1);
+		if (one.failed) {
+			b.failed = 1;
+			break;
+		}
+		/* Once each; the list is short, a scan of it is enough. */
+		if (one.len > 1 && !has_line(b.data, one.data)) {
+			b.len--;
+			vz__buf_puts(&b, one.data);
+			vz__buf_add(&b, "", 1);
+		}
+	}
+	vz__buf_free(&one);
+	if (b.failed) {
+		vz__buf_free(&b);
+		return VZ_E_NOMEM;
+	}
+	*out = vz__buf_take(&b);
+	return VZ_OK;
+}

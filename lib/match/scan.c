@@ -8,6 +8,7 @@
  * decided in one function below, so the assessment engine can take over
  * the second without touching the rest.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -147,7 +148,7 @@ static json_t *governing(const vz_catalog *cat, const char *pid,
 		const char *st = str(m, "issuing_state");
 		int rank;
 
-		if (!lists(json_object_get(m, "products"), pid))
+		if (!vz__measure_covers_json(cat, m, pid))
 			continue;
 		(*count)++;
 		rank = sector ? action_rank(str(sector_entry(m, sector),
@@ -198,42 +199,39 @@ static vz_status assess_finding(const vz_catalog *cat, vz_finding *f,
 }
 
 /*
- * The sector's deadlines with their verbs. The catalogue states them
- * either as an object (identify, plan, remove: remove meaning removal
- * complete) or as an array of {verb, date}.
+ * The three dates the report writers have shown so far: identify, plan,
+ * and removal (complete, else begun). The full list, with each source's
+ * verb, is in f->deadlines.
  */
-static void deadlines(vz_finding *f, json_t *dl)
+static void legacy_deadlines(vz_finding *f)
 {
-	static const char *const obj[][2] = {{"identify", "identify"},
-	                                     {"plan", "plan"},
-	                                     {"remove", "complete-removal"}};
+	const char *begin = NULL, *note = NULL;
 	size_t i;
 
-	f->ndeadlines = 0;
-	if (json_is_array(dl)) {
-		for (i = 0; i < json_array_size(dl) &&
-		            f->ndeadlines < VZ_DEADLINES_MAX;
-		     i++) {
-			json_t *d = json_array_get(dl, i);
+	for (i = 0; i < f->ndeadlines; i++) {
+		const vz_deadline *d = &f->deadlines[i];
 
-			if (str(d, "verb") == NULL)
-				continue;
-			f->deadlines[f->ndeadlines].verb = str(d, "verb");
-			f->deadlines[f->ndeadlines++].date = str(d, "date");
-		}
-		return;
+		if (note == NULL && d->note != NULL)
+			note = d->note;
+		if (d->date == NULL)
+			continue;
+		if (strcmp(d->verb, "identify") == 0)
+			f->deadline_identify = d->date;
+		else if (strcmp(d->verb, "plan") == 0)
+			f->deadline_plan = d->date;
+		else if (strcmp(d->verb, "complete-removal") == 0)
+			f->deadline_remove = d->date;
+		else if (strcmp(d->verb, "begin-removal") == 0)
+			begin = d->date;
 	}
-	for (i = 0; i < 3; i++)
-		if (str(dl, obj[i][0]) != NULL) {
-			f->deadlines[f->ndeadlines].verb = obj[i][1];
-			f->deadlines[f->ndeadlines++].date =
-			    str(dl, obj[i][0]);
-		}
+	if (f->deadline_remove == NULL)
+		f->deadline_remove = begin;
+	f->deadline_note = note;
 }
 
 static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 {
-	json_t *p = vz__catalog_get(cat, f->product_id, NULL), *m, *se, *dl;
+	json_t *p = vz__catalog_get(cat, f->product_id, NULL), *m, *se;
 	json_t *v;
 
 	f->product = str(p, "name");
@@ -247,12 +245,11 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 		f->reference = str(m, "reference");
 		se = sector_entry(m, sector);
 		f->action = se ? str(se, "action") : NULL;
-		dl = se ? json_object_get(se, "deadlines") : NULL;
-		f->deadline_identify = str(dl, "identify");
-		f->deadline_plan = str(dl, "plan");
-		f->deadline_remove = str(dl, "remove");
-		f->deadline_note = str(dl, "note");
-		deadlines(f, dl);
+		f->ndeadlines = vz__measure_deadlines_json(
+		    m, sector, f->deadlines, VZ_DEADLINES_MAX);
+		if (f->ndeadlines > VZ_DEADLINES_MAX)
+			f->ndeadlines = VZ_DEADLINES_MAX;
+		legacy_deadlines(f);
 		f->exemption_policy = str(json_object_get(se, "exemptions"),
 		                          "policy");
 		f->exemption_note = str(json_object_get(se, "exemptions"),
@@ -341,9 +338,20 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->st = vz_stats_new();
 	if (bad || s->st == NULL)
 		goto nomem;
-	rc = s->root ? vz_host_probe(s->root, &s->host) : VZ_OK;
+	errno = 0;
+	if (opts->source != NULL) {
+		/* The root is the one the records were collected from. */
+		vz__free(s->root);
+		s->root = NULL;
+	}
+	rc = s->root && opts->source == NULL
+	         ? vz_host_probe(s->root, &s->host)
+	         : VZ_OK;
 	if (rc != VZ_OK) {
-		vz__error_set(err, rc, s->root, "cannot open the root");
+		int e = errno;
+
+		vz__error_set(err, rc, s->root, "cannot open the root%s%s",
+		              e ? ": " : "", e ? strerror(e) : "");
 		goto fail;
 	}
 	rc = vz_matcher_new(cat, &s->m, err);
@@ -360,7 +368,10 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	co.nsboms = opts->nsboms;
 	co.paths = opts->paths;
 	co.npaths = opts->npaths;
-	rc = vz_collect(&co, NULL, &sink, s->st, err);
+	rc = opts->source != NULL
+	         ? opts->source->run(opts->source->ctx, &sink, s->st,
+	                             &s->host, &s->root, err)
+	         : vz_collect(&co, NULL, &sink, s->st, err);
 	if (rc != VZ_OK)
 		goto fail;
 	s->n = vz_matcher_hits(s->m);
@@ -390,6 +401,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	         &tm);
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
+	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
 	s->info.fqdn = s->host.fqdn;

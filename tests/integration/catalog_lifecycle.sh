@@ -119,10 +119,16 @@ expect_exit "scan with --catalog v1" 0 sh -c '
 	exit "$rc"' sh "$V" "$K/a.pub" "$ROOT" "$OLD/v1.json"
 expect_grep "scan says v1 is older" "older than the trusted version 2" \
 	"$TMP/err"
+expect_grep "the scan report records the trusted version beside v1" \
+	'"trusted_version": 2' "$TMP/out"
 
 # 4. Update to version 3.
 expect_exit "update to version 3" 0 \
-	"$V" catalog update "${P[@]}" "$URL/ok/v3.json"
+	"$V" catalog update -v "${P[@]}" "$URL/ok/v3.json"
+expect_grep "-v says what it fetched" "downloading $URL/ok/v3.json" \
+	"$TMP/err"
+expect_grep "-v says the trusted version rose" \
+	"trusted version of example-catalogue: 3 (was 2)" "$TMP/err"
 expect_state "the trusted version is 3" 3
 expect_exit "assess uses version 3" 0 \
 	"$V" -v assess example-antivirus "${P[@]}"

@@ -87,8 +87,9 @@ usage "--format twice" "option '--format' given more than once" \
 	assess x --format json --format text
 usage "--catalog twice" "option '--catalog' given more than once" \
 	scan --catalog "$cat" --catalog "$cat"
-usage "a flag twice" "option '--explain' given more than once" \
-	assess x --explain --explain
+run assess kaspersky-endpoint-security-windows --explain --explain
+[ "$rc" = 0 ] && ok "a flag twice is the flag once" ||
+	not_ok "a flag twice is the flag once (exit $rc)"
 usage "--key twice" "option '--key' given more than once" \
 	catalog sign --key a --key b "$minimal"
 run reassess --allow-unsigned --catalog "$minimal" \

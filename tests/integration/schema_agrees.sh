@@ -128,6 +128,9 @@ VOCABS = {
     "fingerprint_kinds": "fingerprint-kind", "app_platforms": "app-platform",
     "law_levels": "law-level", "mitigation_status": "mitigation-status",
     "factor_names": "factor-name", "yes_no": "yes-no",
+    "bases": "basis", "cover_forms": "cover-form",
+    "deadline_verbs": "deadline-verb",
+    "succession_kinds": "succession-kind",
 }
 TABLES = {
     "source_fields": ["source"], "sector_fields": ["sector"],
@@ -146,7 +149,8 @@ TABLES = {
     "factor_compulsion_fields": ["factor-compulsion"],
     "factor_threat_fields": ["factor-threat"], "factors_fields": ["factors"],
     "override_fields": ["override"], "assessment_fields": ["assessment"],
-    "deadline_fields": ["deadlines"], "exemption_fields": ["exemptions"],
+    "deadline_fields": ["deadline"], "quote_fields": ["quote"],
+    "covers_fields": ["covers"], "succession_fields": ["succession"], "exemption_fields": ["exemptions"],
     "measure_sector_fields": ["sector-action"], "review_fields": ["review"],
     "measure_fields": ["measure"], "when_fields": ["condition"],
     "matrix_fields": ["matrix-row"], "action_row_fields": ["action-row"],
@@ -223,7 +227,7 @@ for table, body in re.findall(
             p = s.get("properties", {}).get(f)
             if p is None:
                 continue
-            want = 1 if fl == "NONEMPTY" else 0
+            want = 1 if fl in ("NONEMPTY", "VF_NONEMPTY") else 0
             if min_items(p) != want:
                 problems.append("%s.%s: minItems %s, shapes.c says %s"
                                 % (d, f, min_items(p), fl))
@@ -291,7 +295,7 @@ def extend(d):
     product(d)["x-note"] = {"any": ["value"]}
     product(d)["$comment"] = "comments are allowed everywhere"
     first_fp(d, "file-hash")["x-seen"] = True
-    d["measures"][0]["sectors"][0]["deadlines"]["$comment"] = "no deadline"
+    d["measures"][0]["sectors"][0]["deadlines"][0]["$comment"] = "no deadline"
 variant("good-extensions", extend)
 PY
 

@@ -126,15 +126,22 @@ static void test_jsonpos_garbage(void **state)
 static void test_path_format(void **state)
 {
 	struct vz_jseg p[] = {{"products", 0}, {NULL, 3}, {"vendor", 0}};
-	char buf[64], small[8];
+	struct vz_jseg q[] = {{"products", 0}, {NULL, 3}, {"identifiers", 0},
+	                      {"vendor", 0}};
+	char buf[64], small[8], mid[16], mid2[20];
 
 	(void)state;
 	vz__json_path_format(p, 3, buf, sizeof(buf));
 	assert_string_equal(buf, "products[3].vendor");
 	vz__json_path_format(p, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "");
+	/* Too long: whole names or nothing, never a name cut short. */
 	vz__json_path_format(p, 3, small, sizeof(small));
-	assert_string_equal(small, "product");
+	assert_string_equal(small, "");
+	vz__json_path_format(p, 3, mid, sizeof(mid));
+	assert_string_equal(mid, "products...");
+	vz__json_path_format(q, 4, mid2, sizeof(mid2));
+	assert_string_equal(mid2, "products....vendor");
 }
 
 static void test_map(void **state)

@@ -65,6 +65,19 @@ expect_grep "says signature failed" "signature verification failed" \
 # Wrong key, no signature, rollback, too big.
 expect_exit "catalogue signed by another key is refused" 2 \
 	up "$URL/ok/other.json"
+# A malformed signature: the message names the signature's URL, not a
+# temporary copy already removed.
+cp "$SRV/v3.json" "$SRV/badsig.json"
+printf 'untrusted comment: x\nnot base64 at all\n' >"$SRV/badsig.json.minisig"
+expect_exit "malformed signature is refused" 2 up "$URL/ok/badsig.json"
+expect_grep "malformed signature: names the signature's URL" \
+	"$URL/ok/badsig.json.minisig" "$TMP/err"
+if grep -q "$TMP/installed/\." "$TMP/err"; then
+	bad "malformed signature: names no temporary file"
+	sed 's/^/     | /' "$TMP/err"
+else
+	ok "malformed signature: names no temporary file"
+fi
 expect_exit "catalogue without signature fails" 3 \
 	up "$URL/ok/unsigned.json"
 expect_exit "older version is refused" 2 up "$URL/ok/v1.json"

@@ -1,0 +1,450 @@
+/*
+ * tests/unit/test_inventory.c - saved inventories and osquery results:
+ * a record of every kind with every field survives writing and reading
+ * byte for byte (names that are not UTF-8 included); dir ids change with
+ * the directory and the key as the collectors' do; a sink's interests,
+ * wanted keys and missing hashes are honoured; and allocation failures
+ * at every point give VZ_E_NOMEM, never a crash, a leak or a half
+ * success, in the writer and both readers.
+ */
+#include "vz_test.h"
+
+#include <voorzorg/inventory_file.h>
+#include <voorzorg/osquery.h>
+
+#include "collect/collect_int.h"
+
+/* ---- a writer into memory ---------------------------------------------- */
+
+struct mem {
+	struct vz_buf b;
+};
+
+static vz_status to_mem(void *ctx, const char *data, size_t len)
+{
+	struct mem *m = ctx;
+
+	vz__buf_add(&m->b, data, len);
+	return m->b.failed ? VZ_E_NOMEM : VZ_OK;
+}
+
+static const vz_inventory_meta meta = {
+	"0123456789abcdef0123456789abcdef", "host-1", "host-1.example.org",
+	"Debian GNU/Linux 12 (bookworm)", "/mnt/image", 0,
+	"2026-12-06T03:00:00Z", "voorzorg", "0.1.0", "test-catalogue", 7};
+
+static const unsigned char sha[32] = {
+	0x8b, 0x1b, 0xf8, 0x7c, 0x94, 0x02, 0x47, 0x90, 0x4a, 0x65, 0x19,
+	0x1b, 0x6f, 0xa3, 0x2e, 0x8c, 0x4b, 0xf2, 0xa2, 0xdd, 0xb1, 0x29,
+	0x5f, 0x9f, 0x6f, 0xfd, 0x21, 0x19, 0xda, 0x81, 0xb6, 0x6a};
+
+/* Every kind, every field, names that need escaping or hex. */
+static void records(vz_record *r, size_t *n)
+{
+	static const char *const cpes[] = {"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*",
+	                                   "cpe:/a:x:y"};
+	size_t i = 0;
+
+	memset(r, 0, 10 * sizeof(*r));
+	r[i].kind = VZ_REC_PACKAGE;
+	r[i].source = "dpkg";
+	r[i].origin = "/var/lib/dpkg/status";
+	r[i].name = "kesl";
+	r[i].version = "12.1.0-1297";
+	r[i].arch = "amd64";
+	r[i].vendor = "AO \"Kaspersky\" Lab\t<x@y>";
+	r[i].detail = "deinstall ok config-files";
+	r[i].pkg_state = VZ_PKG_CONFIG_FILES;
+	i++;
+	r[i].kind = VZ_REC_FILE;
+	r[i].source = "files";
+	r[i].name = "/opt/caf\xe9-\xff.bin"; /* not UTF-8 */
+	r[i].file_type = VZ_FT_REGULAR;
+	r[i].size = 80;
+	r[i].sha256 = sha;
+	r[i].dirlen = 4;
+	i++;
+	r[i].kind = VZ_REC_FILE;
+	r[i].source = "files";
+	r[i].name = "/opt/d\xc3\xa9j\xc3\xa0"; /* UTF-8 */
+	r[i].file_type = VZ_FT_DIRECTORY;
+	r[i].dirlen = 4;
+	i++;
+	r[i].kind = VZ_REC_PROCESS;
+	r[i].source = "procs";
+	r[i].name = "kesl";
+	r[i].path = "/opt/kaspersky/kesl/libexec/kesl";
+	r[i].pid = 1102;
+	i++;
+	r[i].kind = VZ_REC_UNIT;
+	r[i].source = "units";
+	r[i].name = "kesl.service";
+	r[i].enabled = 1;
+	i++;
+	r[i].kind = VZ_REC_REGISTRY;
+	r[i].source = "hive";
+	r[i].name = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
+	            "Uninstall\\{X}";
+	r[i].value = "";
+	r[i].data = "line1\nline2\x01";
+	r[i].path = "C:\\Program Files\\X\\";
+	r[i].platform = "windows";
+	r[i].flags = VZ_RECF_UNINSTALL;
+	i++;
+	r[i].kind = VZ_REC_SERVICE;
+	r[i].source = "hive";
+	r[i].name = "klif";
+	r[i].path = "\\SystemRoot\\System32\\drivers\\klif.sys";
+	r[i].platform = "windows";
+	r[i].flags = VZ_RECF_DRIVER | VZ_RECF_SERVICE;
+	r[i].enabled = 1;
+	i++;
+	r[i].kind = VZ_REC_SIGNATURE;
+	r[i].source = "pe";
+	r[i].name = "/Program Files/X/avp.exe";
+	r[i].subject = "CN=AO Kaspersky Lab,O=AO Kaspersky Lab,C=RU";
+	r[i].issuer = "CN=Test CA";
+	r[i].common_name = "AO Kaspersky Lab";
+	r[i].auth = VZ_AUTH_TAMPERED;
+	r[i].platform = "windows";
+	i++;
+	r[i].kind = VZ_REC_BUNDLE;
+	r[i].source = "bundle";
+	r[i].name = "/Applications/K.app";
+	r[i].ident = "com.kaspersky.kav";
+	r[i].team_id = "2Y8XE5CQ94";
+	r[i].platform = "macos";
+	r[i].flags = VZ_RECF_RECEIPT;
+	i++;
+	r[i].kind = VZ_REC_COMPONENT;
+	r[i].source = "sbom";
+	r[i].name = "kesl";
+	r[i].ident = "pkg:deb/kaspersky/kesl@12";
+	r[i].cpes = cpes;
+	r[i].ncpes = 2;
+	i++;
+	*n = i;
+}
+
+static vz_status write_all(const vz_record *r, size_t n, const vz_stats *st,
+                           char **out)
+{
+	vz_inventory_writer *w = NULL;
+	struct mem m;
+	vz_sink sink;
+	vz_status rc;
+	size_t i;
+
+	*out = NULL;
+	vz__buf_init(&m.b);
+	rc = vz_inventory_writer_new(&meta, to_mem, &m, &w);
+	if (rc == VZ_OK) {
+		vz_inventory_writer_sink(w, NULL, &sink);
+		for (i = 0; i < n && rc == VZ_OK; i++)
+			rc = sink.record(sink.ctx, &r[i]);
+	}
+	if (rc == VZ_OK)
+		rc = vz_inventory_writer_finish(w, st);
+	vz_inventory_writer_free(w);
+	vz__buf_add(&m.b, "", 1);
+	if (rc == VZ_OK && m.b.failed)
+		rc = VZ_E_NOMEM;
+	if (rc == VZ_OK)
+		*out = vz__buf_take(&m.b);
+	vz__buf_free(&m.b);
+	return rc;
+}
+
+/* A sink that writes what it is given with a second writer. */
+struct copy {
+	vz_sink sink;
+	uint64_t ids[10];
+	size_t n;
+	unsigned interests;
+};
+
+static vz_status copy_record(void *ctx, const vz_record *r)
+{
+	struct copy *c = ctx;
+
+	if (c->n < 10)
+		c->ids[c->n] = r->dir_id;
+	c->n++;
+	return c->sink.record(c->sink.ctx, r);
+}
+
+static void test_roundtrip(void **state)
+{
+	vz_record r[10];
+	vz_inventory_writer *w2 = NULL;
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new(), *st2 = vz_stats_new();
+	struct copy c;
+	struct mem m;
+	vz_sink in;
+	vz_error err;
+	char *text = NULL;
+	size_t n;
+
+	(void)state;
+	records(r, &n);
+	vz__stats_add(st, VZ_STAT_FILES, 2);
+	vz__stats_add(st, VZ_STAT_HASHED_BYTES, 80);
+	vz__stats_run(st, "dpkg", "ran", "/var/lib/dpkg/status");
+	vz__stats_run(st, "procs", "not-applicable", NULL);
+	vz__stats_problem_n(st, "files", 1, "permission denied",
+	                    "/root/\xff", 3);
+	assert_int_equal(write_all(r, n, st, &text), VZ_OK);
+	/* The non-UTF-8 name is hex, the UTF-8 one is text. */
+	assert_non_null(strstr(text, "\"name\":{\"hex\":\"2f6f70742f636166e9"
+	                             "2dff2e62696e\"}"));
+	assert_non_null(strstr(text, "\"name\":\"/opt/d\xc3\xa9j\xc3\xa0\""));
+	assert_non_null(strstr(text, "\"data\":\"line1\\u000aline2\\u0001\""));
+
+	/* Read it back, write what was read: the same bytes. */
+	vz__buf_init(&m.b);
+	assert_int_equal(vz_inventory_writer_new(&meta, to_mem, &m, &w2),
+	                 VZ_OK);
+	memset(&c, 0, sizeof(c));
+	vz_inventory_writer_sink(w2, NULL, &c.sink);
+	memset(&in, 0, sizeof(in));
+	in.ctx = &c;
+	in.record = copy_record;
+	vz_error_clear(&err);
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "t.jsonl",
+	                                         NULL, &in, st2, &info, &err),
+	                 VZ_OK);
+	assert_int_equal(vz_inventory_writer_finish(w2, st2), VZ_OK);
+	vz__buf_add(&m.b, "", 1);
+	assert_string_equal(m.b.data, text);
+	assert_int_equal(c.n, n);
+	assert_int_equal(info.records, n);
+	assert_string_equal(info.machine_id, meta.machine_id);
+	assert_string_equal(info.fqdn, "host-1.example.org");
+	assert_string_equal(info.catalog_id, "test-catalogue");
+	assert_int_equal(info.catalog_version, 7);
+	/* Two files in /opt: one directory id; the key its own. */
+	assert_int_equal(c.ids[1], c.ids[2]);
+	assert_true(c.ids[1] != 0 && c.ids[5] != 0 && c.ids[5] != c.ids[1]);
+	assert_int_equal(vz_stats_problem_count(st2), 1);
+	assert_string_equal(vz_stats_problem(st2, 0)->example, "/root/\xff");
+	assert_int_equal(vz_stats_problem(st2, 0)->count, 3);
+	assert_int_equal(vz_stats_get(st2, VZ_STAT_HASHED_BYTES), 80);
+	assert_int_equal(vz_stats_run_count(st2), 2);
+	vz_inventory_info_clear(&info);
+	vz_inventory_writer_free(w2);
+	vz__buf_free(&m.b);
+	vz_free(text);
+	vz_stats_free(st);
+	vz_stats_free(st2);
+}
+
+/* ---- what a sink asks for ---------------------------------------------- */
+
+static size_t got_kinds[10];
+
+static vz_status count_record(void *ctx, const vz_record *r)
+{
+	(void)ctx;
+	got_kinds[r->kind]++;
+	return VZ_OK;
+}
+
+static int no_hklm(void *ctx, const char *key)
+{
+	(void)ctx;
+	return strncmp(key, "HKLM", 4) != 0;
+}
+
+static int wants_80(void *ctx, uint64_t size)
+{
+	(void)ctx;
+	return size == 80 || size == 0;
+}
+
+static void test_sink_questions(void **state)
+{
+	vz_record r[10];
+	vz_inventory_read same = {NULL, "test-catalogue", 7};
+	vz_inventory_read other = {NULL, "test-catalogue", 8};
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new();
+	vz_sink in;
+	char *text = NULL;
+	size_t n;
+
+	(void)state;
+	records(r, &n);
+	assert_int_equal(write_all(r, n, st, &text), VZ_OK);
+	memset(&in, 0, sizeof(in));
+	in.record = count_record;
+	in.interests = VZ_WANT(VZ_REC_FILE) | VZ_WANT(VZ_REC_REGISTRY);
+	in.want_key = no_hklm;
+	in.want_content = wants_80;
+	memset(got_kinds, 0, sizeof(got_kinds));
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "t",
+	                                         &same, &in, st, &info, NULL),
+	                 VZ_OK);
+	vz_inventory_info_clear(&info);
+	/* Only the kinds asked for; the HKLM key not wanted. */
+	assert_int_equal(got_kinds[VZ_REC_FILE], 2);
+	assert_int_equal(got_kinds[VZ_REC_REGISTRY], 0);
+	assert_int_equal(got_kinds[VZ_REC_PACKAGE], 0);
+	assert_int_equal(vz_stats_problem_count(st), 0);
+	/* Another catalogue: the directory (size 0) was not hashed for it,
+	 * the hashed file was. */
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "t",
+	                                         &other, &in, st, &info, NULL),
+	                 VZ_OK);
+	vz_inventory_info_clear(&info);
+	assert_int_equal(vz_stats_problem_count(st), 0);
+	in.interests = 0;
+	in.want_signer = NULL;
+	vz_free(text);
+	/* A regular file of a wanted size without its hash is a gap. */
+	r[2].file_type = VZ_FT_REGULAR;
+	assert_int_equal(write_all(r, n, st, &text), VZ_OK);
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "t",
+	                                         &other, &in, st, &info, NULL),
+	                 VZ_OK);
+	vz_inventory_info_clear(&info);
+	assert_int_equal(vz_stats_problem_count(st), 1);
+	assert_string_equal(vz_stats_problem(st, 0)->collector, "inventory");
+	assert_true(vz_stats_problem(st, 0)->unreadable);
+	vz_free(text);
+	vz_stats_free(st);
+}
+
+/* ---- allocation failures ------------------------------------------------ */
+
+static vz_status ignore(void *ctx, const vz_record *r)
+{
+	size_t *n = ctx;
+
+	(void)r;
+	(*n)++;
+	return VZ_OK;
+}
+
+typedef vz_status (*op_fn)(const char *data, size_t len, size_t *count);
+
+static vz_status op_replay(const char *data, size_t len, size_t *count)
+{
+	vz_sink in = {.record = ignore};
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new();
+	vz_status rc;
+
+	*count = 0;
+	if (st == NULL)
+		return VZ_E_NOMEM;
+	in.ctx = count;
+	rc = vz_inventory_replay_mem(data, len, "t", NULL, &in, st, &info,
+	                             NULL);
+	vz_inventory_info_clear(&info);
+	vz_stats_free(st);
+	return rc;
+}
+
+static vz_status op_osquery(const char *data, size_t len, size_t *count)
+{
+	vz_sink in = {.record = ignore};
+	vz_stats *st = vz_stats_new();
+	vz_host host;
+	vz_status rc;
+
+	*count = 0;
+	if (st == NULL)
+		return VZ_E_NOMEM;
+	in.ctx = count;
+	memset(&host, 0, sizeof(host));
+	rc = vz_osquery_replay_mem(data, len, "t", NULL, &in, st, &host,
+	                           NULL);
+	vz_host_clear(&host);
+	vz_stats_free(st);
+	return rc;
+}
+
+static vz_status op_write(const char *data, size_t len, size_t *count)
+{
+	vz_record r[10];
+	vz_stats *st = vz_stats_new();
+	char *text = NULL;
+	vz_status rc;
+	size_t n;
+
+	(void)data;
+	(void)len;
+	if (st == NULL)
+		return VZ_E_NOMEM;
+	records(r, &n);
+	rc = write_all(r, n, st, &text);
+	*count = text ? strlen(text) : 0;
+	vz_free(text);
+	vz_stats_free(st);
+	return rc;
+}
+
+static void torture(const char *file, op_fn op)
+{
+	size_t len = 0, want = 0, got;
+	char *data = file ? vz_test_slurp(file, &len) : NULL;
+	long n;
+
+	assert_true(file == NULL || data != NULL);
+	vz__alloc_hook_jansson();
+	vz__alloc_fail_after(-1);
+	assert_int_equal(op(data, len, &want), VZ_OK);
+	assert_true(want > 0);
+	for (n = 0;; n++) {
+		unsigned long before = vz__alloc_failures();
+		vz_status rc;
+
+		vz__alloc_fail_after(n);
+		rc = op(data, len, &got);
+		vz__alloc_fail_after(-1);
+		if (rc == VZ_OK && vz__alloc_failures() == before) {
+			assert_int_equal(got, want);
+			break;
+		}
+		/* A failed allocation is out of memory, never a success
+		 * with less in it, never a parse error. */
+		if (rc == VZ_OK)
+			assert_int_equal(got, want);
+		else
+			assert_int_equal(rc, VZ_E_NOMEM);
+	}
+	assert_true(n > 5);
+	free(data);
+}
+
+static void test_oom_replay(void **state)
+{
+	(void)state;
+	torture("fuzz/corpus/inventory/windows-volume.jsonl", op_replay);
+}
+
+static void test_oom_osquery(void **state)
+{
+	(void)state;
+	torture("tests/osquery/windows-host.json", op_osquery);
+}
+
+static void test_oom_write(void **state)
+{
+	(void)state;
+	torture(NULL, op_write);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_sink_questions),
+		cmocka_unit_test(test_oom_replay),
+		cmocka_unit_test(test_oom_osquery),
+		cmocka_unit_test(test_oom_write),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
