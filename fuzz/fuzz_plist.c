@@ -3,7 +3,9 @@
  * lists (XML and binary, through libplist) and the Team ID in a Mach-O
  * code signature.
  *
- * Both come from the disk being scanned. The plist reader must return
+ * Both come from the disk being scanned. Plists deep and shared beyond
+ * the limits (corpus: deep-*, shared-*, cycle) must be refused before
+ * libplist recurses or expands them. The plist reader must return
  * owned strings or nothing, never libplist's memory; the Mach-O reader
  * must stay inside the bytes it is given, whatever the offsets say.
  */
@@ -41,6 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why = NULL;
 	size_t i;
 
+	if (vz__plist_bounded((const char *)data, size, &why) != 0 &&
+	    why == NULL)
+		abort();
+	why = NULL;
 	if (vz__plist_strings((const char *)data, size, keys, vals, 4,
 	                      &why) == 0) {
 		for (i = 0; i < 4; i++) {

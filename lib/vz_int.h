@@ -115,6 +115,49 @@ void vz__diags_sort(vz_diags *d, size_t from);
 void vz__error_set(vz_error *err, vz_status code, const char *file,
                    const char *fmt, ...) VZ__PRINTF(4, 5);
 
+/* ---- escaping for people and shells (util/escape.c) ----------------- */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0. */
+size_t vz__utf8_seq(const unsigned char *s);
+/* Is the valid sequence of n bytes at p a control character (C0, DEL,
+ * C1, a bidirectional override, a line or paragraph separator)? */
+int vz__is_control(const unsigned char *p, size_t n);
+
+#define VZ_ESC_CTL 1 /* escape control characters too (text output) */
+/*
+ * `s` made unambiguous (and, with VZ_ESC_CTL, safe for a terminal): s
+ * itself when it is valid UTF-8 without "\x" (and without control
+ * characters), else the escaped copy in b: each '\' doubled, each byte to
+ * escape as "\xHH". See escape.c for why this decodes to one original.
+ * Valid until b changes; NULL when out of memory; NULL for NULL.
+ */
+const char *vz__escape(struct vz_buf *b, const char *s, int flags);
+/*
+ * Append s as one POSIX shell word that names exactly these bytes: bare
+ * when plainly safe, in '...' when typable, else in bash's $'...' with
+ * octal escapes (never "\x", never a control character).
+ */
+void vz__shell_word(struct vz_buf *b, const char *s);
+
+/* ---- regular files only (util/regular.c) --------------------------- */
+
+/* errno for "not a regular file" (a FIFO, socket, device, directory);
+ * no system errno means it, so vz__errstr names it. */
+#define VZ__ENOTREG 0x10001
+/*
+ * Open `path` (relative to dirfd, or AT_FDCWD) for reading, without
+ * blocking on a FIFO or device, and refuse what is not a regular file.
+ * `flags` may add O_NOFOLLOW, O_NOATIME. The fd is blocking again.
+ * Returns an fd, or -1 with errno set (VZ__ENOTREG for not regular).
+ */
+int vz__open_regular_at(int dirfd, const char *path, int flags);
+/* For an fd opened O_NONBLOCK: 0 if it is a regular file (O_NONBLOCK
+ * then cleared), else -1 with errno (VZ__ENOTREG). */
+int vz__fd_regular(int fd);
+/* strerror(e), with a name for VZ__ENOTREG (and ENXIO, what opening a
+ * socket gives). */
+const char *vz__errstr(int e);
+
 /* ---- hex digits (util/hex.c) ---------------------------------------- */
 
 /* The value of a hexadecimal digit (either case), or -1. */
@@ -177,6 +220,8 @@ size_t vz__measure_deadlines_json(json_t *m, const char *sector,
 
 /* Record how the catalogue was verified; `state` must be static. */
 void vz__catalog_set_signature(vz_catalog *cat, const char *state);
+/* The trusted version a named, older catalogue was compared with. */
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version);
 /* Position of an entry in its top-level array, or -1. */
 int vz__catalog_index_of(const vz_catalog *cat, const char *id);
 /*

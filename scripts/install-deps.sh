@@ -14,12 +14,13 @@ mode=${1:-run}
 run_pkgs=(
   meson ninja-build pkg-config gcc libc6-dev
   libjansson-dev libssl-dev libcurl4-openssl-dev libsodium-dev
-  libsqlite3-dev libhivex-dev libplist-dev
+  libsqlite3-dev libhivex-dev libplist-dev libarchive-dev
 )
 test_pkgs=(
   libcmocka-dev clang libclang-rt-14-dev llvm-14
   python3 python3-jsonschema minisign
   rpm libwin-hivex-perl osslsigncode libplist-utils openssl
+  cpio genisoimage
 )
 
 case "$mode" in

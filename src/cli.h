@@ -18,11 +18,53 @@ enum {
 	VZ_EXIT_INCOMPLETE = 4 /* a source that applies was not examined */
 };
 
+/* The exit status lines every --help ends with. */
+#define CLI_EXIT_HELP                                                    \
+	"exit status: 0 nothing needs action, 1 findings at or above\n"     \
+	"--fail-on, 2 usage or input error, 3 internal or environment\n"    \
+	"error, 4 incomplete scan (a source that applies was not examined)\n"
+
+/*
+ * struct cli_opt.has_arg: a flag, an option with one value (given twice
+ * it is a usage error), or one that may be repeated (read with cli_all).
+ */
+#define CLI_FLAG 0
+#define CLI_VALUE 1
+#define CLI_REPEAT 2
+
 struct cli_opt {
 	const char *name;  /* long name without dashes, e.g. "format" */
-	int has_arg;
-	const char *value; /* set by cli_parse; "" for flags */
+	int has_arg;       /* CLI_FLAG, CLI_VALUE or CLI_REPEAT */
+	const char *value; /* set by cli_parse (the last one); "" for flags */
 };
+
+/*
+ * -q/--quiet and -v/--verbose, which every command accepts (cli_parse
+ * handles them): quiet drops informational lines on stderr (progress,
+ * notes); verbose adds diagnostic ones (which catalogue, found how,
+ * verified how). Neither ever changes standard output, errors or
+ * warnings. The help texts of every command include CLI_COMMON_HELP.
+ */
+extern int cli_verbosity; /* -1 quiet, 0 normal, 1 verbose */
+#define CLI_COMMON_HELP                                                   \
+	"  -q, --quiet      no informational lines on standard error\n"      \
+	"  -v, --verbose    add diagnostic lines on standard error (which\n" \
+	"                   catalogue was used, how it was found, verified)\n"
+
+/* "voorzorg: " + message + newline on stderr: every error and warning. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, unless --quiet. */
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, only with --verbose. */
+void cli_verbose(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/*
+ * The closest of names[0..n) to `word` by edit distance (transpositions
+ * count one), if close enough to be a likely typo; else NULL.
+ */
+const char *cli_suggest(const char *word, const char *const *names,
+                        size_t n);
 
 /*
  * Parse argv[first..argc) into options (anywhere on the line; "--" ends
@@ -51,6 +93,13 @@ size_t cli_print_diags(const vz_diags *diags);
 int cli_exit_for(vz_status rc);
 /* Write all of s to stdout and flush; report failure on stderr. */
 int cli_emit(const char *s);
+/*
+ * Write the output of a command to `path` ("-" or NULL: stdout). A
+ * regular file (or a new one) is replaced atomically, keeping an
+ * existing file's mode; a device, FIFO or socket is written in place.
+ * 0; -1 after saying why on stderr (the caller exits 3).
+ */
+int cli_write_output(const char *path, const char *bytes, size_t len);
 /* Parse "text"/"json"; -1 (after printing) if neither. */
 int cli_format(const char *cmd, const char *s, vz_format *out);
 
@@ -58,10 +107,16 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
- * The catalogue to use when none is given: $VOORZORG_CATALOG, else the
- * installed one, else the one bundled with the source tree.
+ * The catalogue to use when none is given, and which step of the search
+ * order in docs/catalog-lifecycle.md found it (vz_catalog_default_path).
  */
-const char *cli_default_catalog(void);
+const char *cli_default_catalog(const char **how);
+/*
+ * A sector id of the catalogue, or else a usage error that lists the
+ * sectors there are; 0 or -1 (after printing).
+ */
+int cli_check_sector(const char *cmd, const vz_catalog *cat,
+                     const char *sector);
 /* How a command that reads a catalogue finds and trusts it. */
 struct cli_catalog_opts {
 	const char *path;   /* --catalog; NULL: the default */
@@ -73,7 +128,9 @@ struct cli_catalog_opts {
 #define CLI_CATALOG_OPTIONS                                              \
 	{"catalog", 1, NULL}, {"pubkey", 1, NULL}, {"allow-unsigned", 0, NULL}
 #define CLI_CATALOG_HELP                                                 \
-	"  --catalog FILE   the catalogue (default: the installed one)\n"   \
+	"  --catalog FILE   this catalogue instead of the trusted one (its\n" \
+	"                   signature and expiry are checked; an older one\n" \
+	"                   is said, not refused; see voorzorg(1) FILES)\n"  \
 	"  --pubkey KEY     verify with this public key (file or base64)\n" \
 	"  --allow-unsigned accept a catalogue without a signature; every\n" \
 	"                   output then says it is unsigned\n"

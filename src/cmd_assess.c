@@ -17,11 +17,15 @@ static const char assess_help[] =
     "apply the decision rules, and show the risk level and the action per\n"
     "sector, with how each factor was derived.\n"
     "\n"
+    "options:\n"
     "  --as STATE       the assessing state (default: the catalogue's)\n"
-    "  --sector SECTOR  show the action for one sector only\n"
+    "  --sector SECTOR  show the action for one sector only (a sector id\n"
+    "                   of the catalogue; a wrong one lists them)\n"
     "  --rules ID       use these rules (default: the current ones)\n"
     "  --explain        add the evidence and sources behind each factor\n"
-    "  --format F       text (default) or json\n" CLI_CATALOG_HELP;
+    "  --format F       text (default) or json\n" CLI_CATALOG_HELP
+    "  -h, --help       show this help\n" CLI_COMMON_HELP
+    "\n" CLI_EXIT_HELP;
 
 static const char reassess_help[] =
     "usage: voorzorg reassess --set PATH=VALUE [--set PATH+=VALUE ...]\n"
@@ -33,11 +37,15 @@ static const char reassess_help[] =
     "PATH starts with an entry's id, then members, [N] indices and\n"
     "[key=value] selectors; VALUE is JSON, or else a string. += appends.\n"
     "\n"
-    "  ru.offensive_programmes[target=nl].level=limited\n"
-    "  kaspersky.mitigations+={\"kind\":\"data-relocation\",...}\n"
+    "    ru.offensive_programmes[target=nl].level=limited\n"
+    "    kaspersky.mitigations+={\"kind\":\"data-relocation\",...}\n"
     "\n"
+    "options:\n"
+    "  --set PATH=VALUE a hypothetical change; may be repeated (at most 64)\n"
     "  --as STATE       the assessing state (default: the catalogue's)\n"
-    "  --format F       text (default) or json\n" CLI_CATALOG_HELP;
+    "  --format F       text (default) or json\n" CLI_CATALOG_HELP
+    "  -h, --help       show this help\n" CLI_COMMON_HELP
+    "\n" CLI_EXIT_HELP;
 
 static const char diff_help[] =
     "usage: voorzorg diff OLD.json NEW.json [--as STATE]\n"
@@ -46,16 +54,21 @@ static const char diff_help[] =
     "Compare two catalogues: changed measures (scope, covered products,\n"
     "actions, deadlines: recorded), changed decisions (derived by the\n"
     "rules), changed facts and the sectors affected. --format markdown\n"
-    "writes a notice for parliament. Both catalogues are verified;\n"
-    "drafts need --allow-unsigned.\n"
+    "writes a notice for parliament. Both catalogues are verified\n"
+    "(signature and expiry); drafts need --allow-unsigned. Either may\n"
+    "be older than the trusted catalogue: that is said on standard\n"
+    "error, not refused, and never changes which version is trusted.\n"
     "\n"
+    "options:\n"
     "  --as STATE       the assessing state (default: NEW's)\n"
     "  --format F       text (default), json or markdown\n"
     "  --lang L         language of the markdown notice: nl or en\n"
     "                   (default: nl for a Dutch catalogue, else en)\n"
     "  --pubkey KEY     verify with this public key (file or base64)\n"
     "  --allow-unsigned accept unsigned catalogues (the notice then says "
-    "so)\n";
+    "so)\n"
+    "  -h, --help       show this help\n" CLI_COMMON_HELP
+    "\n" CLI_EXIT_HELP;
 
 static int want_help(int argc, char **argv, const char *text)
 {
@@ -118,22 +131,16 @@ int cmd_assess(int argc, char **argv)
 	if (ex != VZ_EXIT_OK)
 		return ex;
 	vz_error_clear(&err);
-	if (ro.sector != NULL) {
-		vz_kind k;
-
-		if (!vz_catalog_find(cat, ro.sector, &k) ||
-		    k != VZ_KIND_SECTOR) {
-			cli_usage_error("assess", "unknown sector '%s'",
-			                ro.sector);
-			ex = VZ_EXIT_USAGE;
-			goto out;
-		}
+	if (ro.sector != NULL &&
+	    cli_check_sector("assess", cat, ro.sector) != 0) {
+		ex = VZ_EXIT_USAGE;
+		goto out;
 	}
 	if (vz_assess(cat, pos[0], o[A_AS].value, o[A_RULES].value, &a, &err) !=
 	        VZ_OK ||
 	    vz_assessment_render(cat, a, &ro, &out, &err) != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		cli_err("%s", line);
 		ex = cli_exit_for(err.code);
 		goto out;
 	}
@@ -149,7 +156,7 @@ enum { R_SET, R_AS, R_FORMAT, R_HELP, R_CATALOG, R_PUBKEY, R_UNSIGNED,
 
 int cmd_reassess(int argc, char **argv)
 {
-	struct cli_opt o[R_COUNT] = {{"set", 1, NULL}, {"as", 1, NULL},
+	struct cli_opt o[R_COUNT] = {{"set", CLI_REPEAT, NULL}, {"as", 1, NULL},
 	                             {"format", 1, NULL}, {"help", 0, NULL},
 	                             CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
@@ -159,32 +166,19 @@ int cmd_reassess(int argc, char **argv)
 	vz_diags *diags = NULL;
 	vz_format fmt;
 	size_t nsets = 0;
-	int i, npos, ex;
+	int n, npos, ex;
 
 	if (want_help(argc, argv, reassess_help))
 		return VZ_EXIT_OK;
-	/*
-	 * --set repeats, which cli_parse does not keep; collect the values
-	 * first and blank them out for the parser.
-	 */
-	for (i = 1; i < argc; i++) {
-		const char *val = NULL;
-
-		if (strcmp(argv[i], "--set") == 0 && i + 1 < argc)
-			val = argv[i + 1];
-		else if (strncmp(argv[i], "--set=", 6) == 0)
-			val = argv[i] + 6;
-		if (val == NULL)
-			continue;
-		if (nsets == sizeof(sets) / sizeof(sets[0])) {
-			cli_usage_error("reassess", "too many --set");
-			return VZ_EXIT_USAGE;
-		}
-		sets[nsets++] = val;
-	}
 	if (cli_parse("reassess", argc, argv, 1, o, R_COUNT, pos, CLI_NPOS(pos),
 	              &npos) != 0)
 		return VZ_EXIT_USAGE;
+	n = cli_all(argc, argv, 1, o, R_COUNT, "set", sets, 64);
+	if (n > 64) {
+		cli_usage_error("reassess", "too many --set (at most 64)");
+		return VZ_EXIT_USAGE;
+	}
+	nsets = (size_t)n;
 	if (nsets == 0 || npos != 0) {
 		cli_usage_error("reassess", "give one or more --set PATH=VALUE "
 		                            "and nothing else");
@@ -218,24 +212,17 @@ out:
 	return ex;
 }
 
-enum {
-	D_AS,
-	D_FORMAT,
-	D_LANG,
-	D_HELP,
-	D_CATALOG,
-	D_PUBKEY,
-	D_UNSIGNED,
-	D_COUNT
-};
+enum { D_AS, D_FORMAT, D_LANG, D_HELP, D_PUBKEY, D_UNSIGNED, D_COUNT };
 
 int cmd_diff(int argc, char **argv)
 {
+	/* The catalogues are OLD and NEW, never --catalog. */
 	struct cli_opt o[D_COUNT] = {{"as", 1, NULL},
 	                             {"format", 1, NULL},
 	                             {"lang", 1, NULL},
 	                             {"help", 0, NULL},
-	                             CLI_CATALOG_OPTIONS};
+	                             {"pubkey", 1, NULL},
+	                             {"allow-unsigned", 0, NULL}};
 	struct cli_catalog_opts co;
 	char *pos[8], *out = NULL, line[1024];
 	vz_catalog *x = NULL, *y = NULL;
@@ -261,21 +248,14 @@ int cmd_diff(int argc, char **argv)
 	} else if (strcmp(f, "markdown") == 0) {
 		fmt = VZ_DIFF_MARKDOWN;
 	} else {
-		cli_usage_error("diff",
-		                "unknown format '%s' (use text, json "
-		                "or markdown)",
-		                f);
+		cli_usage_error("diff", "unknown format '%s'; the formats are "
+		                "text, json and markdown", f);
 		return VZ_EXIT_USAGE;
 	}
 	if (o[D_LANG].value != NULL && strcmp(o[D_LANG].value, "nl") != 0 &&
 	    strcmp(o[D_LANG].value, "en") != 0) {
-		cli_usage_error("diff", "unknown language '%s' (use nl or en)",
-		                o[D_LANG].value);
-		return VZ_EXIT_USAGE;
-	}
-	if (o[D_CATALOG].value != NULL) {
-		cli_usage_error("diff", "give the two catalogues as OLD NEW, "
-		                        "not with --catalog");
+		cli_usage_error("diff", "unknown language '%s'; the languages "
+		                "are nl and en", o[D_LANG].value);
 		return VZ_EXIT_USAGE;
 	}
 	co.pubkey = o[D_PUBKEY].value;
@@ -291,7 +271,7 @@ int cmd_diff(int argc, char **argv)
 	if (vz_diff_lang(x, y, o[D_AS].value, fmt, o[D_LANG].value, &out,
 	                 &err) != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		cli_err("%s", line);
 		ex = cli_exit_for(err.code);
 		goto out;
 	}

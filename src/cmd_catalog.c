@@ -35,11 +35,19 @@ static const char catalog_help[] =
     "  --format text|json   output format (default text)\n"
     "  --pubkey KEY         show: verify with this public key\n"
     "  --allow-unsigned     show: accept a catalogue without signature\n"
-    "  -h, --help           show this help\n"
-    "\n"
-    "exit status: 0 valid, 2 invalid input or usage, 3 internal error\n";
 
-enum { O_FORMAT, O_HELP, O_CATALOG, O_PUBKEY, O_UNSIGNED, O_COUNT };
+    "  -h, --help           show this help\n"
+    CLI_COMMON_HELP
+    "\n"
+    "show reads FILE as given: its signature and expiry are checked, and\n"
+    "if it is older than the trusted catalogue it says so (not refused).\n"
+    "'voorzorg catalog help VERB' is 'voorzorg catalog VERB --help'.\n"
+    CLI_EXIT_HELP;
+
+static const char *const verbs[] = {"lint", "show", "sign", "verify",
+                                    "update", "help"};
+
+enum { O_FORMAT, O_HELP, O_PUBKEY, O_UNSIGNED, O_COUNT };
 
 /*
  * The texts of a catalogue's sources sit in "sources/" beside it; lint
@@ -69,7 +77,7 @@ static int do_lint(const char *file, vz_format fmt)
 	int ex;
 
 	if (diags == NULL) {
-		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		cli_err("out of memory");
 		return VZ_EXIT_INTERNAL;
 	}
 	rc = vz_catalog_load(file, &cat, diags);
@@ -82,7 +90,7 @@ static int do_lint(const char *file, vz_format fmt)
 		         : VZ_E_NOMEM;
 	}
 	if (rc == VZ_E_NOMEM) {
-		fprintf(stderr, "%s: %s: out of memory\n", cli_prog, file);
+		cli_err("%s: out of memory", file);
 		ex = VZ_EXIT_INTERNAL;
 		goto out;
 	}
@@ -107,7 +115,7 @@ static int do_lint(const char *file, vz_format fmt)
 		if (fflush(stdout) != 0)
 			ex = VZ_EXIT_INTERNAL;
 	} else {
-		fprintf(stderr, "%s: invalid: %zu errors, %zu warnings\n", file,
+		cli_err("%s: invalid: %zu errors, %zu warnings", file,
 		        vz_diags_errors(diags), vz_diags_warnings(diags));
 	}
 out:
@@ -134,7 +142,7 @@ static int do_show(const struct cli_catalog_opts *co, const char *id,
 	rc = vz_catalog_render(cat, id, fmt, &out, &err);
 	if (rc != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		cli_err("%s", line);
 		ex = cli_exit_for(rc);
 		goto out;
 	}
@@ -148,23 +156,44 @@ out:
 
 int cmd_catalog(int argc, char **argv)
 {
+	/* The catalogue is FILE, never --catalog. */
 	struct cli_opt opts[O_COUNT] = {{"format", 1, NULL}, {"help", 0, NULL},
-	                                CLI_CATALOG_OPTIONS};
+	                                {"pubkey", 1, NULL},
+	                                {"allow-unsigned", 0, NULL}};
 	struct cli_catalog_opts co;
-	char *pos[64];
+	char *pos[64], *args[3];
 	const char *verb;
 	vz_format fmt;
 	int npos;
 
 	if (argc < 2) {
-		cli_usage_error("catalog", "missing subcommand (lint or show)");
+		cli_usage_error("catalog", "missing verb (lint, show, sign, "
+		                "verify or update)");
 		return VZ_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		fputs(catalog_help, stdout);
 		return VZ_EXIT_OK;
 	}
 	verb = argv[1];
+	/* `catalog help VERB` is `catalog VERB --help`. */
+	if (strcmp(verb, "help") == 0) {
+		if (argc > 3) {
+			cli_usage_error("catalog", "help takes one VERB");
+			return VZ_EXIT_USAGE;
+		}
+		verb = argv[2];
+		args[0] = argv[1];
+		args[1] = argv[2];
+		args[2] = (char *)"--help";
+		argc = 3;
+		argv = args;
+		if (strcmp(verb, "lint") == 0 || strcmp(verb, "show") == 0) {
+			fputs(catalog_help, stdout);
+			return VZ_EXIT_OK;
+		}
+	}
 	/* sign, verify and update have their own options (cmd_sign.c). */
 	if (strcmp(verb, "sign") == 0)
 		return cmd_catalog_sign(argc - 1, argv + 1);
@@ -172,6 +201,17 @@ int cmd_catalog(int argc, char **argv)
 		return cmd_catalog_verify(argc - 1, argv + 1);
 	if (strcmp(verb, "update") == 0)
 		return cmd_catalog_update(argc - 1, argv + 1);
+	if (strcmp(verb, "lint") != 0 && strcmp(verb, "show") != 0) {
+		const char *best = cli_suggest(verb, verbs, 6);
+
+		if (best != NULL)
+			cli_usage_error("catalog", "unknown verb '%s'; did you "
+			                "mean '%s'?", verb, best);
+		else
+			cli_usage_error("catalog", "unknown verb '%s' (lint, "
+			                "show, sign, verify, update)", verb);
+		return VZ_EXIT_USAGE;
+	}
 	if (cli_parse("catalog", argc, argv, 2, opts, O_COUNT, pos,
 	              CLI_NPOS(pos), &npos) != 0)
 		return VZ_EXIT_USAGE;
@@ -181,10 +221,6 @@ int cmd_catalog(int argc, char **argv)
 	}
 	if (cli_format("catalog", opts[O_FORMAT].value, &fmt) != 0)
 		return VZ_EXIT_USAGE;
-	if (opts[O_CATALOG].value != NULL) {
-		cli_usage_error("catalog", "give the catalogue as FILE");
-		return VZ_EXIT_USAGE;
-	}
 	if (strcmp(verb, "lint") == 0) {
 		if (opts[O_PUBKEY].value || opts[O_UNSIGNED].value) {
 			cli_usage_error("catalog",
@@ -208,6 +244,5 @@ int cmd_catalog(int argc, char **argv)
 		co.allow_unsigned = opts[O_UNSIGNED].value != NULL;
 		return do_show(&co, npos == 2 ? pos[1] : NULL, fmt);
 	}
-	cli_usage_error("catalog", "unknown subcommand '%s'", verb);
-	return VZ_EXIT_USAGE;
+	return VZ_EXIT_USAGE; /* not reached: lint and show return above */
 }

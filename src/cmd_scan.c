@@ -4,9 +4,9 @@
  * organisation, and prove it with evidence.
  *
  * The scan never writes to what it scans; the only file it writes is
- * --output, atomically (a temporary file beside it, renamed over it), so
- * a reader never sees half a report. Progress goes to stderr only when
- * stderr is a terminal.
+ * --output (cli_write_output: a regular file atomically, so a
+ * reader never sees half a report; a device or FIFO in place).
+ * Progress goes to stderr only when stderr is a terminal.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -22,8 +22,9 @@
 static const char scan_help[] =
     "usage: voorzorg scan [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
     "                     [PATH...] [--sector NAME] [--catalog FILE]\n"
-    "                     [--format text|json|sarif] [--output FILE]\n"
-    "                     [--fail-on LEVEL] [--pubkey KEY]\n"
+    "                     [--format text|json|jsonl|csv|sarif]\n"
+    "                     [--output FILE|-] [--fail-on LEVEL] [--strict]\n"
+    "                     [--pubkey KEY]\n"
     "                     [--allow-unsigned]\n"
     "\n"
     "Find the products of the catalogue on this host (default), on an\n"
@@ -41,7 +42,10 @@ static const char scan_help[] =
     "measure asks of the sector and by when, and the next steps. A file\n"
     "whose signature claims a listed signer but was changed after signing\n"
     "is reported as tampered, never as the vendor's.\n"
-    "\n"
+    "\n";
+
+/* Split in two: C limits a string literal's length (-Woverlength). */
+static const char scan_options_help[] =
     "options:\n"
     "  --root DIR        scan this root instead of the live host; symbolic\n"
     "                    links are never followed out of it, and nothing\n"
@@ -51,25 +55,38 @@ static const char scan_help[] =
     "  --sbom FILE       read this SBOM (CycloneDX JSON 1.4 to 1.6, SPDX\n"
     "                    JSON 2.3); may be repeated\n"
     "  PATH...           files or directories to examine (collected\n"
-    "                    binaries, bundles, hives, plists, SBOMs: each\n"
-    "                    file is read as what its content shows)\n"
+    "                    binaries, bundles, hives, plists, SBOMs,\n"
+    "                    archives: tar, .deb, .rpm, zip, cpio, ISO; each\n"
+    "                    file is read as what its content shows, archives\n"
+    "                    member by member, never unpacked to disk); one\n"
+    "                    directory that holds a root filesystem is\n"
+    "                    scanned as --root\n"
     "                    Artefacts without --root scan no root at all;\n"
     "                    one that is corrupt is an error (exit 2)\n"
     "  --sector NAME     the organisation's sector (a sector id of the\n"
     "                    catalogue, e.g. central-government)\n"
-    "  --format F        text (default), json or sarif (SARIF 2.1.0)\n"
-    "  --output FILE     write the report to FILE, atomically, instead\n"
-    "                    of standard output\n"
+    "  --format F        text (default), json, jsonl (one finding per\n"
+    "                    line, then a summary line), csv or sarif\n"
+    "                    (SARIF 2.1.0); see docs/report.md\n"
+    "  --output FILE     write the report to FILE instead of standard\n"
+    "                    output ('-'): a regular file atomically,\n"
+    "                    keeping its mode; a device or FIFO in place\n"
+    "  --strict          any unreadable item makes the scan incomplete\n"
+    "                    (by default only a source that may hide a\n"
+    "                    product does: a package database, a registry\n"
+    "                    hive, most processes of a live host)\n"
     "  --fail-on LEVEL   exit 1 when a finding reaches LEVEL: action (the\n"
     "                    default: a measure asks something of the\n"
     "                    sector), any (any finding), never, or a risk\n"
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
     "  -h, --help        show this help\n"
-    CLI_CATALOG_HELP
+    CLI_CATALOG_HELP CLI_COMMON_HELP
     "\n"
-    "exit status: 0 nothing needs action, 1 findings at or above\n"
-    "--fail-on, 2 usage or input error, 3 internal or environment error\n";
+    "exit status: 0 nothing needs action and everything that applies\n"
+    "was examined, 1 findings at or above --fail-on, 2 usage or input\n"
+    "error, 3 internal or environment error, 4 incomplete: something\n"
+    "that applies could not be examined (and nothing reached --fail-on)\n";
 
 enum {
 	O_ROOT,
@@ -80,6 +97,7 @@ enum {
 	O_HIVE,
 	O_SBOM,
 	O_SUBMIT,
+	O_STRICT,
 	O_HELP,
 	O_CATALOG,
 	O_PUBKEY,
@@ -132,50 +150,6 @@ static int inside(const char *root, const char *path)
 	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
 }
 
-/* Write s to `path` atomically: temporary file, fsync, rename. */
-static int write_atomic(const char *path, const char *s)
-{
-	size_t n = strlen(s), off = 0, plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	mode_t um;
-	int fd, ok = 0;
-
-	if (tmp == NULL)
-		goto out;
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "%s: %s: cannot create: %s\n", cli_prog, path,
-		        strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	um = umask(0);
-	umask(um);
-	while (off < n) {
-		ssize_t w = write(fd, s + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-	ok = off == n && fchmod(fd, 0666 & ~um) == 0 && fsync(fd) == 0;
-	if (close(fd) != 0)
-		ok = 0;
-	if (ok && rename(tmp, path) != 0)
-		ok = 0;
-	if (!ok) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", cli_prog, path,
-		        strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	return ok ? 0 : -1;
-}
-
 static int parse_format(const char *s, vz_report_format *f)
 {
 	if (s == NULL || strcmp(s, "text") == 0)
@@ -184,6 +158,10 @@ static int parse_format(const char *s, vz_report_format *f)
 		*f = VZ_REPORT_JSON;
 	else if (strcmp(s, "sarif") == 0)
 		*f = VZ_REPORT_SARIF;
+	else if (strcmp(s, "jsonl") == 0)
+		*f = VZ_REPORT_JSONL;
+	else if (strcmp(s, "csv") == 0)
+		*f = VZ_REPORT_CSV;
 	else
 		return -1;
 	return 0;
@@ -193,8 +171,9 @@ int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
-		{"output", 1, NULL}, {"fail-on", 1, NULL}, {"hive", 1, NULL},
-		{"sbom", 1, NULL},   {"submit", 1, NULL}, {"help", 0, NULL},
+		{"output", 1, NULL}, {"fail-on", 1, NULL},
+		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"strict", 0, NULL}, {"help", 0, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -203,7 +182,7 @@ int cmd_scan(int argc, char **argv)
 	vz_scan_opts so;
 	vz_report_format fmt;
 	vz_error err;
-	char *pos[64], *out = NULL, line[1024];
+	char *pos[64], *out = NULL, line[1024], why[128];
 	const char *hives[64], *sboms[64];
 	vz_status rc;
 	int npos, ex, fails = 0, nhives, nsboms, i;
@@ -215,6 +194,7 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	if (opts[O_HELP].value != NULL) {
 		fputs(scan_help, stdout);
+		fputs(scan_options_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
 	if (opts[O_SUBMIT].value) {
@@ -229,13 +209,30 @@ int cmd_scan(int argc, char **argv)
 		return VZ_EXIT_USAGE;
 	}
 	if (parse_format(opts[O_FORMAT].value, &fmt) != 0) {
-		cli_usage_error("scan", "unknown format '%s' (use text, json "
-		                        "or sarif)",
+		cli_usage_error("scan", "unknown format '%s' (use text, json, "
+		                        "jsonl, csv or sarif)",
 		                opts[O_FORMAT].value);
 		return VZ_EXIT_USAGE;
 	}
 	root = opts[O_ROOT].value;
+	/*
+	 * One directory that holds a root filesystem, given alone: that is a
+	 * root, and walking it as loose files would leave its package
+	 * databases unread. With other artefacts it is refused (the library
+	 * names --root).
+	 */
+	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
+	    vz_root_like(pos[0], why, sizeof(why))) {
+		fprintf(stderr,
+		        "%s: %s holds a root filesystem (%s): scanning it as "
+		        "--root %s\n",
+		        cli_prog, pos[0], why, pos[0]);
+		root = pos[0];
+		npos = 0;
+	}
 	output = opts[O_OUTPUT].value;
+	if (output != NULL && strcmp(output, "-") == 0)
+		output = NULL; /* standard output, as everywhere */
 	failon = opts[O_FAILON].value;
 	if (root != NULL && (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "%s: %s: not a directory%s%s\n", cli_prog, root,
@@ -280,6 +277,7 @@ int cmd_scan(int argc, char **argv)
 	so.paths = (const char *const *)pos;
 	so.npaths = (size_t)npos;
 	so.sector = opts[O_SECTOR].value;
+	so.strict = opts[O_STRICT].value != NULL;
 	so.signature = vz_catalog_signature(cat);
 	if (isatty(STDERR_FILENO))
 		so.progress = progress;
@@ -290,15 +288,18 @@ int cmd_scan(int argc, char **argv)
 	rc = vz_report_render(scan, fmt, &out);
 	if (rc != VZ_OK)
 		goto fail;
-	if (output != NULL ? write_atomic(output, out) != 0
-	                   : cli_emit(out) != 0) {
+	if (cli_write_output(output, out, strlen(out)) != 0) {
 		ex = VZ_EXIT_INTERNAL;
 		goto done;
 	}
 	rc = vz_scan_fails(scan, cat, failon, &fails, &err);
 	if (rc != VZ_OK)
 		goto fail;
-	ex = fails ? VZ_EXIT_FINDINGS : VZ_EXIT_OK;
+	/* Findings first: an incomplete scan that found something still
+	 * needs action; one that found nothing is not clean. */
+	ex = fails                     ? VZ_EXIT_FINDINGS
+	     : !vz_scan_complete(scan) ? VZ_EXIT_INCOMPLETE
+	                               : VZ_EXIT_OK;
 	goto done;
 fail:
 	if (err.code != VZ_OK || err.msg[0]) {

@@ -29,10 +29,13 @@ static const char sign_help[] =
     "                            catalogue id and version)\n"
     "  --untrusted-comment TEXT  unsigned comment line\n"
     "  -h, --help                show this help\n"
+    "  -q, --quiet               no informational lines on standard error\n"
+    "  -v, --verbose             add diagnostic lines on standard error\n"
     "\n"
     "$SOURCE_DATE_EPOCH, if set, is the timestamp in the default trusted\n"
     "comment, so that signing is reproducible.\n"
-    "exit status: 0 signed, 2 invalid input or usage, 3 internal error\n";
+    "exit status: 0 signed, 2 invalid input or usage, 3 internal error\n"
+    "(4, an incomplete scan, is not used here)\n";
 
 static const char verify_help[] =
     "usage: voorzorg catalog verify FILE [options]\n"
@@ -40,8 +43,10 @@ static const char verify_help[] =
     "Verify the catalogue FILE as every command that reads it does: the\n"
     "signature in FILE.minisig with the trusted public key, the\n"
     "catalogue's validity, its expiry date (refused once the grace period\n"
-    "has passed) and its version (refused if older than a version\n"
-    "accepted before; see docs/signing.md for the state file).\n"
+    "has passed) and its version (refused if older than the trusted\n"
+    "version, the highest accepted so far; docs/catalog-lifecycle.md).\n"
+    "Verifying never changes which version is trusted: only 'catalog\n"
+    "update' and the default catalogue do.\n"
     "\n"
     "options:\n"
     "  --pubkey KEY       public key file, or the key itself in base64\n"
@@ -53,8 +58,10 @@ static const char verify_help[] =
     "                     (default 30)\n"
     "  --format text|json output format (default text)\n"
     "  -h, --help         show this help\n"
+    CLI_COMMON_HELP
     "\n"
-    "exit status: 0 verified, 2 refused or usage error, 3 internal error\n";
+    "exit status: 0 verified, 2 refused or usage error, 3 internal error\n"
+    "(4, an incomplete scan, is not used here)\n";
 
 static const char update_help[] =
     "usage: voorzorg catalog update URL [options]\n"
@@ -74,9 +81,15 @@ static const char update_help[] =
     "  --grace DAYS          days an expired catalogue is still accepted\n"
     "  --format text|json    output format (default text)\n"
     "  -h, --help            show this help\n"
+    "  -q, --quiet           no informational lines on standard error\n"
+    "  -v, --verbose         add diagnostic lines on standard error\n"
     "\n"
+    "The installed catalogue becomes the trusted one: the default of every\n"
+    "command, and its version the floor below which no catalogue is\n"
+    "installed again (docs/catalog-lifecycle.md).\n"
     "exit status: 0 installed, 2 refused or usage error, 3 download,\n"
-    "environment or internal error\n";
+    "environment or internal error (4, an incomplete scan, is not used\n"
+    "here)\n";
 
 /* ---- shared helpers ------------------------------------------------- */
 
@@ -273,14 +286,14 @@ int cmd_catalog_sign(int argc, char **argv)
 		ts = (int64_t)strtoll(sde, NULL, 10);
 	diags = vz_diags_new();
 	if (diags == NULL) {
-		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		cli_err("out of memory");
 		return VZ_EXIT_INTERNAL;
 	}
 	pc.key = keyfile;
 	rc = vz_seckey_load(keyfile, password_cb, &pc, &sk, &err);
 	if (rc != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		cli_err("%s", line);
 		ex = cli_exit_for(rc);
 		goto out;
 	}
@@ -347,11 +360,13 @@ int cmd_catalog_verify(int argc, char **argv)
 	if (ex != 0)
 		return ex;
 	oo.signature = opts[V_SIGNATURE].value;
+	/* Checked against the trusted version, never raising it. */
+	oo.flags |= VZ_OPEN_NO_RECORD;
 	if (opts[V_UNSIGNED].value != NULL)
 		oo.flags |= VZ_OPEN_ALLOW_UNSIGNED;
 	diags = vz_diags_new();
 	if (diags == NULL) {
-		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		cli_err("out of memory");
 		ex = VZ_EXIT_INTERNAL;
 		goto out;
 	}
@@ -375,7 +390,7 @@ int cmd_catalog_verify(int argc, char **argv)
 		if (info.signature == VZ_SIG_VALID)
 			printf("trusted comment: %s\n", info.trusted_comment);
 	} else {
-		fprintf(stderr, "%s: refused (%s)%s\n", pos[0],
+		cli_err("%s: refused (%s)%s", pos[0],
 		        vz_strerror(rc), rc == VZ_E_UNSIGNED
 		        ? "; --allow-unsigned accepts an unsigned draft" : "");
 	}
@@ -456,7 +471,7 @@ int cmd_catalog_update(int argc, char **argv)
 	}
 	diags = vz_diags_new();
 	if (diags == NULL) {
-		fprintf(stderr, "%s: out of memory\n", cli_prog);
+		cli_err("out of memory");
 		ex = VZ_EXIT_INTERNAL;
 		goto out;
 	}
@@ -473,8 +488,8 @@ int cmd_catalog_update(int argc, char **argv)
 		       (long long)info.version, pos[0], info.key_id);
 		printf("trusted comment: %s\n", info.trusted_comment);
 	} else {
-		fprintf(stderr, "%s: update refused (%s); the installed "
-		        "catalogue is unchanged\n", dest, vz_strerror(rc));
+		cli_err("%s: update refused (%s); the installed catalogue is "
+		        "unchanged", dest, vz_strerror(rc));
 	}
 	if (fflush(stdout) != 0)
 		ex = VZ_EXIT_INTERNAL;

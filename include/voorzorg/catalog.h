@@ -80,6 +80,12 @@ VZ_API const char *vz_catalog_format(const vz_catalog *cat);
 VZ_API int64_t vz_catalog_version(const vz_catalog *cat);
 VZ_API const char *vz_catalog_expires(const vz_catalog *cat);
 VZ_API const char *vz_catalog_file(const vz_catalog *cat);
+/*
+ * SHA-256 of the catalogue's bytes as loaded, in lowercase hex, into
+ * out[65]: which exact document a report rests on. VZ_E_NOMEM or
+ * VZ_E_INTERNAL if it cannot be computed.
+ */
+VZ_API vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65]);
 
 /*
  * How the catalogue's signature was checked: "valid", "unsigned" (accepted
@@ -88,6 +94,12 @@ VZ_API const char *vz_catalog_file(const vz_catalog *cat);
  * does not look at signatures. Static storage.
  */
 VZ_API const char *vz_catalog_signature(const vz_catalog *cat);
+/*
+ * The version of the trusted catalogue with the same id, when this one was
+ * opened as a named file (VZ_OPEN_INSPECT) and is older than it; -1
+ * otherwise. Outputs that show a catalogue's status say so.
+ */
+VZ_API int64_t vz_catalog_trusted_version(const vz_catalog *cat);
 
 /* Number of entries of a kind, and the id of the i-th (borrowed). */
 VZ_API size_t vz_catalog_count(const vz_catalog *cat, vz_kind kind);

@@ -79,6 +79,7 @@ typedef struct vz_collector_run {
 	const char *name;
 	const char *status;
 	const char *detail; /* e.g. the database read; may be NULL */
+	uint64_t examined;  /* records it produced (packages, files, ...) */
 } vz_collector_run;
 
 typedef struct vz_stats vz_stats;
@@ -144,12 +145,26 @@ VZ_API vz_status vz_collect(const vz_collect_opts *opts, const char *only,
                             const vz_sink *sink, vz_stats *st,
                             vz_error *err);
 
+/*
+ * Does directory `dir` hold a root filesystem (a package database, an
+ * os-release, a Windows or macOS system volume)? Returns 1 and names what
+ * shows it in `why` (may be NULL), else 0. A scan reads such a directory
+ * as a root, never as a heap of files.
+ */
+VZ_API int vz_root_like(const char *dir, char *why, size_t n);
+
 /* ---- the host a root belongs to ---------------------------------- */
 
 typedef struct vz_host {
 	char *hostname; /* owned; NULL if unknown (live: gethostname) */
 	char *os;       /* owned; PRETTY_NAME of the root's os-release */
 	int live;       /* the root is the running host's "/" */
+	/* owned; the root's /etc/machine-id (32 lowercase hex digits), or
+	 * NULL when it has none that is well-formed */
+	char *machine_id;
+	/* owned; the host name if it has a domain, else the dotted name
+	 * /etc/hosts of the root gives it (never DNS); NULL if none */
+	char *fqdn;
 } vz_host;
 
 /*

@@ -61,6 +61,10 @@ typedef enum vz_auth_state {
 #define VZ_RECF_DRIVER 0x4u    /* services: a kernel or file-system driver,
                                 * or a macOS kernel extension */
 #define VZ_RECF_RECEIPT 0x8u   /* packages: a macOS installer receipt */
+#define VZ_RECF_ARTEFACT 0x10u /* read from an artefact given one by one
+                                * (a file, directory, hive or SBOM on the
+                                * command line), not from a root: its
+                                * path says nothing of the host */
 
 typedef enum vz_file_type {
 	VZ_FT_REGULAR = 0,

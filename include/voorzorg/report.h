@@ -1,5 +1,6 @@
 /*
- * voorzorg/report.h - writers: a scan rendered as text, JSON or SARIF.
+ * voorzorg/report.h - writers: a scan rendered as text, JSON, JSON Lines,
+ * CSV or SARIF (the contract: docs/report.md).
  *
  * Writers know nothing of collectors; they read only the scan's findings,
  * stats and info (scan.h). JSON carries the stable fields of DESIGN.md;
@@ -19,7 +20,9 @@ extern "C" {
 typedef enum vz_report_format {
 	VZ_REPORT_TEXT = 0,
 	VZ_REPORT_JSON = 1,
-	VZ_REPORT_SARIF = 2
+	VZ_REPORT_SARIF = 2,
+	VZ_REPORT_JSONL = 3, /* one finding per line, then a summary line */
+	VZ_REPORT_CSV = 4    /* RFC 4180, one row per finding */
 } vz_report_format;
 
 /*

@@ -24,6 +24,9 @@
 extern "C" {
 #endif
 
+/* vz_deadline and VZ_DEADLINES_MAX are in catalog.h: the catalogue
+ * API gives them (vz_measure_deadlines), a finding borrows them. */
+
 typedef struct vz_finding {
 	/* Borrowed from the catalogue. */
 	const char *product_id;
@@ -49,12 +52,17 @@ typedef struct vz_finding {
 	const char *deadline_note;
 	/*
 	 * Every deadline the governing measure sets for the sector, each
-	 * with its source's verb (see vz_deadline in catalog.h); the
+	 * with its source's verb, date, source, pinpoint and note (see
+	 * vz_deadline in catalog.h), in the catalogue's order; the
 	 * deadline_* fields above are the identify, plan and removal dates
 	 * (complete, else begun) and the first note among them.
 	 */
 	vz_deadline deadlines[VZ_DEADLINES_MAX];
 	size_t ndeadlines;
+	/* The sector's exemption policy ("none", "case-by-case",
+	 * "functional", "unspecified") and its description; NULL if none. */
+	const char *exemption_policy;
+	const char *exemption_note;
 	size_t nmeasures; /* measures covering the product */
 	/*
 	 * The assessment: `level`, `vector` and `rules` as the assessment
@@ -92,6 +100,8 @@ typedef struct vz_scan_opts {
 	size_t nsboms;
 	const char *const *paths;
 	size_t npaths;
+	/* Any unreadable item makes the scan incomplete (--strict). */
+	int strict;
 } vz_scan_opts;
 
 typedef struct vz_scan vz_scan;
@@ -131,6 +141,8 @@ typedef struct vz_scan_info {
 	int64_t catalog_version;
 	const char *signature;
 	const char *hostname;
+	const char *fqdn;       /* see vz_host */
+	const char *machine_id; /* see vz_host */
 	const char *os;
 	const char *root;       /* as given; "/" for the live host; NULL
 	                         * when only artefacts were read */
@@ -139,9 +151,40 @@ typedef struct vz_scan_info {
 	const char *sector;
 	uint64_t elapsed_ms;
 	size_t fingerprints;    /* compiled fingerprints */
+	/* 32 lowercase hex digits, random per scan: the report's id, by
+	 * which a server counts a resent report once */
+	const char *report_id;
+	const char *catalog_sha256; /* of the catalogue's bytes; may be NULL */
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);
+
+/*
+ * Coverage: per collector run, what it examined and could not. `status`
+ * is "ran", "not-applicable", "partial" (some items unreadable) or
+ * "failed" (it applies and read nothing). Strings borrowed until
+ * vz_scan_free.
+ */
+typedef struct vz_coverage {
+	const char *name;   /* collector */
+	const char *target; /* what it read, or why nothing; may be NULL */
+	const char *status;
+	uint64_t examined;   /* records produced */
+	uint64_t unreadable; /* items it could not read */
+} vz_coverage;
+
+VZ_API size_t vz_scan_coverage_count(const vz_scan *scan);
+VZ_API const vz_coverage *vz_scan_coverage(const vz_scan *scan, size_t i);
+/*
+ * The verdict (docs/report.md): 1 when every source that applies was
+ * examined, 0 when the scan is incomplete; then vz_scan_gap names each
+ * reason ("hive: not all of it could be read: ..."), NULL past the end.
+ */
+VZ_API int vz_scan_complete(const vz_scan *scan);
+VZ_API size_t vz_scan_gap_count(const vz_scan *scan);
+VZ_API const char *vz_scan_gap(const vz_scan *scan, size_t i);
+/* Was the scan run with strict (any unreadable item counts)? */
+VZ_API int vz_scan_strict(const vz_scan *scan);
 
 /*
  * Does the scan fail `fail_on`? "any": any finding; "action" (the

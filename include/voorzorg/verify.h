@@ -178,11 +178,26 @@ VZ_API const char *vz_state_dir(void);
 VZ_API size_t vz_pubkey_default_path(char *buf, size_t size);
 
 /*
- * Write the default catalogue path to buf: STATE_DIR/voorzorg.json (put
- * there by `catalog update`) if it exists, else the installed
- * DATADIR/voorzorg.json if it exists, else the source tree's
- * catalog/voorzorg.json. Returns the length, as snprintf.
+ * The default catalogue, the trusted one, is found in this order (the one
+ * place that decides it; docs/catalog-lifecycle.md explains it):
+ *   1. $VOORZORG_CATALOG, if set and non-empty;
+ *   2. STATE_DIR/voorzorg.json, put there by `catalog update`, if it
+ *      exists;
+ *   3. DATADIR/voorzorg.json, installed with the tool, if it exists;
+ *   4. the source tree's catalog/voorzorg.json (the bundled one).
  */
+typedef enum vz_catalog_origin {
+	VZ_CATALOG_FROM_ENV = 0,
+	VZ_CATALOG_FROM_UPDATE = 1,
+	VZ_CATALOG_FROM_INSTALL = 2,
+	VZ_CATALOG_FROM_SOURCE = 3
+} vz_catalog_origin;
+
+/* Write the default catalogue path to buf; returns the step that found
+ * it. A path that does not fit is cut (and then fails to open). */
+VZ_API vz_catalog_origin vz_catalog_default(char *buf, size_t size);
+
+/* vz_catalog_default's path only; returns the length, as snprintf. */
 VZ_API size_t vz_catalog_default_path(char *buf, size_t size);
 
 /* ---- opening a catalogue -------------------------------------------- */
@@ -202,6 +217,14 @@ VZ_API const char *vz_sigstate_name(vz_sigstate s);
 #define VZ_OPEN_NO_RECORD 0x2u
 /* Neither check nor record versions (inspection of a foreign file). */
 #define VZ_OPEN_NO_STATE 0x4u
+/*
+ * A file named for one command (diff, show, assess, a scan's --catalog),
+ * not the trusted catalogue: signature and expiry are checked as always;
+ * a version older than the recorded one is not refused but reported (a
+ * warning, info->older, vz_catalog_trusted_version), and nothing is
+ * recorded. Only the trusted catalogue raises the floor.
+ */
+#define VZ_OPEN_INSPECT 0x8u
 
 #define VZ_GRACE_DEFAULT (30 * 86400)
 
@@ -229,6 +252,7 @@ typedef struct vz_open_info {
 	int expired;       /* past expiry but within the grace period */
 	int64_t previous;  /* highest version accepted before; -1: none */
 	int recorded;      /* this call recorded a new highest version */
+	int older;         /* VZ_OPEN_INSPECT: older than `previous` */
 } vz_open_info;
 
 /*

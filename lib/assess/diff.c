@@ -289,6 +289,20 @@ static void render_measures_text(json_t *mc, struct vz_buf *b)
 	}
 }
 
+/* A catalogue read as given that is older than the trusted one. */
+static void older_line(struct vz_buf *b, json_t *r, const char *which)
+{
+	char key[32];
+	json_t *v;
+
+	snprintf(key, sizeof(key), "%s_trusted_version", which);
+	v = json_object_get(r, key);
+	if (json_is_integer(v))
+		vz__buf_printf(b, "%s catalogue: OLDER than the trusted "
+		               "version %lld\n", which,
+		               (long long)json_integer_value(v));
+}
+
 static void render_text(json_t *r, struct vz_buf *b)
 {
 	json_t *cd = json_object_get(r, "changed_decisions");
@@ -309,6 +323,8 @@ static void render_text(json_t *r, struct vz_buf *b)
 	    vz__jstr(r, "old_signature"), vz__jstr(r, "new_id"),
 	    (long long)json_integer_value(json_object_get(r, "new_version")),
 	    vz__jstr(r, "new_signature"), vz__jstr(r, "assessing_state"));
+	older_line(b, r, "old");
+	older_line(b, r, "new");
 	vz__buf_printf(b, "\nchanged decisions: %zu (derived by the rules)\n",
 	               json_array_size(cd));
 	for (i = 0; i < json_array_size(cd); i++) {
@@ -575,6 +591,12 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 		               "verified (signatures: old %s, new %s).\n\n",
 		               vz__jstr(r, "old_signature"),
 		               vz__jstr(r, "new_signature"));
+	if (json_is_integer(json_object_get(r, "new_trusted_version")))
+		vz__buf_printf(b,
+		               "> **Not current.** The new catalogue is older "
+		               "than version %lld, the one trusted here.\n\n",
+		               (long long)json_integer_value(json_object_get(
+		                   r, "new_trusted_version")));
 	vz__buf_puts(b, "## Summary\n\n");
 	vz__buf_printf(b, "- Decisions that change: %zu.\n",
 	               json_array_size(cd));
@@ -738,6 +760,12 @@ vz_status vz_diff_lang(const vz_catalog *x, const vz_catalog *y,
 	vz__jb_str(&b, r, "old_signature", vz_catalog_signature(x));
 	vz__jb_str(&b, r, "new_id", vz_catalog_id(y));
 	vz__jb_str(&b, r, "new_signature", vz_catalog_signature(y));
+	if (vz_catalog_trusted_version(x) >= 0)
+		vz__jb_set(&b, r, "old_trusted_version",
+		           json_integer(vz_catalog_trusted_version(x)));
+	if (vz_catalog_trusted_version(y) >= 0)
+		vz__jb_set(&b, r, "new_trusted_version",
+		           json_integer(vz_catalog_trusted_version(y)));
 	vz__jb_set(&b, r, "new_version", json_integer(vz_catalog_version(y)));
 	vz__jb_str(&b, r, "new_issued",
 	           vz__jstr(vz__catalog_root(y), "issued"));

@@ -692,6 +692,9 @@ vz_status vz_assess(const vz_catalog *cat, const char *product_id,
 	vz__jb_str(&b, o, "id", vz_catalog_id(cat));
 	vz__jb_set(&b, o, "version", json_integer(vz_catalog_version(cat)));
 	vz__jb_str(&b, o, "signature", vz_catalog_signature(cat));
+	if (vz_catalog_trusted_version(cat) >= 0)
+		vz__jb_set(&b, o, "trusted_version",
+		           json_integer(vz_catalog_trusted_version(cat)));
 	o = vz__jb_obj(&b, doc, "product");
 	vz__jb_str(&b, o, "id", product_id);
 	vz__jb_str(&b, o, "name", vz__jstr(product, "name"));

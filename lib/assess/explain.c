@@ -170,6 +170,11 @@ static void render_text(const vz_catalog *cat, json_t *d,
 	               (long long)json_integer_value(
 	                   json_object_get(cg, "version")),
 	               vz__jstr(cg, "signature"));
+	if (json_is_integer(json_object_get(cg, "trusted_version")))
+		vz__buf_printf(b, "  OLDER than the trusted version %lld of "
+		               "this catalogue\n",
+		               (long long)json_integer_value(json_object_get(
+		                   cg, "trusted_version")));
 	vz__buf_printf(b, "  vendor %s (%s); assessed as %s (%s)\n",
 	               vz__jstr(p, "vendor"), vz__jstr(p, "vendor_name"),
 	               vz__jstr(st, "id"), vz__jstr(st, "name"));

@@ -419,6 +419,11 @@ static void render_changes_text(json_t *res, struct vz_buf *b)
 	    vz__jstr(res, "catalog"),
 	    (long long)json_integer_value(json_object_get(res, "version")),
 	    vz__jstr(res, "signature"), vz__jstr(res, "assessing_state"));
+	if (json_is_integer(json_object_get(res, "trusted_version")))
+		vz__buf_printf(b, "  OLDER than the trusted version %lld of "
+		               "this catalogue\n",
+		               (long long)json_integer_value(json_object_get(
+		                   res, "trusted_version")));
 	vz__buf_puts(b, "\nchanges:\n");
 	for (i = 0; i < json_array_size(changes); i++) {
 		json_t *c = json_array_get(changes, i);
@@ -495,6 +500,9 @@ vz_status vz_reassess(const vz_catalog *cat, const char *const *sets,
 	vz__jb_str(&b, res, "catalog", vz_catalog_id(cat));
 	vz__jb_set(&b, res, "version", json_integer(vz_catalog_version(cat)));
 	vz__jb_str(&b, res, "signature", vz_catalog_signature(cat));
+	if (vz_catalog_trusted_version(cat) >= 0)
+		vz__jb_set(&b, res, "trusted_version",
+		           json_integer(vz_catalog_trusted_version(cat)));
 	vz__jb_str(&b, res, "assessing_state", as_state);
 	log = vz__jb_arr(&b, res, "changes");
 	if (b.bad) {

@@ -5,9 +5,13 @@
  * indexed catalogue or NULL and the complete list of what is wrong.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "catalog_int.h"
 
@@ -149,10 +153,19 @@ vz_status vz_catalog_load(const char *path, vz_catalog **out, vz_diags *diags)
 	vz_status rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
+	{
+		/* Never block on a FIFO or device named as a catalogue. */
+		int fd = vz__open_regular_at(AT_FDCWD, path, 0);
+
+		f = fd < 0 ? NULL : fdopen(fd, "rb");
+		if (f == NULL && fd >= 0)
+			close(fd);
+	}
 	if (f == NULL) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_IO, path, 0, 0, NULL,
-		             "cannot open: %s", strerror(errno));
+		             "%s%s",
+		             errno == VZ__ENOTREG ? "" : "cannot open: ",
+		             vz__errstr(errno));
 		rc = VZ_E_IO;
 		goto out;
 	}
@@ -300,7 +313,37 @@ void vz__catalog_set_signature(vz_catalog *cat, const char *state)
 	cat->signature = state;
 }
 
+void vz__catalog_set_trusted_version(vz_catalog *cat, int64_t version)
+{
+	cat->trusted_version = version;
+}
+
+int64_t vz_catalog_trusted_version(const vz_catalog *cat)
+{
+	return cat->trusted_version > 0 ? cat->trusted_version : -1;
+}
+
 const char *vz_catalog_signature(const vz_catalog *cat)
 {
 	return cat->signature != NULL ? cat->signature : "unverified";
+}
+
+vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	out[0] = '\0';
+	if (cat->text == NULL ||
+	    EVP_Digest(cat->text, cat->text_len, md, &n, EVP_sha256(), NULL) !=
+	        1 ||
+	    n != 32)
+		return VZ_E_INTERNAL;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return VZ_OK;
 }

@@ -36,6 +36,7 @@ struct vz_catalog {
 	const char *expires; /* borrowed from root */
 	int64_t version;
 	const char *signature; /* static: how vz_catalog_open verified it */
+	int64_t trusted_version; /* >0: older than this trusted version */
 };
 
 /* ---- validation (validate.c, shapes.c) ----------------------------- */

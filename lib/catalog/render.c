@@ -233,6 +233,10 @@ static void render_summary_text(const vz_catalog *cat, struct vz_buf *b)
 	vz__buf_printf(b, "  assessing state: %s\n",
 	               str(root, "assessing_state"));
 	vz__buf_printf(b, "  signature: %s\n", vz_catalog_signature(cat));
+	if (vz_catalog_trusted_version(cat) >= 0)
+		vz__buf_printf(b, "  OLDER than the trusted version %lld of "
+		               "this catalogue\n",
+		               (long long)vz_catalog_trusted_version(cat));
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		vz_kind kind = order[k];
 
@@ -281,6 +285,11 @@ static json_t *summary_json(const vz_catalog *cat)
 		bad |= json_object_set(o, "entries", ents);
 		bad |= json_object_set_new(
 		    o, "signature", json_string(vz_catalog_signature(cat)));
+		if (vz_catalog_trusted_version(cat) >= 0)
+			bad |= json_object_set_new(
+			    o, "trusted_version",
+			    json_integer((json_int_t)
+			                 vz_catalog_trusted_version(cat)));
 	}
 	json_decref(counts);
 	json_decref(ents);

@@ -40,6 +40,7 @@ static void init_ctx(struct vz_cctx *c, const vz_collect_opts *opts,
 	c->sink = sink;
 	c->st = st;
 	c->name = name;
+	c->artefact = 1;
 	c->progress = opts->progress;
 	c->progress_ctx = opts->progress_ctx;
 	clock_gettime(CLOCK_MONOTONIC, &c->last_progress);
@@ -52,7 +53,7 @@ static int open_file(const char *path, vz_error *err)
 
 	if (fd < 0) {
 		vz__error_set(err, VZ_E_IO, path, "cannot open: %s",
-		              strerror(errno));
+		              vz__errstr(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -77,7 +78,7 @@ static vz_status read_hive(const vz_collect_opts *opts, const char *path,
 	rc = vz__hive_read(&c, fd, path, NULL, err);
 	close(fd);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "hive", "ran", path);
+		vz__stats_run_n(st, "hive", "ran", path, c.emitted);
 	return rc;
 #else
 	(void)opts;
@@ -103,7 +104,7 @@ static vz_status read_sbom(const vz_collect_opts *opts, const char *path,
 	if (rc == VZ_E_IO) {
 		vz__error_set(err, rc, path, "cannot read: %s",
 		              errno == EFBIG ? "larger than 256 MiB"
-		                             : strerror(errno));
+		                             : vz__errstr(errno));
 		return rc;
 	}
 	if (rc != VZ_OK)
@@ -112,7 +113,7 @@ static vz_status read_sbom(const vz_collect_opts *opts, const char *path,
 	rc = vz__sbom_read(&c, data, len, path, err);
 	vz__free(data);
 	if (rc == VZ_OK)
-		vz__stats_run(st, "sbom", "ran", path);
+		vz__stats_run_n(st, "sbom", "ran", path, c.emitted);
 	return rc;
 }
 
@@ -150,7 +151,7 @@ static vz_status file_record(struct vz_cctx *c, int fd, const char *path,
 	r.size = (uint64_t)st->st_size;
 	r.dirlen = (size_t)(strrchr(path, '/') ? strrchr(path, '/') - path
 	                                        : 0);
-	r.dir_id = (uint64_t)-1 - (uint64_t)(uintptr_t)path;
+	r.dir_id = vz__dir_id();
 	vz__stats_add(c->st, VZ_STAT_FILES, 1);
 	if (sink->want_content && sink->want_content(sink->ctx, r.size)) {
 		md = EVP_MD_CTX_new();
@@ -173,10 +174,47 @@ static vz_status file_record(struct vz_cctx *c, int fd, const char *path,
 	return vz__emit(c, &r);
 }
 
+/* An ISO 9660 image names itself in its first volume descriptor. */
+static int iso9660(const char *path)
+{
+	char id[5];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t n = fd >= 0 ? pread(fd, id, sizeof(id), 0x8001) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n == 5 && memcmp(id, "CD001", 5) == 0;
+}
+
+static vz_status read_archive(const vz_collect_opts *opts, const char *path,
+                              const vz_sink *sink, vz_stats *st,
+                              vz_error *err)
+{
+	struct vz_cctx c;
+	struct stat sb;
+	vz_status rc;
+	int fd = open_file(path, err);
+
+	if (fd < 0)
+		return VZ_E_IO;
+	if (fstat(fd, &sb) != 0) {
+		vz__error_set(err, VZ_E_IO, path, "%s", strerror(errno));
+		close(fd);
+		return VZ_E_IO;
+	}
+	init_ctx(&c, opts, sink, st, "archive");
+	rc = vz__archive_read(&c, fd, path, (uint64_t)sb.st_size, err);
+	close(fd);
+	if (rc == VZ_OK)
+		vz__stats_run_n(st, "archive", "ran", path, c.emitted);
+	return rc;
+}
+
 static vz_status read_path(const vz_collect_opts *opts, const char *path,
                            const vz_sink *sink, vz_stats *st, vz_error *err)
 {
 	unsigned char head[512];
+	char why[128];
 	struct vz_cctx c;
 	struct stat sb;
 	ssize_t n;
@@ -185,20 +223,25 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 
 	if (stat(path, &sb) != 0) {
 		vz__error_set(err, VZ_E_IO, path, "cannot open: %s",
-		              strerror(errno));
+		              vz__errstr(errno));
 		return VZ_E_IO;
 	}
+	if (S_ISDIR(sb.st_mode) && vz_root_like(path, why, sizeof(why))) {
+		/* Walked as files, its package databases would go unread. */
+		vz__error_set(err, VZ_E_USAGE, path,
+		              "holds a root filesystem (%s): scan it with "
+		              "--root %s",
+		              why, path);
+		return VZ_E_USAGE;
+	}
 	if (S_ISDIR(sb.st_mode)) {
-		rc = vz__walk_dir(path, opts, sink, st, err);
-		if (rc == VZ_OK)
-			vz__stats_run(st, "files", "ran", path);
-		return rc;
+		return vz__walk_dir(path, opts, sink, st, err);
 	}
 	fd = open_file(path, err);
 	if (fd < 0)
 		return VZ_E_IO;
 	if (fstat(fd, &sb) != 0) {
-		vz__error_set(err, VZ_E_IO, path, "%s", strerror(errno));
+		vz__error_set(err, VZ_E_IO, path, "%s", vz__errstr(errno));
 		close(fd);
 		return VZ_E_IO;
 	}
@@ -238,6 +281,10 @@ static vz_status read_path(const vz_collect_opts *opts, const char *path,
 		if (i < (size_t)n && head[i] == '{')
 			return read_sbom_path(opts, path, sink, st, err);
 	}
+	if (n > 0 && vz__archive_magic(head, (size_t)n))
+		return read_archive(opts, path, sink, st, err);
+	if (iso9660(path))
+		return read_archive(opts, path, sink, st, err);
 	return VZ_OK; /* a plain file: its record was enough */
 }
 

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -179,7 +181,7 @@ vz_status vz__read_fd(int fd, size_t max, char **out, size_t *len)
 	if (fstat(fd, &st) != 0)
 		return VZ_E_IO;
 	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
+		errno = VZ__ENOTREG;
 		return VZ_E_IO;
 	}
 	if ((uint64_t)st.st_size > max) {
@@ -242,14 +244,53 @@ void vz__progress(struct vz_cctx *c)
 	c->progress(c->progress_ctx, c->name, c->st);
 }
 
+int vz_root_like(const char *dir, char *why, size_t n)
+{
+	static const char *const marks[] = {
+	    "/var/lib/dpkg/status",
+	    "/var/lib/rpm",
+	    "/etc/os-release",
+	    "/usr/lib/os-release",
+	    "/Windows/System32/config",
+	    "/System/Library/CoreServices/SystemVersion.plist",
+	    NULL};
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	size_t i;
+
+	if (dfd < 0)
+		return 0;
+	for (i = 0; marks[i] && fd < 0; i++) {
+		fd = vz__root_open_ci(dfd, marks[i], O_RDONLY | O_NONBLOCK);
+		if (fd >= 0 && why != NULL)
+			snprintf(why, n, "%s", marks[i] + 1);
+	}
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return fd >= 0;
+}
+
+uint64_t vz__dir_id(void)
+{
+	static _Atomic uint64_t next;
+
+	return atomic_fetch_add(&next, 1) + 1;
+}
+
 vz_status vz__emit(struct vz_cctx *c, vz_record *r)
 {
+	c->emitted++;
+	if (c->artefact)
+		r->flags |= VZ_RECF_ARTEFACT;
 	r->source = c->name;
 	return c->sink->record(c->sink->ctx, r);
 }
 
 vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source)
 {
+	c->emitted++;
+	if (c->artefact)
+		r->flags |= VZ_RECF_ARTEFACT;
 	r->source = source;
 	return c->sink->record(c->sink->ctx, r);
 }
@@ -275,6 +316,7 @@ static vz_status run_one(const struct vz_collector *col, struct vz_cctx *c)
 
 	c->name = col->name;
 	c->state = NULL;
+	c->emitted = 0;
 	c->detail[0] = '\0';
 	if (col->live_only && !c->live) {
 		vz__stats_run(c->st, col->name, "not-applicable",
@@ -290,8 +332,8 @@ static vz_status run_one(const struct vz_collector *col, struct vz_cctx *c)
 		vz__stats_run(c->st, col->name, "failed", "out of memory");
 		goto out;
 	}
-	vz__stats_run(c->st, col->name, rc == VZ_OK ? "ran" : "failed",
-	              c->detail);
+	vz__stats_run_n(c->st, col->name, rc == VZ_OK ? "ran" : "failed",
+	                c->detail, c->emitted);
 out:
 	if (col->free != NULL) {
 		void (*release)(struct vz_cctx *) = col->free;
@@ -314,21 +356,19 @@ static void missing_support(struct vz_cctx *c)
 	                      O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		close(fd);
-		vz__stats_problem(c->st, "hive", 0,
-		                  "not read: this voorzorg was built without "
-		                  "libhivex (registry hives)",
-		                  "/Windows/System32/config");
+		vz__stats_run(c->st, "hive", "failed",
+		              "not read: this voorzorg was built without "
+		              "libhivex (registry hives)");
 	}
 #endif
 #if !VZ_HAVE_PLIST
 	fd = vz__root_open_ci(c->rootfd, "/Library", O_RDONLY | O_DIRECTORY);
 	if (fd >= 0) {
 		close(fd);
-		vz__stats_problem(c->st, "bundle", 0,
-		                  "not read: this voorzorg was built without "
-		                  "libplist (macOS bundles, receipts, launchd "
-		                  "jobs)",
-		                  "/Library");
+		vz__stats_run(c->st, "bundle", "failed",
+		              "not read: this voorzorg was built without "
+		              "libplist (macOS bundles, receipts, launchd "
+		              "jobs)");
 	}
 #endif
 	(void)c;
@@ -396,6 +436,7 @@ vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
 	}
 	c.root = dir;
 	c.prefix = dir;
+	c.artefact = 1;
 	c.sink = sink;
 	c.st = st;
 	c.name = vz__collector_files.name;
@@ -405,6 +446,8 @@ vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
 	rc = vz__collector_files.collect(&c);
 	if (rc != VZ_OK && rc != VZ_E_NOMEM)
 		vz__error_set(err, rc, dir, "%s", vz_strerror(rc));
+	if (rc == VZ_OK)
+		vz__stats_run_n(st, "files", "ran", dir, c.emitted);
 	close(c.rootfd);
 	return rc;
 }

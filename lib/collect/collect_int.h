@@ -34,6 +34,11 @@ struct vz_cctx {
 	 * shown under this name instead of from "/" (NULL for a root).
 	 */
 	const char *prefix;
+	/* Reading artefacts given one by one: records get
+	 * VZ_RECF_ARTEFACT. */
+	int artefact;
+	/* Records emitted so far by this context: the run's "examined". */
+	uint64_t emitted;
 };
 
 struct vz_collector {
@@ -84,6 +89,25 @@ vz_status vz__emit_as(struct vz_cctx *c, vz_record *r, const char *source);
 /* Does the sink have a use for records of `kind`? */
 int vz__wants(const struct vz_cctx *c, vz_record_kind kind);
 
+/*
+ * A directory id no other record of this process has used: a sink that
+ * caches per-directory work keys it by dir_id, so two walks (or a walk and
+ * an archive) must never hand out the same id for different directories.
+ */
+uint64_t vz__dir_id(void);
+
+/* ---- archives (archive.c) ------------------------------------------- */
+
+/* Do the first bytes of a file say it is an archive this build reads? */
+int vz__archive_magic(const unsigned char *head, size_t n);
+/*
+ * Read the archive open at fd (`size` bytes, given as `path`): every
+ * member as a file record of origin `path`. VZ_E_PARSE with err filled if
+ * it is not an archive or is corrupt; VZ_E_NOMEM; what the sink returns.
+ */
+vz_status vz__archive_read(struct vz_cctx *c, int fd, const char *path,
+                           uint64_t size, vz_error *err);
+
 /* ---- stats (stats.c) ----------------------------------------------- */
 
 void vz__stats_add(vz_stats *st, vz_counter k, uint64_t n);
@@ -94,6 +118,9 @@ void vz__stats_problem_n(vz_stats *st, const char *collector, int unreadable,
                          const char *reason, const char *example, uint64_t n);
 void vz__stats_run(vz_stats *st, const char *name, const char *status,
                    const char *detail);
+/* vz__stats_run with the number of records the run produced. */
+void vz__stats_run_n(vz_stats *st, const char *name, const char *status,
+                     const char *detail, uint64_t examined);
 
 /* ---- dpkg status parser (dpkg_parse.c) ----------------------------- */
 
@@ -148,6 +175,16 @@ struct vz_rpmhdr {
  */
 vz_status vz__rpmhdr_parse(const unsigned char *blob, size_t len,
                            struct vz_rpmhdr *out, const char **why);
+
+/* ---- the sqlite rpmdb (rpm.c) ---------------------------------------- */
+
+#define VZ_RPMDB_MAX ((size_t)1 << 30)
+/*
+ * Read the rpmdb.sqlite open at fd (a copy in memory, never reopened by
+ * a path) and emit its packages; problems are counted. VZ_E_NOMEM, or
+ * what the sink returned.
+ */
+vz_status vz__rpmdb_read(struct vz_cctx *c, int fd, const char *origin);
 
 /* ---- PE files and Authenticode (pe.c, authenticode.c) --------------- */
 
@@ -279,6 +316,20 @@ vz_status vz__macho_team_id(const unsigned char *buf, size_t len,
                             int (*read_at)(void *ctx, unsigned char *out,
                                            size_t n, uint64_t off),
                             void *ctx, char **team);
+
+/*
+ * Limits on a property list (plist_bound.c): levels of nesting, and
+ * nodes once shared objects are expanded as libplist expands them.
+ */
+#define VZ_PLIST_DEPTH 128
+#define VZ_PLIST_NODES 262144
+
+/*
+ * Is the property list (XML or binary) of `len` bytes within those
+ * limits? 0; -1 with *why (static) if not, or if a binary one is
+ * malformed. Walks the bytes only; nothing is allocated.
+ */
+int vz__plist_bounded(const char *data, size_t len, const char **why);
 
 /*
  * Parse a property list (XML or binary) of `len` bytes and fill the

@@ -218,7 +218,7 @@ static vz_status read_updates(struct dpkg_state *d)
 		if (fd >= 0)
 			close(fd);
 		if (errno != ENOENT)
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  UPDATES);
 		return VZ_OK;
 	}
@@ -253,14 +253,14 @@ static vz_status read_updates(struct dpkg_state *d)
 		                        O_RDONLY | O_NONBLOCK);
 
 		if (ffd < 0) {
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  path);
 			continue;
 		}
 		rc = vz__read_fd(ffd, STATUS_MAX, &data, &len);
 		close(ffd);
 		if (rc == VZ_E_IO) {
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  path);
 			rc = VZ_OK;
 			continue;
@@ -305,12 +305,12 @@ static vz_status dpkg_collect(struct vz_cctx *c)
 		goto out;
 	fd = vz__root_open(c->rootfd, STATUS, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
-		vz__stats_problem(c->st, c->name, 1, strerror(errno), STATUS);
+		vz__stats_problem(c->st, c->name, 1, vz__errstr(errno), STATUS);
 	} else {
 		rc = vz__read_fd(fd, STATUS_MAX, &data, &len);
 		close(fd);
 		if (rc == VZ_E_IO) {
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  STATUS);
 			rc = VZ_OK;
 		}

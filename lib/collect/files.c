@@ -77,7 +77,6 @@ struct walker {
 	unsigned char *dents; /* owned */
 	unsigned char *rbuf;  /* owned, allocated on first hash */
 	EVP_MD_CTX *md;
-	uint64_t next_id;
 	unsigned long tick;
 	int noatime; /* O_NOATIME, until the kernel refuses it */
 };
@@ -95,7 +94,7 @@ static void errno_problem(struct walker *w, int e)
 	else if (e == ELOOP || e == ENOTDIR)
 		problem(w, 1, "changed during the scan");
 	else
-		problem(w, 1, strerror(e));
+		problem(w, 1, vz__errstr(e));
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t unit)
@@ -312,7 +311,7 @@ static vz_status descend(struct walker *w, int pfd, const char *name)
 	N->ino = st.st_ino;
 	N->pathlen = strlen(w->path + L->pathlen) + L->pathlen;
 	N->names_off = w->nlen;
-	N->id = ++w->next_id;
+	N->id = vz__dir_id();
 	e = read_listing(w, fd, &rc);
 	N->names_end = w->nlen;
 	N->pos = N->names_off;
@@ -578,7 +577,7 @@ static vz_status files_collect(struct vz_cctx *c)
 	w.lv[0].pathlen = strlen(w.path);
 	w.lv[0].dev = st.st_dev;
 	w.lv[0].ino = st.st_ino;
-	w.lv[0].id = ++w.next_id;
+	w.lv[0].id = vz__dir_id();
 	w.depth = 1;
 	{
 		int e = read_listing(&w, fd, &rc);

@@ -16,10 +16,16 @@
  *   of it) is never walked unless a fingerprint could match there.
  *
  * Why it is built this way:
- * - hivex opens hives by name. The name handed to it is /proc/self/fd/N
- *   of a file opened inside the root (links resolved inside it), so a
- *   symbolic link in a disk image can never make us read the scanning
- *   host's files.
+ * - hivex opens hives by name and maps the whole file. Mapping the file
+ *   in the image would let anyone who truncates it during the scan kill
+ *   us with SIGBUS, and a sparse file with a valid header makes hivex
+ *   allocate by its size (tens of GB for 1 TB). So the hive, opened
+ *   inside the root (links resolved inside it) and at most HIVE_MAX
+ *   bytes, is copied into an anonymous memfd that only we hold, and
+ *   hivex is given /proc/self/fd/N of that copy: nothing outside the
+ *   root is read, and nothing can change under hivex. A hive larger
+ *   than HIVE_MAX, or one that changes while it is copied, is an
+ *   unreadable item with its reason; the scan goes on.
  * - A hive comes from the disk being examined: any bytes at all. hivex
  *   checks cells against the file; on top of that the walk keeps a
  *   bitmap of the keys it entered (a corrupt hive can list a key twice,
@@ -36,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +51,11 @@
 #include "collect_int.h"
 
 #define MAX_DEPTH 512
+/*
+ * The largest hive read (docs/scanning.md). Real SOFTWARE hives are tens
+ * to a few hundred MB; the copy costs that much memory while it is read.
+ */
+#define HIVE_MAX ((uint64_t)1 << 30)
 
 /* Keys whose children the collector reads for itself (lowercase). */
 static const char *const uninstall_roots[] = {
@@ -586,6 +598,66 @@ static int readn(int fd, unsigned char *buf, size_t n)
 	return (int)got;
 }
 
+/*
+ * Copy `size` bytes of the file at fd into a sealed memfd and open that
+ * with hivex. NULL with *why (static) or errno (hivex's) on failure;
+ * *why is NULL then if hivex refused the copy.
+ */
+static hive_h *open_copy(int fd, uint64_t size, const char **why)
+{
+	char proc[64], buf[65536];
+	uint64_t off = 0;
+	hive_h *h = NULL;
+	int mfd, e;
+
+	*why = NULL;
+	if (size > HIVE_MAX) {
+		*why = "registry hive too large (the limit is 1 GiB)";
+		return NULL;
+	}
+	mfd = memfd_create("voorzorg-hive", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0) {
+		*why = "cannot make a private copy of the hive";
+		return NULL;
+	}
+	while (off < size) {
+		size_t want = size - off < sizeof(buf) ? (size_t)(size - off)
+		                                       : sizeof(buf);
+		ssize_t k = pread(fd, buf, want, (off_t)off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			*why = "read error while copying the hive";
+			goto out;
+		}
+		if (k == 0) {
+			*why = "registry hive changed while being read "
+			       "(truncated)";
+			goto out;
+		}
+		if (write(mfd, buf, (size_t)k) != k) {
+			*why = "cannot make a private copy of the hive";
+			goto out;
+		}
+		off += (uint64_t)k;
+	}
+	/* Our copy, fixed in size: hivex's mapping cannot fault. */
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+	                                F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+		*why = "cannot make a private copy of the hive";
+		goto out;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", mfd);
+	errno = 0;
+	h = hivex_open(proc, 0);
+out:
+	e = errno;
+	close(mfd);
+	errno = e;
+	return h;
+}
+
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -596,7 +668,7 @@ vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
                         const char *mount, vz_error *err)
 {
 	unsigned char hdr[512];
-	char proc[64];
+	const char *why;
 	struct hwalk w;
 	struct stat st;
 	int got;
@@ -609,8 +681,8 @@ vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
 	vz__buf_init(&w.low);
 	vz__buf_init(&w.text);
 	vz__buf_init(&w.detail);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		vz__error_set(err, VZ_E_IO, origin, "not a regular file");
+	if (vz__fd_regular(fd) != 0 || fstat(fd, &st) != 0) {
+		vz__error_set(err, VZ_E_IO, origin, "%s", vz__errstr(errno));
 		rc = VZ_E_IO;
 		goto out;
 	}
@@ -657,9 +729,19 @@ vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
 		                  "hive not closed cleanly: its transaction "
 		                  "logs (.LOG1, .LOG2) are not replayed",
 		                  origin);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	errno = 0;
-	w.h = hivex_open(proc, 0);
+	if ((uint64_t)st.st_size > HIVE_MAX) {
+		vz__error_set(err, VZ_E_PARSE, origin,
+		              "registry hive too large (%lld bytes; the limit "
+		              "is 1 GiB)", (long long)st.st_size);
+		rc = VZ_E_PARSE;
+		goto out;
+	}
+	w.h = open_copy(fd, (uint64_t)st.st_size, &why);
+	if (w.h == NULL && why != NULL) {
+		vz__error_set(err, VZ_E_IO, origin, "%s", why);
+		rc = VZ_E_IO;
+		goto out;
+	}
 	if (w.h == NULL) {
 		int e = errno;
 
@@ -668,7 +750,7 @@ vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
 		              e == ENOTSUP || e == 0
 		                  ? "its cells are not laid out as the "
 		                    "format requires"
-		                  : strerror(e));
+		                  : vz__errstr(e));
 		rc = e == ENOMEM ? VZ_E_NOMEM : VZ_E_PARSE;
 		goto out;
 	}
@@ -765,7 +847,9 @@ static int add_file(struct hive_state *s, const char *path,
 
 static int exists(struct vz_cctx *c, const char *path)
 {
-	int fd = vz__root_open_ci(c->rootfd, path, O_RDONLY);
+	/* O_PATH: whatever is there (a FIFO, a socket) counts, and opening
+	 * it cannot block; reading it is refused later, with the reason. */
+	int fd = vz__root_open_ci(c->rootfd, path, O_PATH);
 
 	if (fd < 0)
 		return 0;
@@ -881,10 +965,11 @@ static vz_status hive_collect(struct vz_cctx *c)
 	snprintf(c->detail, sizeof(c->detail),
 	         "%zu machine and %zu user hives", s->n - users, users);
 	for (i = 0; i < s->n && rc == VZ_OK; i++) {
-		int fd = vz__root_open_ci(c->rootfd, s->f[i].path, O_RDONLY);
+		int fd = vz__root_open_ci(c->rootfd, s->f[i].path,
+		                          O_RDONLY | O_NONBLOCK | O_NOCTTY);
 
 		if (fd < 0) {
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  s->f[i].path);
 			continue;
 		}
@@ -908,14 +993,15 @@ const struct vz_collector vz__collector_hive = {"hive", 0, hive_probe,
 
 static hive_h *open_hive_in(int rootfd, const char *path, int *fd)
 {
-	char proc[64];
-	hive_h *h;
+	const char *why;
+	struct stat st;
+	hive_h *h = NULL;
 
-	*fd = vz__root_open_ci(rootfd, path, O_RDONLY);
+	*fd = vz__root_open_ci(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (*fd < 0)
 		return NULL;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", *fd);
-	h = hivex_open(proc, 0);
+	if (vz__fd_regular(*fd) == 0 && fstat(*fd, &st) == 0)
+		h = open_copy(*fd, (uint64_t)st.st_size, &why);
 	if (h == NULL) {
 		close(*fd);
 		*fd = -1;

@@ -74,6 +74,103 @@ static char *os_release(int rootfd)
 	return res;
 }
 
+/* /etc/machine-id (or D-Bus's copy), only if it is what machine-id(5)
+ * says it is: a hostile image's file must not inject anything. */
+static char *machine_id(int rootfd)
+{
+	static const char *const files[] = {"/etc/machine-id",
+	                                    "/var/lib/dbus/machine-id"};
+	size_t i, k;
+
+	for (i = 0; i < 2; i++) {
+		char *s = first_line(rootfd, files[i]);
+
+		for (k = 0; s != NULL && k < 32; k++)
+			if (!((s[k] >= '0' && s[k] <= '9') ||
+			      (s[k] >= 'a' && s[k] <= 'f')))
+				break;
+		if (s != NULL && k == 32 && s[32] == '\0')
+			return s;
+		vz__free(s);
+	}
+	return NULL;
+}
+
+/* Is c allowed in a DNS name (RFC 1123 letters, digits, '-', '.')? */
+static int dns_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/*
+ * The fully qualified name: the host name itself when it has a dot, else
+ * the first dotted name on an /etc/hosts line that also names the host
+ * (Debian's "127.0.1.1 host.example.org host"). No DNS: a scan must not
+ * wait on the network or depend on it.
+ */
+static char *fqdn(int rootfd, const char *host)
+{
+	char *data = NULL, *p, *res = NULL;
+	size_t len = 0, hl;
+	int fd;
+
+	if (host == NULL || *host == '\0')
+		return NULL;
+	if (strchr(host, '.') != NULL)
+		return vz__strdup(host);
+	fd = vz__root_open(rootfd, "/etc/hosts", O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	if (vz__read_fd(fd, 1 << 20, &data, &len) != VZ_OK) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	hl = strlen(host);
+	for (p = data; p && *p && res == NULL; p = strchr(p, '\n')) {
+		const char *w, *dotted = NULL;
+		size_t n, dn = 0;
+		int names = 0, first = 1;
+
+		p += *p == '\n';
+		n = strcspn(p, "\n#");
+		for (w = p; w < p + n;) {
+			size_t wl;
+
+			while (w < p + n && (*w == ' ' || *w == '\t'))
+				w++;
+			wl = strcspn(w, " \t\n#");
+			if (wl > (size_t)(p + n - w))
+				wl = (size_t)(p + n - w);
+			if (wl == 0)
+				break;
+			if (!first) { /* the first word is the address */
+				size_t k;
+
+				for (k = 0; k < wl && dns_char(w[k]); k++)
+					;
+				if (k == wl && wl == hl &&
+				    strncmp(w, host, hl) == 0)
+					names = 1;
+				else if (k == wl && dotted == NULL &&
+				         memchr(w, '.', wl) != NULL &&
+				         wl > hl && strncmp(w, host, hl) == 0 &&
+				         w[hl] == '.') {
+					dotted = w;
+					dn = wl;
+				}
+			}
+			first = 0;
+			w += wl;
+		}
+		if (names && dotted != NULL)
+			res = vz__strndup(dotted, dn);
+	}
+	vz__free(data);
+	return res;
+}
+
 vz_status vz_host_probe(const char *root, vz_host *out)
 {
 	char name[256];
@@ -93,6 +190,7 @@ vz_status vz_host_probe(const char *root, vz_host *out)
 		out->hostname = first_line(fd, "/etc/hostname");
 	}
 	out->os = os_release(fd);
+	out->machine_id = machine_id(fd);
 #if VZ_HAVE_HIVEX
 	/* A Windows volume: its registry knows its name and version. */
 	if (!out->live && out->os == NULL)
@@ -102,6 +200,7 @@ vz_status vz_host_probe(const char *root, vz_host *out)
 	if (!out->live && out->os == NULL)
 		vz__macos_host(fd, &out->os);
 #endif
+	out->fqdn = fqdn(fd, out->hostname);
 	close(fd);
 	return VZ_OK;
 }
@@ -112,5 +211,7 @@ void vz_host_clear(vz_host *h)
 		return;
 	vz__free(h->hostname);
 	vz__free(h->os);
+	vz__free(h->machine_id);
+	vz__free(h->fqdn);
 	memset(h, 0, sizeof(*h));
 }

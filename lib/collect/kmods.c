@@ -34,7 +34,7 @@ static vz_status kmods_collect(struct vz_cctx *c)
 	int fd = openat(c->rootfd, "proc/modules", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		vz__stats_problem(c->st, c->name, 1, strerror(errno),
+		vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 		                  "/proc/modules");
 		return VZ_OK;
 	}
@@ -42,7 +42,7 @@ static vz_status kmods_collect(struct vz_cctx *c)
 	rc = vz__read_fd(fd, 64u << 20, &data, &len);
 	close(fd);
 	if (rc == VZ_E_IO) {
-		vz__stats_problem(c->st, c->name, 1, strerror(errno),
+		vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 		                  "/proc/modules");
 		return VZ_OK;
 	}

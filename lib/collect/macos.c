@@ -452,7 +452,7 @@ static vz_status each_plist(struct vz_cctx *c, const char *dir, int receipts)
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		pfd = openat_nofollow(dirfd(dh), d->d_name, O_RDONLY);
 		if (pfd < 0) {
-			vz__stats_problem(c->st, c->name, 1, strerror(errno),
+			vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
 			                  path);
 			continue;
 		}
@@ -583,7 +583,7 @@ vz_status vz__plist_file(struct vz_cctx *c, const char *path, vz_error *err)
 
 	if (fd < 0) {
 		vz__error_set(err, VZ_E_IO, path, "cannot open: %s",
-		              strerror(errno));
+		              vz__errstr(errno));
 		return VZ_E_IO;
 	}
 	r = read_plist(fd, keys, v, 10, &why);

@@ -4,7 +4,8 @@
  * launchd job or an installer receipt.
  *
  * A property list comes from the disk being examined. libplist parses
- * it; this file only looks up top-level keys of a dictionary and copies
+ * it, once plist_bound.c has checked its depth and expanded size; this
+ * file only looks up top-level keys of a dictionary and copies
  * string values out, so nothing of libplist's tree outlives the call.
  * fuzz/fuzz_plist.c feeds it any bytes.
  */
@@ -54,6 +55,9 @@ int vz__plist_strings(const char *data, size_t len, const char *const *keys,
 		*why = "not a property list";
 		return -1;
 	}
+	/* Bounded before libplist recurses into it (plist_bound.c). */
+	if (vz__plist_bounded(data, len, why) != 0)
+		return -1;
 	plist_from_memory(data, (uint32_t)len, &root);
 	if (root == NULL) {
 		*why = "malformed property list";

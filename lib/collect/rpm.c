@@ -12,6 +12,7 @@
  * are named in the scan's stats as skipped, never passed over silently.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,24 +101,137 @@ static int rpm_probe(struct vz_cctx *c)
 	return n > 0;
 }
 
-static vz_status read_db(struct vz_cctx *c, int fd, const char *origin)
+/*
+ * Work sqlite may do for one database: progress-handler calls (one per
+ * 1000 virtual machine steps) per byte of it. A full scan of Packages
+ * needs a few steps per row; a scanned image must not be able to make
+ * us loop, whatever its schema says.
+ */
+#define STEPS_PER_BYTE 1
+#define STEPS_MIN 100000
+
+struct budget {
+	uint64_t left;
+};
+
+static int over_budget(void *ctx)
 {
-	char uri[64], ex[600], ver[512];
+	struct budget *b = ctx;
+
+	if (b->left == 0)
+		return 1;
+	b->left--;
+	return 0;
+}
+
+/*
+ * A database made by rpm: Packages is a table with hnum and blob, and
+ * nothing in it runs code (no view, no trigger). 0, or -1 with *why.
+ */
+static int schema_ok(sqlite3 *db, const char **why)
+{
+	static const char check[] =
+	    "SELECT (SELECT count(*) FROM sqlite_master WHERE "
+	    "type IN ('view', 'trigger')), "
+	    "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name = 'Packages'), "
+	    "(SELECT count(*) FROM pragma_table_info('Packages') WHERE "
+	    "name IN ('hnum', 'blob'))";
+	sqlite3_stmt *q = NULL;
+	int ok = -1;
+
+	*why = "unreadable rpmdb";
+	if (sqlite3_prepare_v2(db, check, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		if (sqlite3_column_int(q, 0) != 0)
+			*why = "unexpected rpmdb schema (views or triggers)";
+		else if (sqlite3_column_int(q, 1) != 1 ||
+		         sqlite3_column_int(q, 2) != 2)
+			*why = "unexpected rpmdb schema (no Packages table "
+			       "with hnum and blob)";
+		else
+			ok = 0;
+	}
+	sqlite3_finalize(q);
+	return ok;
+}
+
+/*
+ * Open the database in `data` (a copy of the file) in memory, read-only,
+ * with everything that could run code or reach outside switched off.
+ */
+static sqlite3 *open_copy(char *data, size_t len, struct budget *b)
+{
+	sqlite3 *db = NULL;
+
+	/* WAL mode in the header would make sqlite look for a -wal file;
+	 * the copy is read as the legacy format (the log is wal_check's). */
+	if (len >= 20 && (data[18] == 2 || data[19] == 2))
+		data[18] = data[19] = 1;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE,
+	                    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+	sqlite3_limit(db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+	sqlite3_limit(db, SQLITE_LIMIT_COMPOUND_SELECT, 10);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 256 << 20);
+	sqlite3_progress_handler(db, 1000, over_budget, b);
+	if (sqlite3_deserialize(db, "main", (unsigned char *)data,
+	                        (sqlite3_int64)len, (sqlite3_int64)len,
+	                        SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
+		goto fail;
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+vz_status vz__rpmdb_read(struct vz_cctx *c, int fd, const char *origin)
+{
+	char ex[600], ver[512];
+	char *data = NULL;
+	size_t len = 0;
+	struct budget b;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
+	const char *why = "unreadable rpmdb";
 	vz_status rc = VZ_OK;
-	int s;
+	int s = SQLITE_ERROR;
 
-	/* The descriptor pins the file found inside the root. */
-	snprintf(uri, sizeof(uri), "file:/proc/self/fd/%d?immutable=1", fd);
-	s = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-	                    NULL);
-	if (s == SQLITE_OK)
+	/*
+	 * Read through the descriptor found inside the root, never by a
+	 * path: sqlite reopens a /proc/self/fd/N name by what it points
+	 * to, which a swapped link can move outside the root.
+	 */
+	if (vz__fd_regular(fd) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		vz__stats_problem(c->st, c->name, 1, vz__errstr(errno),
+		                  origin);
+		return VZ_OK;
+	}
+	rc = vz__read_fd(fd, VZ_RPMDB_MAX, &data, &len);
+	if (rc == VZ_E_IO) {
+		vz__stats_problem(c->st, c->name, 1,
+		                  errno == EFBIG ? "rpmdb too large (the limit "
+		                                   "is 1 GiB)"
+		                                 : vz__errstr(errno),
+		                  origin);
+		return VZ_OK;
+	}
+	if (rc != VZ_OK)
+		return rc;
+	b.left = STEPS_MIN + (uint64_t)len * STEPS_PER_BYTE;
+	db = open_copy(data, len, &b);
+	if (db != NULL && schema_ok(db, &why) == 0)
 		s = sqlite3_prepare_v2(db, "SELECT hnum, blob FROM Packages",
 		                       -1, &q, NULL);
 	while (s == SQLITE_OK || s == SQLITE_ROW) {
 		struct vz_rpmhdr h;
-		const char *why;
+		const char *hwhy;
 		vz_record r;
 		const void *blob;
 		int n;
@@ -128,10 +242,10 @@ static vz_status read_db(struct vz_cctx *c, int fd, const char *origin)
 		blob = sqlite3_column_blob(q, 1);
 		n = sqlite3_column_bytes(q, 1);
 		if (blob == NULL || n <= 0 ||
-		    vz__rpmhdr_parse(blob, (size_t)n, &h, &why) != VZ_OK) {
+		    vz__rpmhdr_parse(blob, (size_t)n, &h, &hwhy) != VZ_OK) {
 			snprintf(ex, sizeof(ex), "%s: package %lld: %s", origin,
 			         (long long)sqlite3_column_int64(q, 0),
-			         blob ? why : "empty header");
+			         blob ? hwhy : "empty header");
 			vz__stats_problem(c->st, c->name, 1,
 			                  "malformed rpm header", ex);
 			continue;
@@ -161,13 +275,18 @@ static vz_status read_db(struct vz_cctx *c, int fd, const char *origin)
 		vz__progress(c);
 	}
 	if (s != SQLITE_DONE) {
+		if (s == SQLITE_INTERRUPT)
+			why = "rpmdb needs more work than its size allows";
 		snprintf(ex, sizeof(ex), "%s: %s", origin,
-		         db ? sqlite3_errmsg(db) : "cannot open");
-		vz__stats_problem(c->st, c->name, 1, "unreadable rpmdb", ex);
+		         db == NULL ? "not an sqlite database"
+		         : q == NULL ? why : sqlite3_errmsg(db));
+		vz__stats_problem(c->st, c->name, 1,
+		                  q == NULL ? why : "unreadable rpmdb", ex);
 	}
 out:
 	sqlite3_finalize(q);
 	sqlite3_close(db);
+	vz__free(data);
 	return rc;
 }
 
@@ -207,7 +326,7 @@ static vz_status rpm_collect(struct vz_cctx *c)
 		if (s->fds[i] < 0)
 			continue;
 		snprintf(origin, sizeof(origin), "%s/rpmdb.sqlite", dirs[i]);
-		rc = read_db(c, s->fds[i], origin);
+		rc = vz__rpmdb_read(c, s->fds[i], origin);
 		wal_check(c, dirs[i]);
 	}
 	return rc;

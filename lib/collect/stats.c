@@ -174,6 +174,12 @@ const vz_collector_run *vz_stats_run(const vz_stats *st, size_t i)
 void vz__stats_run(vz_stats *st, const char *name, const char *status,
                    const char *detail)
 {
+	vz__stats_run_n(st, name, status, detail, 0);
+}
+
+void vz__stats_run_n(vz_stats *st, const char *name, const char *status,
+                     const char *detail, uint64_t examined)
+{
 	vz_collector_run *r;
 
 	if (st->nruns == st->runcap) {
@@ -191,6 +197,7 @@ void vz__stats_run(vz_stats *st, const char *name, const char *status,
 	r->name = vz__strdup(name);
 	r->status = vz__strdup(status);
 	r->detail = detail && *detail ? vz__strdup(detail) : NULL;
+	r->examined = examined;
 	if (r->name == NULL || r->status == NULL ||
 	    (detail && *detail && r->detail == NULL)) {
 		xfree(r->name);

@@ -777,9 +777,13 @@ const char *vz__file_desc(const vz_record *r, char *buf, size_t n)
 	return buf;
 }
 
-unsigned vz__path_flag(const char *path)
+unsigned vz__path_flag(const vz_record *r)
 {
-	return vz__path_leftover(path) ? VZ_F_LEFTOVER : VZ_F_PROGRAM;
+	/* Where an analyst copied an artefact says nothing about the host
+	 * it came from: location rules are for roots and live hosts. */
+	if (r->flags & VZ_RECF_ARTEFACT)
+		return VZ_F_PROGRAM;
+	return vz__path_leftover(r->name) ? VZ_F_LEFTOVER : VZ_F_PROGRAM;
 }
 
 static vz_status on_file(vz_matcher *m, const vz_record *r)
@@ -818,7 +822,7 @@ static vz_status on_file(vz_matcher *m, const vz_record *r)
 			rc = vz__add_ev(m, f, r, r->name,
 			                vz__file_desc(r, buf, sizeof(buf)),
 			                fl ? fl
-			                   : (fl = vz__path_flag(r->name)));
+			                   : (fl = vz__path_flag(r)));
 	}
 	for (i = 0; i < m->dc.n && rc == VZ_OK; i++) {
 		f = m->dc.globs[i];
@@ -827,7 +831,7 @@ static vz_status on_file(vz_matcher *m, const vz_record *r)
 			rc = vz__add_ev(m, f, r, r->name,
 			                vz__file_desc(r, buf, sizeof(buf)),
 			                fl ? fl
-			                   : (fl = vz__path_flag(r->name)));
+			                   : (fl = vz__path_flag(r)));
 	}
 	return rc;
 }

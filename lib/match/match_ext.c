@@ -477,13 +477,13 @@ vz_status vz__on_file_ci(vz_matcher *m, const vz_record *r)
 		     f = f->next)
 			rc = vz__add_ev(m, f, r, r->name,
 			                vz__file_desc(r, buf, sizeof(buf)),
-			                vz__path_flag(r->name));
+			                vz__path_flag(r));
 	for (i = 0; i < d->n && rc == VZ_OK; i++) {
 		f = d->globs[i];
 		if (fnmatch(f->pat, low, FNM_PATHNAME | f->fnm) == 0)
 			rc = vz__add_ev(m, f, r, r->name,
 			                vz__file_desc(r, buf, sizeof(buf)),
-			                vz__path_flag(r->name));
+			                vz__path_flag(r));
 	}
 	return rc;
 }
@@ -523,7 +523,7 @@ vz_status vz__on_bundle(vz_matcher *m, const vz_record *r)
 			break;
 		}
 		rc = vz__add_ev(m, f, r, r->name, d.data,
-		                vz__path_flag(r->name));
+		                vz__path_flag(r));
 	}
 	for (i = 0; (r->flags & VZ_RECF_DRIVER) && i < m->nkext &&
 	            rc == VZ_OK;
@@ -531,7 +531,7 @@ vz_status vz__on_bundle(vz_matcher *m, const vz_record *r)
 		if (fnmatch(m->kext[i]->pat, r->ident, 0) == 0)
 			rc = vz__add_ev(m, m->kext[i], r, r->name,
 			                r->detail ? r->detail : r->ident,
-			                vz__path_flag(r->name));
+			                vz__path_flag(r));
 	vz__buf_free(&d);
 	return rc;
 }

@@ -22,6 +22,19 @@
 #define VZ_F_LEFTOVER 0x8u  /* config-files package; data, logs, config;
                              * registry keys other than the above */
 
+/* A scan's coverage and its verdict (coverage.c). */
+struct vz__coverage {
+	vz_coverage *e; /* owned array; strings borrowed from the stats */
+	size_t n;
+	struct vz_buf gaps; /* NUL-separated reasons it is incomplete */
+	size_t ngaps;
+	int strict;
+};
+vz_status vz__coverage_build(struct vz__coverage *cov, const vz_stats *st,
+                             int strict);
+void vz__coverage_free(struct vz__coverage *cov);
+const char *vz__coverage_gap(const struct vz__coverage *cov, size_t i);
+
 /* The state rule of docs/scanning.md, from the union of evidence flags. */
 vz_state vz__state_of(unsigned flags);
 
@@ -169,7 +182,7 @@ vz_status vz__add_ev(vz_matcher *m, const struct fp *f, const vz_record *r,
 /* ASCII lowercase copy (owned), or NULL. */
 char *vz__lower_dup(const char *s);
 /* The state flag a path gives: leftover locations, else program files. */
-unsigned vz__path_flag(const char *path);
+unsigned vz__path_flag(const vz_record *r);
 /* "directory", "regular file, N bytes", ...: what a file record is. */
 const char *vz__file_desc(const vz_record *r, char *buf, size_t n);
 

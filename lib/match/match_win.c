@@ -594,8 +594,9 @@ vz_status vz__on_signature(vz_matcher *m, const vz_record *r)
 			rc = VZ_E_NOMEM;
 			break;
 		}
-		rc = vz__add_ev(m, f, r, r->name, d.data,
-		                vz__path_flag(r->name));
+		/* A runnable executable that its vendor validly signed is the
+		 * program itself wherever it lies, never a leftover. */
+		rc = vz__add_ev(m, f, r, r->name, d.data, VZ_F_PROGRAM);
 	}
 	vz__buf_free(&d);
 	return rc;

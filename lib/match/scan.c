@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 #include "match_int.h"
 
 struct vz_scan {
@@ -23,7 +25,10 @@ struct vz_scan {
 	vz_scan_info info;
 	char *root, *sector, *signature, *catalog_id; /* owned */
 	json_t *assessed; /* owned: engine results the findings borrow */
+	struct vz__coverage cov; /* owned */
 	char scanned_at[32];
+	char report_id[33];
+	char catalog_sha256[65];
 };
 
 void vz_scan_opts_init(vz_scan_opts *o)
@@ -36,6 +41,7 @@ void vz_scan_free(vz_scan *s)
 	if (s == NULL)
 		return;
 	vz__free(s->f);
+	vz__coverage_free(&s->cov);
 	vz_stats_free(s->st);
 	vz_matcher_free(s->m);
 	vz_host_clear(&s->host);
@@ -240,11 +246,32 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 		if (f->ndeadlines > VZ_DEADLINES_MAX)
 			f->ndeadlines = VZ_DEADLINES_MAX;
 		legacy_deadlines(f);
+		f->exemption_policy = str(json_object_get(se, "exemptions"),
+		                          "policy");
+		f->exemption_note = str(json_object_get(se, "exemptions"),
+		                        "description");
 		f->needs_action =
 		    sector == NULL ||
 		    (f->action != NULL && strcmp(f->action, "none") != 0);
 	}
 	f->assessment_id = vz__scan_recorded(cat, f->product_id, m);
+}
+
+/* 128 random bits in hex: unique per report without a registry. */
+static int new_report_id(char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	size_t i;
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return -1;
+	for (i = 0; i < sizeof(r); i++) {
+		out[2 * i] = hex[r[i] >> 4];
+		out[2 * i + 1] = hex[r[i] & 15];
+	}
+	out[32] = '\0';
+	return 0;
 }
 
 static char *dup_or_null(const char *s, int *bad)
@@ -343,6 +370,13 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 		if (assess_finding(cat, f, s->assessed) != VZ_OK)
 			goto nomem;
 	}
+	if (vz__coverage_build(&s->cov, s->st, opts->strict) != VZ_OK)
+		goto nomem;
+	if (new_report_id(s->report_id) != 0) {
+		rc = VZ_E_INTERNAL;
+		vz__error_set(err, rc, NULL, "no random bytes for a report id");
+		goto fail;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	gmtime_r(&now, &tm);
 	strftime(s->scanned_at, sizeof(s->scanned_at), "%Y-%m-%dT%H:%M:%SZ",
@@ -351,6 +385,13 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->info.catalog_version = vz_catalog_version(cat);
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
+	s->info.fqdn = s->host.fqdn;
+	s->info.machine_id = s->host.machine_id;
+	s->info.report_id = s->report_id;
+	s->info.catalog_sha256 =
+	    vz_catalog_sha256(cat, s->catalog_sha256) == VZ_OK
+	        ? s->catalog_sha256
+	        : NULL;
 	s->info.os = s->host.os;
 	s->info.root = s->root;
 	s->info.live = s->host.live;
@@ -466,4 +507,34 @@ vz_status vz_scan_fails(const vz_scan *s, const vz_catalog *cat,
 			*fails = 1;
 	}
 	return VZ_OK;
+}
+
+size_t vz_scan_coverage_count(const vz_scan *s)
+{
+	return s->cov.n;
+}
+
+const vz_coverage *vz_scan_coverage(const vz_scan *s, size_t i)
+{
+	return i < s->cov.n ? &s->cov.e[i] : NULL;
+}
+
+int vz_scan_complete(const vz_scan *s)
+{
+	return s->cov.ngaps == 0;
+}
+
+size_t vz_scan_gap_count(const vz_scan *s)
+{
+	return s->cov.ngaps;
+}
+
+const char *vz_scan_gap(const vz_scan *s, size_t i)
+{
+	return vz__coverage_gap(&s->cov, i);
+}
+
+int vz_scan_strict(const vz_scan *s)
+{
+	return s->cov.strict;
 }

@@ -1,109 +1,88 @@
 /*
- * lib/report/common.c - what the writers share: UTF-8 clean-up for names
- * from disk, the next steps of a finding, the stats object, and turning
+ * lib/report/common.c - what the writers share: escaping of names from
+ * disk (util/escape.c), the next steps of a finding with exactly quoted
+ * commands, the stats object, and turning
  * a jansson tree into the caller's string.
  */
 #include <string.h>
 
 #include "report_int.h"
 
-/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
-static size_t utf8_seq(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (s[0] == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xf0 && s[1] < 0x90) ||
-		    (s[0] == 0xf4 && s[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t n = utf8_seq(p);
-
-		if (n == 0)
-			return 0;
-		p += n;
-	}
-	return 1;
-}
-
 const char *vz__utf8(struct vz_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	return vz__escape(b, s, 0);
+}
 
-	if (s == NULL || utf8_valid(s))
-		return s;
-	b->len = 0;
-	while (*p) {
-		size_t n = utf8_seq(p);
-
-		if (n == 0) {
-			vz__buf_printf(b, "\\x%02x", *p);
-			p++;
-		} else if (*p == '\\') {
-			vz__buf_add(b, "\\\\", 2);
-			p++;
-		} else {
-			vz__buf_add(b, (const char *)p, n);
-			p += n;
-		}
-	}
-	vz__buf_add(b, "", 1);
-	return b->failed ? NULL : b->data;
+const char *vz__text(struct vz_buf *b, const char *s)
+{
+	return vz__escape(b, s, VZ_ESC_CTL);
 }
 
 const char *vz__deadline(const vz_finding *f)
 {
-	if (f->deadline_remove)
-		return f->deadline_remove;
-	if (f->deadline_plan)
-		return f->deadline_plan;
-	return f->deadline_identify;
+	size_t i = f->ndeadlines;
+
+	while (i-- > 0)
+		if (f->deadlines[i].date != NULL)
+			return f->deadlines[i].date;
+	return NULL;
 }
 
-/* Append s for a POSIX shell: quoted unless it is plainly safe. */
+int vz__days_left(const char *scanned_at, const char *date, long *out)
+{
+	int64_t now, when;
+
+	if (scanned_at == NULL || date == NULL ||
+	    vz__date_parse(scanned_at, &now) != 0 ||
+	    vz__date_parse(date, &when) != 0)
+		return -1;
+	/* Whole days from the scan's calendar day (UTC) to the deadline. */
+	now -= ((now % 86400) + 86400) % 86400;
+	*out = (long)((when - now) / 86400);
+	return 0;
+}
+
+json_t *vz__coverage_json(const vz_scan *scan)
+{
+	json_t *o, *runs = json_array(), *gaps = json_array();
+	struct vz_buf b;
+	size_t i;
+	int bad = runs == NULL || gaps == NULL;
+
+	vz__buf_init(&b);
+	for (i = 0; !bad && i < vz_scan_coverage_count(scan); i++) {
+		const vz_coverage *c = vz_scan_coverage(scan, i);
+		const char *t = vz__utf8(&b, c->target);
+
+		bad = (c->target && t == NULL) ||
+		      json_array_append_new(
+		          runs, json_pack("{s:s, s:s?, s:s, s:I, s:I}", "name",
+		                          c->name, "target", t, "status",
+		                          c->status, "examined",
+		                          (json_int_t)c->examined, "unreadable",
+		                          (json_int_t)c->unreadable)) != 0;
+	}
+	for (i = 0; !bad && i < vz_scan_gap_count(scan); i++) {
+		const char *g = vz__utf8(&b, vz_scan_gap(scan, i));
+
+		bad = g == NULL ||
+		      json_array_append_new(gaps, json_string(g)) != 0;
+	}
+	vz__buf_free(&b);
+	o = bad ? NULL
+	        : json_pack("{s:s, s:b, s:O, s:O}", "verdict",
+	                    vz_scan_complete(scan) ? "complete" : "incomplete",
+	                    "strict", vz_scan_strict(scan), "reasons", gaps,
+	                    "collectors", runs);
+	json_decref(runs);
+	json_decref(gaps);
+	return o;
+}
+
+/* Append s for a POSIX shell, exactly (see util/escape.c). */
 static void shell_word(struct vz_buf *b, const char *s)
 {
-	const char *p;
-
-	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("_./-+:@%,=", *p)))
-			break;
-	if (*p == '\0' && *s != '\0') {
-		vz__buf_puts(b, s);
-		return;
-	}
-	vz__buf_add(b, "'", 1);
-	for (p = s; *p; p++) {
-		if (*p == '\'')
-			vz__buf_puts(b, "'\\''");
-		else
-			vz__buf_add(b, p, 1);
-	}
-	vz__buf_add(b, "'", 1);
+	vz__shell_word(b, s);
 }
 
 /* Append the items of evidence of `kind` (from a source starting with
@@ -160,6 +139,7 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 {
 	const char *root = info->live ? NULL : info->root;
 	const char *dl = vz__deadline(f);
+	size_t files;
 
 	if (f->measure_id == NULL) {
 		vz__buf_puts(b, "No measure in the catalogue covers this "
@@ -185,23 +165,26 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		}
 	}
 	if (count(f, "package", "dpkg", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Purge the packages (configuration "
-			                  "too): dpkg --root %s --purge",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Purge the packages (configuration "
+			                "too): dpkg --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " --purge");
+		} else {
 			vz__buf_puts(b, "Purge the packages (configuration "
 			                "too): apt-get purge");
+		}
 		items(b, f, "package", "dpkg", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
 	if (count(f, "package", "rpm", NULL) > 0) {
-		if (root)
-			vz__buf_printf(b, "Remove the packages: rpm --root %s "
-			                  "-e",
-			               root);
-		else
+		if (root) {
+			vz__buf_puts(b, "Remove the packages: rpm --root ");
+			shell_word(b, root);
+			vz__buf_puts(b, " -e");
+		} else {
 			vz__buf_puts(b, "Remove the packages: dnf remove");
+		}
 		items(b, f, "package", "rpm", NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
@@ -221,8 +204,10 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 	if (f->state != VZ_STATE_RUNNING && f->state != VZ_STATE_INSTALLED &&
 	    count(f, "service", "units", "enabled") > 0) {
 		vz__buf_puts(b, "Disable the units: systemctl");
-		if (root)
-			vz__buf_printf(b, " --root=%s", root);
+		if (root) {
+			vz__buf_puts(b, " --root=");
+			shell_word(b, root);
+		}
 		vz__buf_puts(b, " disable");
 		items(b, f, "service", "units", "enabled", NULL);
 		vz__buf_puts(b, "\n");
@@ -251,12 +236,33 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		items(b, f, "registry", NULL, NULL, NULL);
 		vz__buf_puts(b, "\n");
 	}
-	if (f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING &&
-	    count(f, "path", NULL, NULL) + count(f, "file-hash", NULL, NULL) +
-	            count(f, "authenticode", NULL, NULL) +
-	            count(f, "bundle-id", NULL, NULL) +
-	            count(f, "kernel-module", "bundle", NULL) >
-	        0) {
+	files = count(f, "path", NULL, NULL) +
+	        count(f, "file-hash", NULL, NULL) +
+	        count(f, "authenticode", NULL, NULL) +
+	        count(f, "bundle-id", NULL, NULL) +
+	        count(f, "kernel-module", "bundle", NULL);
+	if (files > 0 && info->root == NULL) {
+		/* What the user handed in is evidence, not the host. */
+		vz__buf_puts(b, "These files were given to the scan: keep them "
+		                "as evidence, and scan the host or volume they "
+		                "came from (voorzorg scan, or voorzorg scan "
+		                "--root on its mounted volume).\n");
+	} else if (f->omitted == 0 &&
+	           f->nevidence == count(f, "authenticode", NULL, NULL) &&
+	           f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING) {
+		/* Only the vendor's signature, in files that no other trace of
+		 * the product (package, key, path) accompanies: its code inside
+		 * another product. Deleting
+		 * files there breaks that product; its vendor must act. */
+		vz__buf_puts(b, "The vendor's signed code lies inside other "
+		                "software, which may embed its engine: do not "
+		                "delete it there; ask the supplier of that "
+		                "software to replace it:");
+		items(b, f, "authenticode", NULL, NULL, root);
+		vz__buf_puts(b, "\n");
+	} else if (f->state != VZ_STATE_INSTALLED &&
+	           f->state != VZ_STATE_RUNNING && files > 0) {
 		vz__buf_puts(b, "Delete what is left (after checking it):"
 		                " rm -r --");
 		items(b, f, "path", NULL, NULL, root);

@@ -73,19 +73,45 @@ static json_t *steps(const vz_scan_info *in, const vz_finding *f)
 	return arr;
 }
 
-static json_t *finding(const vz_scan_info *in, const vz_finding *f)
+/* The deadlines with their verbs and the days left at scan time. */
+json_t *vz__deadlines_json(const vz_scan_info *in, const vz_finding *f)
+{
+	json_t *arr = json_array();
+	size_t i;
+	int bad = arr == NULL;
+
+	for (i = 0; !bad && i < f->ndeadlines; i++) {
+		const vz_deadline *d = &f->deadlines[i];
+		long days;
+		int known = vz__days_left(in->scanned_at, d->date, &days) == 0;
+		json_t *left = known ? json_integer(days) : json_null();
+
+		bad = json_array_append_new(
+		          arr, json_pack("{s:s, s:s?, s:o}", "verb", d->verb,
+		                         "date", d->date, "days_left", left)) !=
+		      0;
+	}
+	if (bad) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *vz__finding_json(const vz_scan_info *in, const vz_finding *f)
 {
 	json_t *o, *m = NULL, *a = NULL;
 
 	if (f->measure_id != NULL)
-		m = json_pack("{s:s, s:s?, s:s?, s:s?, s:{s:s?, s:s?, s:s?, "
-		              "s:s?}, s:s?, s:I}",
+		m = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, "
+		              "s:s?, s:I}",
 		              "id", f->measure_id, "title", f->measure_title,
-		              "action", f->action, "deadline", vz__deadline(f),
-		              "deadlines", "identify", f->deadline_identify,
-		              "plan", f->deadline_plan, "remove",
-		              f->deadline_remove, "note", f->deadline_note,
-		              "reference", f->reference, "count",
+		              "action", f->action, "reference", f->reference,
+		              "exemption_policy", f->exemption_policy,
+		              "exemption_note", f->exemption_note, "deadline",
+		              vz__deadline(f), "deadlines",
+		              vz__deadlines_json(in, f),
+		              "deadline_note", f->deadline_note, "count",
 		              (json_int_t)f->nmeasures);
 	if (f->level != NULL)
 		a = json_pack("{s:s?, s:s, s:s?, s:s?}", "id", f->assessment_id,
@@ -101,6 +127,36 @@ static json_t *finding(const vz_scan_info *in, const vz_finding *f)
 	              "needs_action", f->needs_action, "next_steps",
 	              steps(in, f));
 	return o;
+}
+
+json_t *vz__host_json(const vz_scan_info *in)
+{
+	struct vz_buf b1, b2, b3, b4;
+	json_t *o;
+
+	vz__buf_init(&b1);
+	vz__buf_init(&b2);
+	vz__buf_init(&b3);
+	vz__buf_init(&b4);
+	o = json_pack("{s:s?, s:o, s:o, s:o, s:o, s:b}", "machine_id",
+	              in->machine_id, "hostname",
+	              str_or_null(&b1, in->hostname), "fqdn",
+	              str_or_null(&b2, in->fqdn), "os",
+	              str_or_null(&b3, in->os), "root",
+	              str_or_null(&b4, in->root), "live", in->live);
+	vz__buf_free(&b1);
+	vz__buf_free(&b2);
+	vz__buf_free(&b3);
+	vz__buf_free(&b4);
+	return o;
+}
+
+json_t *vz__catalog_json(const vz_scan_info *in)
+{
+	return json_pack("{s:s?, s:I, s:s, s:s?}", "id", in->catalog_id,
+	                 "version", (json_int_t)in->catalog_version,
+	                 "signature", in->signature, "sha256",
+	                 in->catalog_sha256);
 }
 
 /* Files whose signature claims a listed signer but does not hold. */
@@ -138,38 +194,28 @@ vz_status vz__report_json(const vz_scan *scan, char **out)
 {
 	const vz_scan_info *in = vz_scan_get_info(scan);
 	json_t *root, *arr = json_array(), *stats = vz__stats_json(scan);
-	json_t *tam = tampered(scan);
-	struct vz_buf b1, b2, b3;
+	json_t *tam = tampered(scan), *cov = vz__coverage_json(scan);
 	size_t i;
-	int bad = arr == NULL || stats == NULL || tam == NULL;
+	int bad = arr == NULL || stats == NULL || tam == NULL || cov == NULL;
 
-	vz__buf_init(&b1);
-	vz__buf_init(&b2);
-	vz__buf_init(&b3);
 	for (i = 0; !bad && i < vz_scan_count(scan); i++) {
-		json_t *f = finding(in, vz_scan_finding(scan, i));
+		json_t *f = vz__finding_json(in, vz_scan_finding(scan, i));
 
 		bad = f == NULL || json_array_append_new(arr, f) != 0;
 	}
 	root = bad ? NULL
-	           : json_pack("{s:s, s:s, s:{s:s?, s:I, s:s}, "
-	                       "s:{s:o, s:o, s:o, s:b}, s:s, s:s?, s:O, s:O, "
-	                       "s:O}",
-	                       "tool", "voorzorg", "version", vz_version(),
-	                       "catalog", "id", in->catalog_id, "version",
-	                       (json_int_t)in->catalog_version, "signature",
-	                       in->signature, "host", "hostname",
-	                       str_or_null(&b1, in->hostname), "os",
-	                       str_or_null(&b2, in->os), "root",
-	                       str_or_null(&b3, in->root),
-	                       "live", in->live, "scanned_at", in->scanned_at,
-	                       "sector", in->sector, "findings", arr,
-	                       "tampered", tam, "stats", stats);
-	vz__buf_free(&b1);
-	vz__buf_free(&b2);
-	vz__buf_free(&b3);
+	           : json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:s?, "
+	                       "s:O, s:O, s:O, s:O}",
+	                       "report_schema", VZ_REPORT_SCHEMA, "report_id",
+	                       in->report_id, "tool", "voorzorg", "version",
+	                       vz_version(), "catalog", vz__catalog_json(in),
+	                       "host", vz__host_json(in), "scanned_at",
+	                       in->scanned_at, "sector", in->sector,
+	                       "coverage", cov, "findings", arr, "tampered",
+	                       tam, "stats", stats);
 	json_decref(arr);
 	json_decref(tam);
 	json_decref(stats);
+	json_decref(cov);
 	return vz__json_finish(root, out);
 }

@@ -12,6 +12,8 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "report_int.h"
 
 static const char *level_of(const vz_finding *f)
@@ -79,6 +81,41 @@ static json_t *file_location(struct vz_buf *b, const vz_scan_info *in,
 		vz__buf_free(&abs);
 	}
 	return loc;
+}
+
+/*
+ * partialFingerprints: the same product on the same host (or the same
+ * tampered file there) gets the same fingerprint in every run, so a
+ * SARIF consumer folds repeated scans into one result. The host is its
+ * machine id, else its name, else the root scanned.
+ */
+static json_t *fingerprint(const vz_scan_info *in, const char *what,
+                           const char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *host = in->machine_id   ? in->machine_id
+	                   : in->hostname ? in->hostname
+	                   : in->root     ? in->root
+	                                  : "";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char out[65];
+	unsigned int n = 0, i;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	         EVP_DigestUpdate(c, host, strlen(host) + 1) == 1 &&
+	         EVP_DigestUpdate(c, what, strlen(what) + 1) == 1 &&
+	         EVP_DigestUpdate(c, id, strlen(id)) == 1 &&
+	         EVP_DigestFinal_ex(c, md, &n) == 1 && n == 32;
+
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return json_pack("{s:s}", "voorzorgHostProduct/v1", out);
 }
 
 static json_t *locations(const vz_scan_info *in, const vz_finding *f)
@@ -167,15 +204,20 @@ static json_t *result(const vz_scan_info *in, const vz_finding *f,
 	m = msg.failed ? NULL : vz__utf8(&u, msg.data);
 	r = NULL;
 	if (!bad && m != NULL) {
-		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:o, s:{s:s, s:o, "
-		              "s:s?, s:s?, s:s?, s:s?, s:s?, s:b}}",
+		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:o, s:o, "
+		              "s:{s:s, s:o, "
+		              "s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:b}}",
 		              "ruleId", f->product_id, "ruleIndex",
 		              (json_int_t)idx, "kind", "fail", "level",
 		              level_of(f), "message", "text", m, "locations",
-		              locations(in, f), "properties", "state",
+		              locations(in, f), "partialFingerprints",
+		              fingerprint(in, "product", f->product_id),
+		              "properties", "state",
 		              vz_state_name(f->state), "evidence", ev,
 		              "measure", f->measure_id, "action", f->action,
-		              "deadline", dl,
+		              "deadline", dl, "deadlines",
+		              vz__deadlines_json(in, f), "exemption_policy",
+		              f->exemption_policy,
 		              "level", f->level, "vector", f->vector,
 		              "needs_action", f->needs_action);
 		ev = NULL; /* stolen by json_pack, even on failure */
@@ -244,12 +286,14 @@ static json_t *tampered_result(const vz_scan_info *in, const vz_tampered *t,
 	                   : "invalid: the signature does not verify");
 	loc = file_location(&b, in, t->path);
 	if (!msg.failed && loc != NULL && vz__utf8(&u, msg.data) != NULL)
-		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:[o], "
+		r = json_pack("{s:s, s:I, s:s, s:s, s:{s:s}, s:[o], s:o, "
 		              "s:{s:s, s:s, s:s, s:s}}",
 		              "ruleId", tampered_rule, "ruleIndex",
 		              (json_int_t)idx, "kind", "fail", "level", "error",
 		              "message", "text", vz__utf8(&u, msg.data),
-		              "locations", loc, "properties", "state",
+		              "locations", loc, "partialFingerprints",
+		              fingerprint(in, "tampered", t->path),
+		              "properties", "state",
 		              t->state, "subject", t->subject, "issuer",
 		              t->issuer, "claims_signer_of", t->product_id);
 	else
@@ -293,6 +337,20 @@ static json_t *notifications(const vz_scan *scan)
 			                         vz__utf8(&u, b.data))) != 0;
 			vz__buf_free(&u);
 		}
+	}
+	/* What makes the scan incomplete: errors, not notes. */
+	for (i = 0; !bad && i < vz_scan_gap_count(scan); i++) {
+		struct vz_buf u;
+
+		vz__buf_init(&u);
+		b.len = 0;
+		vz__buf_printf(&b, "incomplete: %s", vz_scan_gap(scan, i));
+		bad = b.failed ||
+		      json_array_append_new(
+		          arr, json_pack("{s:s, s:{s:s}}", "level", "error",
+		                         "message", "text",
+		                         vz__utf8(&u, b.data))) != 0;
+		vz__buf_free(&u);
 	}
 	vz__buf_free(&b);
 	if (bad) {
@@ -339,17 +397,22 @@ vz_status vz__report_sarif(const vz_scan *scan, char **out)
 	if (!bad && !base.failed)
 		root = json_pack(
 		    "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:O}}, "
-		    "s:[{s:b, s:O, s:{s:s?, s:s?, s:s?, s:s, s:I}}], "
+		    "s:[{s:b, s:O, s:{s:s?, s:s?, s:s?, s:s, s:I, s:s, "
+		    "s:s, s:i}}], "
 		    "s:{s:{s:s}}, s:O, s:{s:O}}]}",
 		    "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
 		    "version", "2.1.0", "runs", "tool", "driver", "name",
 		    "voorzorg", "version", vz_version(), "rules", rules,
-		    "invocations", "executionSuccessful", 1,
+		    "invocations", "executionSuccessful",
+		    vz_scan_complete(scan),
 		    "toolExecutionNotifications", notes, "properties", "root",
 		    in->root, "sector", in->sector, "scanned_at",
 		    in->scanned_at,
 		    "catalog", in->catalog_id, "catalog_version",
-		    (json_int_t)in->catalog_version, "originalUriBaseIds",
+		    (json_int_t)in->catalog_version, "coverage",
+		    vz_scan_complete(scan) ? "complete" : "incomplete",
+		    "report_id", in->report_id, "report_schema",
+		    VZ_REPORT_SCHEMA, "originalUriBaseIds",
 		    "ROOT", "uri", base.data, "results", results, "properties",
 		    "stats", stats);
 	vz__buf_free(&base);

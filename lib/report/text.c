@@ -2,13 +2,13 @@
  * lib/report/text.c - the text report, for a person at a terminal: a
  * table of what was found and, per product, the measure, what it asks of
  * the sector, the evidence, the next steps, and finally everything that
- * was not examined. Names that are not UTF-8 are shown with \xHH escapes.
+ * was not examined. Text from the scanned data goes through vz__text:
+ * control characters and bytes that are not UTF-8 as \xHH escapes.
  */
 #include <string.h>
 
 #include "report_int.h"
 
-#define NAME_MAX_COLS 40
 
 static const char *name_of(const vz_finding *f)
 {
@@ -55,12 +55,13 @@ static void tampered(struct vz_buf *b, const vz_scan *scan)
 	for (i = 0; i < n; i++) {
 		const vz_tampered *t = vz_scan_tampered(scan, i);
 
-		vz__buf_printf(b, "  %s\n    %s: claims signer %s, a signer "
-		                  "of %s in the catalogue\n",
-		               vz__utf8(&u, t->path), t->state, t->subject,
+		vz__buf_printf(b, "  %s\n", vz__text(&u, t->path));
+		vz__buf_printf(b, "    %s: claims signer %s, a signer of %s "
+		                  "in the catalogue\n",
+		               t->state, vz__text(&u, t->subject),
 		               t->product_id);
 		if (t->detail && *t->detail)
-			vz__buf_printf(b, "    %s\n", t->detail);
+			vz__buf_printf(b, "    %s\n", vz__text(&u, t->detail));
 	}
 	vz__buf_free(&u);
 }
@@ -69,8 +70,11 @@ static void indent_lines(struct vz_buf *b, const char *label,
                          const char *text, int numbered)
 {
 	const char *p = text, *nl;
+	struct vz_buf line, u;
 	int n = 1;
 
+	vz__buf_init(&line);
+	vz__buf_init(&u);
 	while (p && *p) {
 		nl = strchr(p, '\n');
 		if (nl == NULL)
@@ -78,11 +82,43 @@ static void indent_lines(struct vz_buf *b, const char *label,
 		vz__buf_printf(b, "    %-11s ", n == 1 ? label : "");
 		if (numbered)
 			vz__buf_printf(b, "%d. ", n);
-		vz__buf_add(b, p, (size_t)(nl - p));
+		/* Each line by itself: no character of it can end it. */
+		line.len = 0;
+		vz__buf_add(&line, p, (size_t)(nl - p));
+		vz__buf_add(&line, "", 1);
+		vz__buf_puts(b, line.failed ? "?" : vz__text(&u, line.data));
 		vz__buf_puts(b, "\n");
 		n++;
 		p = *nl ? nl + 1 : nl;
 	}
+	vz__buf_free(&line);
+	vz__buf_free(&u);
+}
+
+/* Each deadline with its verb, and how far off it was at scan time. */
+static void deadline_lines(struct vz_buf *b, const vz_scan_info *in,
+                           const vz_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->ndeadlines; i++) {
+		const vz_deadline *d = &f->deadlines[i];
+		long days;
+
+		vz__buf_printf(b, "    %-11s %s: %s", i ? "" : "deadlines",
+		               d->verb, d->date ? d->date : "no date");
+		if (vz__days_left(in->scanned_at, d->date, &days) == 0)
+			vz__buf_printf(b, days > 0    ? " (in %ld days)"
+			                  : days == 0 ? " (today)"
+			                              : " (%ld days ago)",
+			               days < 0 ? -days : days);
+		vz__buf_puts(b, "\n");
+	}
+	if (f->exemption_policy)
+		vz__buf_printf(b, "    %-11s %s%s%s\n", "exemptions",
+		               f->exemption_policy,
+		               f->exemption_note ? ": " : "",
+		               f->exemption_note ? f->exemption_note : "");
 }
 
 static void detail(struct vz_buf *b, const vz_scan_info *in,
@@ -116,6 +152,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 			if (f->deadline_note)
 				vz__buf_printf(b, " (%s)", f->deadline_note);
 			vz__buf_puts(b, "\n");
+			deadline_lines(b, in, f);
 		}
 	} else {
 		vz__buf_printf(b, "    %-11s none in the catalogue\n",
@@ -138,7 +175,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 		               e->detail, e->source);
 		vz__buf_add(&t, "", 1);
 		vz__buf_printf(b, "    %-11s %s\n", i ? "" : "evidence",
-		               t.failed ? "?" : vz__utf8(&u, t.data));
+		               t.failed ? "?" : vz__text(&u, t.data));
 	}
 	if (f->omitted)
 		vz__buf_printf(b, "    %-11s ... and %zu more not listed\n", "",
@@ -147,7 +184,7 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 	vz__next_steps(in, f, &t);
 	vz__buf_add(&t, "", 1);
 	if (!t.failed)
-		indent_lines(b, "next steps", vz__utf8(&u, t.data), 1);
+		indent_lines(b, "next steps", t.data, 1);
 	vz__buf_free(&t);
 	vz__buf_free(&u);
 }
@@ -158,10 +195,8 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 	struct vz_buf u;
 	size_t i;
 
-	if (vz_stats_problem_count(st) == 0) {
-		vz__buf_puts(b, "\nEverything given was examined.\n");
+	if (vz_stats_problem_count(st) == 0)
 		return;
-	}
 	vz__buf_printf(b, "\nNot examined: %llu unreadable, %llu skipped\n",
 	               (unsigned long long)vz_stats_problem_total(st, 1),
 	               (unsigned long long)vz_stats_problem_total(st, 0));
@@ -169,14 +204,40 @@ static void problems(struct vz_buf *b, const vz_scan *scan)
 	for (i = 0; i < vz_stats_problem_count(st); i++) {
 		const vz_problem *p = vz_stats_problem(st, i);
 
-		vz__buf_printf(b, "  %s: %s: %s: %llu", p->collector,
-		               p->unreadable ? "unreadable" : "skipped",
-		               p->reason, (unsigned long long)p->count);
+		vz__buf_printf(b, "  %s: %s: ", p->collector,
+		               p->unreadable ? "unreadable" : "skipped");
+		vz__buf_printf(b, "%s: %llu", vz__text(&u, p->reason),
+		               (unsigned long long)p->count);
 		if (p->example)
 			vz__buf_printf(b, " (first: %s)",
-			               vz__utf8(&u, p->example));
+			               vz__text(&u, p->example));
 		vz__buf_puts(b, "\n");
 	}
+	vz__buf_free(&u);
+}
+
+/* The verdict, last, where a reader's eye lands. */
+static void coverage(struct vz_buf *b, const vz_scan *scan)
+{
+	struct vz_buf u;
+	size_t i;
+
+	if (vz_scan_complete(scan)) {
+		vz__buf_printf(b, "\nCoverage: complete. Everything that "
+		                  "applies was examined%s.\n",
+		               vz_stats_problem_total(vz_scan_stats(scan), 1)
+		                   ? " (the unreadable items above do not "
+		                     "hold a package database; --strict counts "
+		                     "them)"
+		                   : "");
+		return;
+	}
+	vz__buf_puts(b, "\nCoverage: INCOMPLETE. This result is not "
+	                "evidence that the products are absent:\n");
+	vz__buf_init(&u);
+	for (i = 0; i < vz_scan_gap_count(scan); i++)
+		vz__buf_printf(b, "  - %s\n",
+		               vz__text(&u, vz_scan_gap(scan, i)));
 	vz__buf_free(&u);
 }
 
@@ -191,15 +252,20 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	vz__buf_init(&u);
 	if (in->root != NULL)
 		vz__buf_printf(&b, "voorzorg %s: scan of %s", vz_version(),
-		               vz__utf8(&u, in->root));
+		               vz__text(&u, in->root));
 	else
 		vz__buf_printf(&b, "voorzorg %s: scan of the artefacts given",
 		               vz_version());
-	if (in->hostname || in->os)
-		vz__buf_printf(&b, " (%s%s%s)",
-		               in->hostname ? in->hostname : "",
-		               in->hostname && in->os ? ", " : "",
-		               in->os ? in->os : "");
+	if (in->hostname || in->os) {
+		const char *h = in->fqdn ? in->fqdn : in->hostname;
+
+		vz__buf_printf(&b, " (%s", h ? vz__text(&u, h) : "");
+		vz__buf_printf(&b, "%s%s)", in->hostname && in->os ? ", " : "",
+		               in->os ? vz__text(&u, in->os) : "");
+	}
+	if (in->machine_id)
+		vz__buf_printf(&b, ", machine-id %s",
+		               vz__text(&u, in->machine_id));
 	vz__buf_printf(&b, "\ncatalogue %s version %lld, signature %s; "
 	                   "sector %s\n",
 	               in->catalog_id, (long long)in->catalog_version,
@@ -214,8 +280,11 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 		w = l > w ? l : w;
 		need += vz_scan_finding(scan, i)->needs_action != 0;
 	}
-	w = w > NAME_MAX_COLS ? NAME_MAX_COLS : w;
-	if (n == 0) {
+	if (n == 0 && !vz_scan_complete(scan)) {
+		vz__buf_puts(&b, "\nNo product of the catalogue was found, but "
+		                 "the scan is INCOMPLETE: not everything that "
+		                 "applies could be examined (see below).\n");
+	} else if (n == 0) {
 		vz__buf_puts(&b, "\nNo product of the catalogue was found.\n");
 	} else {
 		vz__buf_printf(&b, "\n%zu product%s found, %zu need%s action:"
@@ -228,8 +297,8 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 			const vz_finding *f = vz_scan_finding(scan, i);
 			const char *dl = vz__deadline(f);
 
-			vz__buf_printf(&b, "%-*.*s  %-9s  %-16s  %s\n", (int)w,
-			               (int)w, name_of(f),
+			vz__buf_printf(&b, "%-*s  %-9s  %-16s  %s\n", (int)w,
+			               name_of(f),
 			               vz_state_name(f->state),
 			               f->action ? f->action
 			               : f->measure_id ? "(no sector)"
@@ -241,6 +310,7 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	}
 	tampered(&b, scan);
 	problems(&b, scan);
+	coverage(&b, scan);
 	vz__buf_free(&u);
 	*out = vz__buf_take(&b);
 	return *out ? VZ_OK : VZ_E_NOMEM;

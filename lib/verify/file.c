@@ -27,7 +27,13 @@ vz_status vz__file_read(const char *path, size_t max, char **data,
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* A FIFO or device given as a catalogue, signature, key or state
+	 * file must not block us: regular files only. */
+	fd = vz__open_regular_at(AT_FDCWD, path, 0);
+	if (fd < 0 && errno == VZ__ENOTREG) {
+		vz__error_set(err, rc, path, "not a regular file");
+		goto out;
+	}
 	if (fd < 0) {
 		rc = errno == ENOENT ? VZ_E_NOTFOUND : VZ_E_IO;
 		vz__error_set(err, rc, path, "cannot open: %s",

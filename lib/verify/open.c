@@ -66,17 +66,30 @@ size_t vz_pubkey_default_path(char *buf, size_t size)
 	return source_file("voorzorg.pub", buf, size);
 }
 
-size_t vz_catalog_default_path(char *buf, size_t size)
+vz_catalog_origin vz_catalog_default(char *buf, size_t size)
 {
-	int n = snprintf(buf, size, "%s/voorzorg.json", vz_state_dir());
+	const char *env = getenv("VOORZORG_CATALOG");
+	int n;
 
+	if (env != NULL && env[0] != '\0') {
+		snprintf(buf, size, "%s", env);
+		return VZ_CATALOG_FROM_ENV;
+	}
+	n = snprintf(buf, size, "%s/voorzorg.json", vz_state_dir());
 	if (n >= 0 && (size_t)n < size && exists(buf))
-		return (size_t)n;
+		return VZ_CATALOG_FROM_UPDATE;
 	n = snprintf(buf, size, "%s/voorzorg.json", VZ_DATADIR);
 	if (n >= 0 && (size_t)n < size && exists(buf))
-		return (size_t)n;
-	n = snprintf(buf, size, "%s", VZ_SOURCE_CATALOG);
-	return n < 0 ? 0 : (size_t)n;
+		return VZ_CATALOG_FROM_INSTALL;
+	snprintf(buf, size, "%s", VZ_SOURCE_CATALOG);
+	return VZ_CATALOG_FROM_SOURCE;
+}
+
+size_t vz_catalog_default_path(char *buf, size_t size)
+{
+	if (size > 0)
+		vz_catalog_default(buf, size);
+	return size > 0 ? strlen(buf) : 0;
 }
 
 const char *vz_sigstate_name(vz_sigstate s)
@@ -107,6 +120,26 @@ void vz__state_path(const vz_open_opts *opts, char *buf, size_t size)
 }
 
 /* ---- the state file ------------------------------------------------- */
+
+/*
+ * Every recorded entry is {"version": INTEGER >= 0, ...}. An entry of
+ * another type ("5", 5.0, a plain string) would read as "nothing
+ * recorded" and lower the rollback floor to nothing, so it makes the
+ * whole file corrupt, as docs/signing.md promises.
+ */
+static int state_entries_ok(json_t *cats)
+{
+	const char *id;
+	json_t *e, *v;
+
+	json_object_foreach(cats, id, e) {
+		v = json_object_get(e, "version");
+		if (!json_is_object(e) || !json_is_integer(v) ||
+		    json_integer_value(v) < 0)
+			return 0;
+	}
+	return 1;
+}
 
 /*
  * Load the state as a JSON object, or a fresh one if there is no file.
@@ -141,6 +174,15 @@ static vz_status state_load(const char *file, json_t **out, vz_error *err)
 		vz__error_set(err, rc, file, "corrupt state file (it records "
 		              "the catalogue versions accepted so far; restore "
 		              "or remove it)");
+		goto out;
+	}
+	if (!state_entries_ok(cats)) {
+		rc = VZ_E_PARSE;
+		vz__error_set(err, rc, file, "corrupt state file: each entry "
+		              "of \"catalogs\" must be an object whose "
+		              "\"version\" is a non-negative integer (it "
+		              "records the catalogue versions accepted so far; "
+		              "restore or remove it)");
 		goto out;
 	}
 out:
@@ -393,7 +435,7 @@ static vz_status check_freshness(const char *path, const vz_catalog *cat,
 	return VZ_OK;
 }
 
-static vz_status check_version(const char *path, const vz_catalog *cat,
+static vz_status check_version(const char *path, vz_catalog *cat,
                                const vz_open_opts *o, int64_t now,
                                vz_open_info *info, vz_diags *diags)
 {
@@ -411,6 +453,19 @@ static vz_status check_version(const char *path, const vz_catalog *cat,
 		diag_err(diags, &err);
 		return rc;
 	}
+	if (v < info->previous && (o->flags & VZ_OPEN_INSPECT)) {
+		/* Read as given, for this command only: said, not refused,
+		 * and the trusted catalogue's floor stays where it is. */
+		info->older = 1;
+		vz__catalog_set_trusted_version(cat, info->previous);
+		vz__diag_add(diags, VZ_SEV_WARNING, VZ_E_ROLLBACK, path, 0, 0,
+		             NULL, "catalogue %s version %lld is older than "
+		             "the trusted version %lld (recorded in %s); used "
+		             "as given, for this command only",
+		             vz_catalog_id(cat), (long long)v,
+		             (long long)info->previous, state);
+		return VZ_OK;
+	}
 	if (v < info->previous) {
 		vz__diag_add(diags, VZ_SEV_ERROR, VZ_E_ROLLBACK, path, 0, 0,
 		             NULL, "catalogue %s version %lld is older than "
@@ -423,7 +478,7 @@ static vz_status check_version(const char *path, const vz_catalog *cat,
 	/* Only a verified catalogue may raise the floor: an unsigned one
 	 * could otherwise lock the real catalogue out. */
 	if (v == info->previous || info->signature != VZ_SIG_VALID ||
-	    (o->flags & VZ_OPEN_NO_RECORD))
+	    (o->flags & (VZ_OPEN_NO_RECORD | VZ_OPEN_INSPECT)))
 		return VZ_OK;
 	rc = vz__state_record(state, vz_catalog_id(cat), v, now, &err);
 	if (rc == VZ_E_NOMEM)

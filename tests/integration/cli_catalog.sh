@@ -61,9 +61,17 @@ show() {
 }
 
 # run ARGS...: run the tool, capturing stdout, stderr and the exit code.
+# Every line on stderr starts with "voorzorg: " (checked on every run);
+# $err holds stderr without it, $err.raw as written.
 run() {
-	"$vz" "$@" >"$out" 2>"$err"
+	"$vz" "$@" >"$out" 2>"$err.raw"
 	rc=$?
+	if grep -q -v '^voorzorg: ' "$err.raw"; then
+		not_ok "stderr of '$*': every line starts with 'voorzorg: '" \
+			"stderr was:"
+		show "$err.raw"
+	fi
+	sed 's/^voorzorg: //' "$err.raw" >"$err"
 }
 
 nlines() {
@@ -227,7 +235,7 @@ usage_error() {
 	run "$@"
 	if [ "$rc" -eq 2 ] && [ ! -s "$out" ] &&
 		[ "$(nlines "$err")" -eq 1 ] &&
-		grep -q '^voorzorg' "$err"; then
+		grep -q '^voorzorg: ' "$err.raw"; then
 		ok "usage error: $what"
 	else
 		not_ok "usage error: $what: exit 2 and a one-line message" \

@@ -234,4 +234,30 @@ mkfifo "$r/fifo"
 # the test can scan as one to whom /locked is closed.
 chmod -R a+rX "$dir/robust/var" "$dir/robust/deep" "$dir/robust/etc"
 chmod a+rx "$dir/robust" "$dir"
+
+# ---- archives a user hands in: the packages themselves, and the roots
+# packed as tar (plain and compressed), zip and cpio ------------------------
+a=$dir/archives
+mkdir -p "$a"
+cp "$work/kesl.deb" "$a/kesl_12.1.0-1297_all.deb"
+cp "$work/kav4fs-8.0.4-312.noarch.rpm" "$a/"
+tar -C "$dir/dpkg" -cf "$a/dpkg-root.tar" .
+tar -C "$dir/dpkg" -czf "$a/dpkg-root.tar.gz" .
+tar -C "$dir/dpkg" -cJf "$a/dpkg-root.tar.xz" .
+tar -C "$dir/decoy" -cf "$a/decoy-root.tar" .
+(cd "$dir/present" && find . -print | cpio -o -H newc --quiet >"$a/present-root.cpio")
+(cd "$dir/present" && python3 -c '
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for top, dirs, files in os.walk("."):
+        dirs.sort()
+        for f in sorted(files):
+            p = os.path.join(top, f)
+            if os.path.isfile(p) and not os.path.islink(p):
+                z.write(p)
+' "$a/present-root.zip")
+# A tarball of a tarball: the outer one names only the inner.
+tar -C "$a" -cf "$a/nested.tar" dpkg-root.tar.gz
+head -c 3000 "$a/dpkg-root.tar" >"$a/truncated.tar"
+genisoimage -quiet -R -o "$a/present-root.iso" "$dir/present"
 rm -rf "$work"

@@ -94,5 +94,26 @@ kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=
 
+# As a user who may not read other users' processes, most of the live
+# host cannot be examined: that is an incomplete scan (exit 4), never a
+# clean one.
+if [ "$(id -u)" = 0 ]; then
+	u=$tmp/user
+	mkdir -p "$u/state"
+	cp "$vz" "$bundled" "$bundled.minisig" "$u/"
+	chmod -R a+rX "$u"
+	chmod 777 "$u/state"
+	chmod a+rx "$tmp"
+	VOORZORG_STATE_DIR=$u/state setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$u/voorzorg" scan --catalog "$u/voorzorg.json" \
+		--format json >"$tmp/nobody.json" 2>"$tmp/nobody.err"
+	rc=$?
+	check "live scan as nobody: exit 4, incomplete (got $rc)" test "$rc" = 4
+	check "live scan as nobody: the reason is the unreadable processes" test \
+		"$(jq_py "$tmp/nobody.json" '[r.split(":")[:2] for r in d["coverage"]["reasons"]]')" = \
+		"[['procs', ' most processes could not be examined']]"
+else
+	not_ok "live scan as another user: needs root to switch user (run as root)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

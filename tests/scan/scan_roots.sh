@@ -69,6 +69,12 @@ doc = walk(doc)
 doc["version"] = "<version>"
 doc["scanned_at"] = "<time>"
 doc["stats"]["elapsed_ms"] = 0
+# A random id per report; days left count from today.
+doc["report_id"] = "<report-id>"
+for f in doc.get("findings", []):
+    for d in ((f.get("measure") or {}).get("deadlines") or []):
+        if d.get("days_left") is not None:
+            d["days_left"] = "<days>"
 json.dump(doc, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
 sys.stdout.write("\n")
 PY
@@ -188,6 +194,56 @@ manifest "$r" >"$tmp/robust.after"
 check "robust: the root is unchanged by the scan" \
 	cmp -s "$tmp/robust.before" "$tmp/robust.after"
 
+# ---- coverage: never "clean" without a look ---------------------------
+check "robust: incomplete, the malformed status entries named" test \
+	"$(jq_py "$tmp/robust.json" '(d["coverage"]["verdict"], [r[:40] for r in d["coverage"]["reasons"]], [c["status"] for c in d["coverage"]["collectors"] if c["name"] in ("dpkg", "files")])')" = \
+	"('incomplete', ['dpkg: not all of it could be read: /var/'], ['partial', 'partial'])"
+"${runas[@]}" "$rvz" scan --root "$r" --catalog "$rcat" --allow-unsigned \
+	--fail-on never >"$tmp/robust-never.txt" 2>/dev/null
+rc=$?
+check "robust with --fail-on never: exit 4, incomplete (got $rc)" test "$rc" = 4
+check "robust text: the verdict says INCOMPLETE with its reason" \
+	grep -q '^Coverage: INCOMPLETE.*' "$tmp/robust-never.txt"
+check "robust text: the reason names the status file" \
+	grep -q '^  - dpkg: not all of it could be read: /var/lib/dpkg/status' \
+	"$tmp/robust-never.txt"
+# An unreadable directory alone does not hide a package database, unless
+# --strict says every unreadable item counts.
+locked=$tmp/locked-root
+mkdir -p "$locked/etc" "$locked/secret"
+echo "fixture-locked" >"$locked/etc/hostname"
+chmod 000 "$locked/secret"
+chmod a+rx "$tmp"
+"${runas[@]}" "$rvz" scan --root "$locked" --catalog "$rcat" --allow-unsigned \
+	>"$tmp/locked.txt" 2>/dev/null
+rc=$?
+if [ "$(id -u)" = 0 ] || [ ! -r "$locked/secret" ]; then
+	check "unreadable directory, default: exit 0 (got $rc)" test "$rc" = 0
+	check "unreadable directory, default: complete, the item counted" \
+		grep -q '^Coverage: complete.*--strict counts them' "$tmp/locked.txt"
+	"${runas[@]}" "$rvz" scan --root "$locked" --catalog "$rcat" \
+		--allow-unsigned --strict --format json >"$tmp/locked.json" 2>/dev/null
+	rc=$?
+	check "unreadable directory, --strict: exit 4 (got $rc)" test "$rc" = 4
+	check "unreadable directory, --strict: the reason names it" test \
+		"$(jq_py "$tmp/locked.json" 'd["coverage"]["reasons"]')" = \
+		"['files: unreadable (--strict): /secret: Permission denied']"
+fi
+chmod 700 "$locked/secret"
+check "decoy: complete, every collector ran or did not apply" test \
+	"$(jq_py "$tmp/decoy.json" '(d["coverage"]["verdict"], sorted(set(c["status"] for c in d["coverage"]["collectors"])))')" = \
+	"('complete', ['not-applicable', 'ran'])"
+# An unreadable package database: the dpkg collector failed, not "ran".
+cp -a "$roots/decoy" "$tmp/nodb"
+chmod 000 "$tmp/nodb/var/lib/dpkg/status"
+"${runas[@]}" "$rvz" scan --root "$tmp/nodb" --catalog "$rcat" --allow-unsigned \
+	--format json >"$tmp/nodb.json" 2>/dev/null
+rc=$?
+check "unreadable dpkg status: exit 4 (got $rc)" test "$rc" = 4
+check "unreadable dpkg status: dpkg failed, named" test \
+	"$(jq_py "$tmp/nodb.json" '([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "dpkg"], d["coverage"]["reasons"])')" = \
+	"(['failed'], ['dpkg: could not be examined: /var/lib/dpkg/status: Permission denied'])"
+
 # ---- exit codes and --fail-on ----------------------------------------
 fail_on() { # fail_on ROOT LEVEL WANT [args]
 	local root=$1 lvl=$2 want=$3 rc
@@ -228,6 +284,144 @@ check "sarif: version 2.1.0, one result per finding, rules match" test \
 	>"$tmp/robust.sarif" 2>>"$tmp/stderr.log"
 check "sarif: a non-UTF-8 path is a percent-encoded URI" \
 	grep -q 'caf%E9-%FF.bin' "$tmp/robust.sarif"
+
+# The report contract (docs/report.md): live output, every format.
+schema=$src/docs/schema/report.schema.json
+val=$src/tests/integration/validate_report.py
+for n in dpkg rpm decoy present residue; do
+	check "$n: the JSON report holds to the schema" \
+		"$py" "$val" "$schema" --json "$tmp/$n.json"
+done
+check "robust: the JSON report holds to the schema" \
+	"$py" "$val" "$schema" --json "$tmp/robust.json"
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format jsonl >"$tmp/rpm.jsonl" 2>>"$tmp/stderr.log"
+check "jsonl: every line holds to the schema" \
+	"$py" "$val" "$schema" --jsonl "$tmp/rpm.jsonl"
+check "jsonl: one line per finding, then the summary, one report id" test \
+	"$("$py" -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; print([l["type"] for l in L], len({l["report_id"] for l in L}), L[-1]["coverage"]["verdict"])' "$tmp/rpm.jsonl")" = \
+	"['finding', 'finding', 'summary'] 1 complete"
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format csv >"$tmp/rpm.csv" 2>>"$tmp/stderr.log"
+check "csv: a header and one row per finding, RFC 4180" test \
+	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(R), sorted(r["product_id"] for r in R), R[0]["state"])' "$tmp/rpm.csv")" = \
+	"2 ['kaspersky-anti-virus-linux-file-server', 'kaspersky-network-agent'] installed"
+check "csv: CRLF line ends" test "$(head -1 "$tmp/rpm.csv" | od -c | grep -c '\\r')" = 1
+"${runas[@]}" "$rvz" scan --root "$roots/robust" --catalog "$rcat" --allow-unsigned \
+	--format csv >"$tmp/robust.csv" 2>/dev/null
+check "csv: an incomplete scan ends with an 'incomplete' row" test \
+	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(R[-1]["state"], R[-1]["note"][:4])' "$tmp/robust.csv")" = \
+	"incomplete dpkg"
+# A host name that a spreadsheet would run as a formula is defused.
+cp -a "$roots/dpkg" "$tmp/formula"
+printf '=HYPERLINK("http://x")\n' >"$tmp/formula/etc/hostname"
+"$vz" scan --root "$tmp/formula" --catalog "$cat" --allow-unsigned --format csv \
+	>"$tmp/formula.csv" 2>/dev/null
+check "csv: a cell starting with = gets an apostrophe" \
+	grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$tmp/formula.csv"
+# --output - is standard output, never a file named "-".
+(cd "$tmp" && "$vz" scan --root "$roots/decoy" --catalog "$cat" --allow-unsigned \
+	--format json --output - >"$tmp/dash.json" 2>/dev/null)
+check "--output -: the report on standard output" \
+	"$py" "$val" "$schema" --json "$tmp/dash.json"
+check "--output -: no file named '-'" test ! -e "$tmp/-"
+# Host identity from inside the root: machine-id and /etc/hosts.
+cp -a "$roots/decoy" "$tmp/ident"
+echo 0123456789abcdef0123456789abcdef >"$tmp/ident/etc/machine-id"
+echo fixture-decoy >"$tmp/ident/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1\tfixture-decoy.example.nl fixture-decoy\n' \
+	>"$tmp/ident/etc/hosts"
+"$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/ident.json" 2>/dev/null
+check "host: machine-id and FQDN of the root, not of this machine" test \
+	"$(jq_py "$tmp/ident.json" '(d["host"]["machine_id"], d["host"]["hostname"], d["host"]["fqdn"])')" = \
+	"('0123456789abcdef0123456789abcdef', 'fixture-decoy', 'fixture-decoy.example.nl')"
+echo '$(reboot)' >"$tmp/ident/etc/machine-id"
+"$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/ident.json" 2>/dev/null
+check "host: a malformed machine-id is not reported" test \
+	"$(jq_py "$tmp/ident.json" 'd["host"]["machine_id"]')" = None
+a=$("$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif 2>/dev/null |
+	"$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(sys.stdin)["runs"][0]["results"]])')
+b=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm.sarif")
+check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
+check "sarif: one fingerprint per result, distinct" test \
+	"$("$py" -c 'import json,sys; R=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(len({r["partialFingerprints"]["voorzorgHostProduct/v1"] for r in R}) == len(R) == 2)' "$tmp/rpm.sarif")" = True
+
+# ---- what a user hands in: a root without --root, archives ---------------
+"$vz" scan "$roots/dpkg" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/posroot.json" 2>"$tmp/posroot.err"
+rc=$?
+check "a root given as a PATH is scanned as --root: exit 1 (got $rc)" test "$rc" = 1
+check "... installed, as with --root, and the note names --root" test \
+	"$(jq_py "$tmp/posroot.json" '[(f["product_id"], f["state"]) for f in d["findings"]]'; grep -c 'scanning it as --root' "$tmp/posroot.err")" = \
+	"[('kaspersky-endpoint-security-linux', 'installed')]
+1"
+"$vz" scan "$roots/dpkg" "$roots/archives/decoy-root.tar" --catalog "$cat" \
+	--allow-unsigned >/dev/null 2>"$tmp/posroot2.err"
+rc=$?
+check "a root among other PATHs: refused, exit 2 (got $rc), naming --root" \
+	grep -q 'holds a root filesystem (var/lib/dpkg/status): scan it with --root' \
+	"$tmp/posroot2.err"
+arch() { # arch FILE WANT_EXIT WANT_FINDINGS
+	local f=$roots/archives/$1 rc
+	"$vz" scan "$f" --catalog "$cat" --allow-unsigned --sector central-government \
+		--format json >"$tmp/arch.json" 2>"$tmp/arch.err"
+	rc=$?
+	check "archive $1: exit $2 (got $rc)" test "$rc" = "$2"
+	check "archive $1: $3" test "$(jq_py "$tmp/arch.json" \
+		'[(f["product_id"], f["state"], sorted({e["source"].split(" ", 1)[0] for e in f["evidence"]})) for f in d["findings"]]' 2>&1)" = "$3"
+	check "archive $1: the evidence names the archive" test \
+		"$("$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(all(e["source"].startswith("archive " + sys.argv[2]) for f in d["findings"] for e in f["evidence"]))' "$tmp/arch.json" "$f" 2>&1)" = True
+}
+kesl="[('kaspersky-endpoint-security-linux', 'present', ['archive'])]"
+arch kesl_12.1.0-1297_all.deb 1 "$kesl"
+arch dpkg-root.tar 1 "$kesl"
+arch dpkg-root.tar.gz 1 "$kesl"
+arch dpkg-root.tar.xz 1 "$kesl"
+arch nested.tar 1 "$kesl"
+arch present-root.cpio 1 "$kesl"
+arch present-root.zip 1 "$kesl"
+arch present-root.iso 1 "$kesl"
+arch kav4fs-8.0.4-312.noarch.rpm 1 "[('kaspersky-anti-virus-linux-file-server', 'present', ['archive'])]"
+arch decoy-root.tar 0 "[]"
+check "archive: the daemon inside the .deb was hashed and matched" test \
+	"$("$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" --allow-unsigned \
+	--format json 2>/dev/null | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
+	"1 ['/opt/kaspersky/kesl/libexec/kesl']"
+"$vz" scan "$roots/archives/truncated.tar" --catalog "$cat" --allow-unsigned \
+	>"$tmp/trunc.out" 2>"$tmp/trunc.err"
+rc=$?
+check "a truncated archive: exit 2 (got $rc), never a clean result" test "$rc" = 2
+check "a truncated archive: one line naming the file" test \
+	"$(grep -v 'NOT SIGNED' "$tmp/trunc.err")" = \
+	"voorzorg: $roots/archives/truncated.tar: cannot read the archive: Truncated tar archive"
+check "a truncated archive: nothing on stdout" test ! -s "$tmp/trunc.out"
+# A decompression bomb: a member that says it expands to 8 GB in an
+# archive of a few kilobytes is not read, counted, and the scan says
+# incomplete (exit 4), rather than spend minutes or lose the scan.
+truncate -s 8G "$tmp/zeros.img"
+tar -C "$tmp" -S -czf "$tmp/bomb.tar.gz" zeros.img
+rm -f "$tmp/zeros.img"
+"$vz" scan "$tmp/bomb.tar.gz" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/bomb.json" 2>/dev/null
+rc=$?
+check "a decompression bomb: exit 4 (got $rc)" test "$rc" = 4
+check "a decompression bomb: named as the reason" test \
+	"$(jq_py "$tmp/bomb.json" '[r.split(": ")[3] for r in d["coverage"]["reasons"]]')" = \
+	"['expands beyond its budget (a decompression bomb?)']"
+
+# A root whose name is shell syntax is quoted in every suggested command.
+evil="$tmp/vol 1;\$(touch pwned)'x"
+cp -a "$roots/dpkg" "$evil"
+"$vz" scan --root "$evil" --catalog "$cat" --allow-unsigned --sector central-government \
+	--format json >"$tmp/evil.json" 2>/dev/null
+cmdline=$(jq_py "$tmp/evil.json" '[s for f in d["findings"] for s in f["next_steps"] if "dpkg --root" in s][0].split(": ", 1)[1]')
+(cd "$tmp" && bash -c "set -- $(printf '%s' "$cmdline" | sed 's/^dpkg //')
+	[ \"\$2\" = \"\$0\" ] || true; printf '%s\n' \"\$2\"" "$evil" >"$tmp/evil.arg" 2>&1)
+check "a root named as shell syntax is one quoted word in the next step" \
+	test "$(cat "$tmp/evil.arg")" = "$evil"
+check "... and nothing in it ran" test ! -e "$tmp/pwned"
 
 # ---- us measure (foreign), with deadlines ---------------------------
 "$py" - "$cat" "$tmp/us.json" <<'PY'

@@ -440,6 +440,21 @@ static void test_state_rule(void **state)
 	assert_false(vz__path_leftover("/etcetera/x"));
 	assert_false(vz__path_leftover("/opt/kaspersky/kesl"));
 	assert_false(vz__path_leftover("/usr/bin/kesl-control"));
+	{
+		/* Location rules are for roots; an artefact given on the
+		 * command line is what it is, wherever it was copied. */
+		vz_record r;
+
+		memset(&r, 0, sizeof(r));
+		r.kind = VZ_REC_FILE;
+		r.name = "/tmp/case-42/opt/kaspersky/kesl/bin/kesl";
+		assert_int_equal(vz__path_flag(&r), VZ_F_LEFTOVER);
+		r.flags = VZ_RECF_ARTEFACT;
+		assert_int_equal(vz__path_flag(&r), VZ_F_PROGRAM);
+		r.flags = 0;
+		r.name = "/opt/kaspersky/kesl/bin/kesl";
+		assert_int_equal(vz__path_flag(&r), VZ_F_PROGRAM);
+	}
 	assert_int_equal(vz__glob_prefix("/opt/k/lib*"), 10);
 	assert_int_equal(vz__glob_prefix("/opt/k/x"), 8);
 	assert_int_equal(vz__glob_prefix("[ab]"), 0);

@@ -76,25 +76,51 @@ flip "$TMP/u2.json" 10
 expect_exit "--allow-unsigned never accepts a bad signature" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned "$TMP/u2.json"
 
-# Rollback: version 5 was accepted above; 4 is refused, 5 and 6 are not.
+# Verifying a file never raises the floor: only the trusted catalogue
+# (the default one, or what `catalog update` installs) does.
+if [ -e "$VOORZORG_STATE_DIR/state.json" ]; then
+	bad "catalog verify recorded nothing"
+	sed 's/^/     | /' "$VOORZORG_STATE_DIR/state.json"
+else
+	ok "catalog verify recorded nothing"
+fi
+# Version 5 as the trusted catalogue ($VOORZORG_CATALOG) raises it.
+expect_exit "the trusted catalogue is used" 0 env VOORZORG_CATALOG="$C" \
+	"$V" assess example-antivirus --pubkey "$K/a.pub"
+expect_grep "state file recorded version 5" '"version": 5' \
+	"$VOORZORG_STATE_DIR/state.json"
+
+# Rollback: 4 is refused, 5 and 6 are not.
 mkcat "$TMP/old.json" 4 "$(day 200)"
 "$V" catalog sign --key "$K/a.key" "$TMP/old.json" >/dev/null
 expect_exit "older version is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/old.json"
 expect_grep "says rollback" "older than version 5" "$TMP/err"
-expect_grep "state file recorded version 5" '"version": 5' \
-	"$VOORZORG_STATE_DIR/state.json"
+expect_exit "...and as the trusted catalogue" 2 \
+	env VOORZORG_CATALOG="$TMP/old.json" \
+	"$V" assess example-antivirus --pubkey "$K/a.pub"
+expect_grep "says rollback" "older than version 5" "$TMP/err"
+expect_exit "named with --catalog it is used, and said to be older" 0 \
+	"$V" assess example-antivirus --pubkey "$K/a.pub" \
+	--catalog "$TMP/old.json"
+expect_grep "one line says older than the trusted version" \
+	"version 4 is older than the trusted version 5" "$TMP/err"
 expect_exit "same version is accepted again" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/new.json" 6 "$(day 200)"
 "$V" catalog sign --key "$K/a.key" "$TMP/new.json" >/dev/null
 expect_exit "newer version is accepted" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
+expect_exit "and version 5 still is (verify raised nothing)" 0 \
+	"$V" catalog verify --pubkey "$K/a.pub" "$C"
+expect_exit "version 6 as the trusted catalogue" 0 \
+	env VOORZORG_CATALOG="$TMP/new.json" \
+	"$V" assess example-antivirus --pubkey "$K/a.pub"
 expect_exit "and then version 5 is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/unsigned-new.json" 99 "$(day 200)"
-"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned \
-	"$TMP/unsigned-new.json" >/dev/null 2>&1
+env VOORZORG_CATALOG="$TMP/unsigned-new.json" "$V" assess \
+	example-antivirus --pubkey "$K/a.pub" --allow-unsigned >/dev/null 2>&1
 expect_exit "an unsigned catalogue never raises the floor" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
 

@@ -100,6 +100,28 @@ open(path, "wb").write(bytes(b))
 PYEOF
 }
 
+# start_server DIR : serve DIR with server.py (see there) on a free port
+# of 127.0.0.1; sets URL, and stops the server when the script ends.
+start_server() {
+	"$PY" "$HERE/server.py" "$1" "$TMP/port" &
+	server_pid=$!
+	cleanup_hooks="$cleanup_hooks stop_server"
+	for _ in $(seq 1 100); do
+		[ -s "$TMP/port" ] && break
+		sleep 0.05
+	done
+	if [ ! -s "$TMP/port" ]; then
+		echo "FAIL the test server did not start"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	URL="http://127.0.0.1:$(cat "$TMP/port")"
+}
+stop_server() {
+	kill "$server_pid" 2>/dev/null
+	wait "$server_pid" 2>/dev/null
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

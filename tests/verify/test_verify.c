@@ -730,6 +730,21 @@ static void test_open_rollback(void **state)
 	assert_int_equal(open_cat(&e, "v4.json", &info, d), VZ_E_ROLLBACK);
 	assert_int_equal(open_cat(&e, "v6.json", &info, d), VZ_OK);
 	assert_int_equal(info.recorded, 0);
+	/* A named file: older is said (a warning), not refused; nothing
+	 * it reads raises the floor. */
+	e.o.flags = VZ_OPEN_INSPECT;
+	assert_int_equal(open_cat(&e, "v4.json", &info, d), VZ_OK);
+	assert_int_equal(info.older, 1);
+	assert_int_equal(info.previous, 5);
+	assert_int_equal(vz_diags_warnings(d), 1);
+	assert_non_null(strstr(vz_diags_get(d, 0)->msg, "older than the "
+	                       "trusted version 5"));
+	assert_int_equal(open_cat(&e, "v6.json", &info, d), VZ_OK);
+	assert_int_equal(info.older, 0);
+	assert_int_equal(info.recorded, 0);
+	e.o.flags = 0;
+	assert_int_equal(open_cat(&e, "v4.json", &info, d), VZ_E_ROLLBACK);
+	assert_int_equal(info.previous, 5);
 	e.o.flags = VZ_OPEN_NO_STATE;
 	assert_int_equal(open_cat(&e, "v4.json", &info, d), VZ_OK);
 	e.o.flags = 0;

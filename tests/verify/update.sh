@@ -23,23 +23,7 @@ mkcat "$SRV/other.json" 4 "$(day 200)"
 "$V" catalog sign --key "$K/b.key" "$SRV/other.json" >/dev/null
 mkcat "$SRV/unsigned.json" 5 "$(day 200)"
 
-"$PY" "$HERE/server.py" "$SRV" "$TMP/port" &
-server_pid=$!
-stop_server() {
-	kill "$server_pid" 2>/dev/null
-	wait "$server_pid" 2>/dev/null
-}
-cleanup_hooks="stop_server"
-for _ in $(seq 1 100); do
-	[ -s "$TMP/port" ] && break
-	sleep 0.05
-done
-if [ ! -s "$TMP/port" ]; then
-	echo "FAIL the test server did not start"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-URL="http://127.0.0.1:$(cat "$TMP/port")"
+start_server "$SRV"
 
 up() { "$V" catalog update --pubkey "$K/a.pub" --catalog "$DEST" "$@"; }
 

@@ -82,6 +82,12 @@ doc = walk(doc)
 doc["version"] = "<version>"
 doc["scanned_at"] = "<time>"
 doc["stats"]["elapsed_ms"] = 0
+# A random id per report; days left count from today.
+doc["report_id"] = "<report-id>"
+for f in doc.get("findings", []):
+    for d in ((f.get("measure") or {}).get("deadlines") or []):
+        if d.get("days_left") is not None:
+            d["days_left"] = "<days>"
 json.dump(doc, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
 sys.stdout.write("\n")
 PY
@@ -172,7 +178,9 @@ check "win-installed: the other vendor's binary is not evidence" test \
 	'[e["item"] for f in d["findings"] for e in f["evidence"] if "firefox" in e["item"].lower()]')" = "[]"
 check "win-installed: per-user hive read (Zoom, HKCU)" test \
 	"$(jq_py "$tmp/win-installed.json" 'd["stats"]["packages"]')" = 5
-states win-removed "[('kaspersky-endpoint-security-windows', 'residue'), ('kaspersky-network-agent-windows', 'residue')]"
+# The installer cache is the vendor's validly signed, runnable code: the
+# product is present (it can run or reinstall); the agent left only keys.
+states win-removed "[('kaspersky-endpoint-security-windows', 'present'), ('kaspersky-network-agent-windows', 'residue')]"
 states win-clean "[]"
 check "win-clean: no tampered file" test \
 	"$(jq_py "$tmp/win-clean.json" 'd["tampered"]')" = "[]"
@@ -189,6 +197,24 @@ check "win-corrupt: the truncated hive and the broken PE are counted" test \
 	"$(jq_py "$tmp/win-corrupt.json" '[(p["collector"], p["reason"][:40]) for p in d["stats"]["problems"] if p["kind"] == "unreadable"]')" = \
 	"[('hive', 'truncated registry hive: the header says'), ('pe', 'PE section table out of bounds')]"
 states win-corrupt "[('kaspersky-endpoint-security-windows', 'present'), ('kaspersky-network-agent-windows', 'present')]"
+check "win-corrupt: incomplete, the truncated hive named" test \
+	"$(jq_py "$tmp/win-corrupt.json" '(d["coverage"]["verdict"], [c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"], d["coverage"]["reasons"][0][:60])')" = \
+	"('incomplete', ['partial'], 'hive: not all of it could be read: /Windows/System32/config/')"
+# A Windows volume whose only hive is corrupt: never "nothing found".
+only=$tmp/only-corrupt
+mkdir -p "$only/Windows/System32/config"
+cp "$fx/win-corrupt/Windows/System32/config/SOFTWARE" "$only/Windows/System32/config/"
+"$vz" scan --root "$only" --catalog "$cat" --sector central-government \
+	>"$tmp/only-corrupt.txt" 2>"$tmp/only-corrupt.err"
+rc=$?
+check "only hive corrupt: exit 4 (got $rc)" test "$rc" = 4
+check "only hive corrupt: 'nothing found' only beside INCOMPLETE" \
+	grep -q '^No product of the catalogue was found, but the scan is INCOMPLETE' \
+	"$tmp/only-corrupt.txt"
+check "only hive corrupt: the hive collector failed" test \
+	"$("$vz" scan --root "$only" --catalog "$cat" --format json 2>/dev/null |
+	"$py" -c 'import json,sys; d=json.load(sys.stdin); print([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"])')" = \
+	"['failed']"
 
 # ---- macOS volumes -------------------------------------------------------
 root mac-installed 1
@@ -226,6 +252,19 @@ check "pe: the renamed copy is found by its content" test \
 check "pe: the changed copy is tampered, the broken signature bad, neither evidence" test \
 	"$(jq_py "$tmp/pe.json" '[(t["path"], t["state"], t["claims_signer_of"]) for t in d["tampered"]]')" = \
 	"[('pe/tampered.exe', 'tampered', 'kaspersky-endpoint-security-windows'), ('pe/badsig.exe', 'bad-signature', 'kaspersky-endpoint-security-windows')]"
+# The state never depends on how the path is spelled or where the analyst
+# copied the file: relative, absolute, and in a directory named like a
+# leftover location (/tmp, /var, ProgramData) all give "present".
+mkdir -p "$tmp/var/tmp/ProgramData"
+cp "$fx/pe/signed.exe" "$tmp/var/tmp/ProgramData/kes.exe"
+for spelling in "$tmp/var/tmp/ProgramData/kes.exe" "var/tmp/ProgramData/kes.exe" \
+	"./var/tmp/../tmp/ProgramData/kes.exe"; do
+	st=$(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
+		--sector central-government --format json 2>/dev/null |
+		"$py" -c 'import json,sys; d=json.load(sys.stdin); print([(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]])')
+	check "artefact named $spelling: present, and no rm of the evidence" \
+		test "$st" = "[('present', False)]"
+done
 (cd "$fx" && "$vz" scan pe/tampered.exe --catalog "$cat" --fail-on any) \
 	>"$tmp/tampered.txt" 2>&1
 check "tampered alone: exit 1 (it needs looking at)" test $? = 1

@@ -333,11 +333,12 @@ static void test_signers(void **state)
 	assert_string_equal(vz_matcher_tampered(m, 1)->state,
 	                    "bad-signature");
 	assert_null(vz_matcher_tampered(m, 2));
-	/* A valid one is: present, or residue among leftovers. */
+	/* A valid one is the vendor's runnable code: present, even where
+	 * leftovers live (an installer cache in ProgramData). */
 	sig(&r, "/ProgramData/Example/cache/d.exe", "CN=Example Signer",
 	    "CN=Any", "Example Signer", VZ_AUTH_VALID);
 	feed(m, &r);
-	assert_int_equal(state_of(m, &nev, NULL), VZ_STATE_RESIDUE);
+	assert_int_equal(state_of(m, &nev, NULL), VZ_STATE_PRESENT);
 	sig(&r, "/Program Files/Example/d.exe", "CN=Example Signer",
 	    "CN=Any", "Example Signer", VZ_AUTH_VALID);
 	feed(m, &r);
