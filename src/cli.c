@@ -221,8 +221,9 @@ int cli_parse(const char *cmd, int argc, char **argv, int first,
 			unknown_opt(cmd, opts, nopts, a, len);
 			return -1;
 		}
-		/* A second value would silently replace the first. */
-		if (o->value != NULL && o->has_arg != CLI_REPEAT) {
+		/* A second value would silently replace the first; a flag
+		 * given twice means the same as once. */
+		if (o->value != NULL && o->has_arg == CLI_VALUE) {
 			cli_usage_error(cmd, "option '--%s' given more than "
 			                "once", o->name);
 			return -1;
@@ -592,3 +593,4 @@ int cli_load_catalog(const char *path, vz_catalog **out)
 
 	return cli_open_catalog(&co, out);
 }
+

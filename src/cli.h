@@ -25,8 +25,9 @@ enum {
 	"error, 4 incomplete scan (a source that applies was not examined)\n"
 
 /*
- * struct cli_opt.has_arg: a flag, an option with one value (given twice
- * it is a usage error), or one that may be repeated (read with cli_all).
+ * struct cli_opt.has_arg: a flag (given twice, the same as once), an
+ * option with one value (given twice, a usage error: which one was meant?),
+ * or one whose values add up (CLI_REPEAT; read them with cli_all).
  */
 #define CLI_FLAG 0
 #define CLI_VALUE 1
@@ -152,6 +153,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 /* catalog sign|verify|update (src/cmd_sign.c); argv starts at the verb. */
 int cmd_catalog_sign(int argc, char **argv);
 int cmd_catalog_verify(int argc, char **argv);

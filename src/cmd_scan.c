@@ -223,10 +223,9 @@ int cmd_scan(int argc, char **argv)
 	 */
 	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
 	    vz_root_like(pos[0], why, sizeof(why))) {
-		fprintf(stderr,
-		        "%s: %s holds a root filesystem (%s): scanning it as "
-		        "--root %s\n",
-		        cli_prog, pos[0], why, pos[0]);
+		cli_info("%s holds a root filesystem (%s): scanning it as "
+		         "--root %s",
+		         pos[0], why, pos[0]);
 		root = pos[0];
 		npos = 0;
 	}
@@ -265,6 +264,11 @@ int cmd_scan(int argc, char **argv)
 	ex = cli_open_catalog(&co, &cat);
 	if (ex != VZ_EXIT_OK)
 		return ex;
+	if (opts[O_SECTOR].value != NULL &&
+	    cli_check_sector("scan", cat, opts[O_SECTOR].value) != 0) {
+		vz_catalog_free(cat);
+		return VZ_EXIT_USAGE;
+	}
 	rc = vz_scan_fails(NULL, cat, failon, &fails, &err);
 	if (rc != VZ_OK)
 		goto fail;
@@ -279,7 +283,7 @@ int cmd_scan(int argc, char **argv)
 	so.sector = opts[O_SECTOR].value;
 	so.strict = opts[O_STRICT].value != NULL;
 	so.signature = vz_catalog_signature(cat);
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && cli_verbosity >= 0)
 		so.progress = progress;
 	rc = vz_scan_run(cat, &so, &scan, &err);
 	progress(NULL, NULL, NULL);

@@ -370,6 +370,8 @@ int cmd_catalog_verify(int argc, char **argv)
 		ex = VZ_EXIT_INTERNAL;
 		goto out;
 	}
+	cli_verbose("verifying %s against the trusted version in "
+	            "%s/state.json", pos[0], vz_state_dir());
 	rc = vz_catalog_open(pos[0], &oo, &cat, &info, diags);
 	cli_print_diags(diags);
 	ex = exit_for(rc, 0);
@@ -477,7 +479,15 @@ int cmd_catalog_update(int argc, char **argv)
 	}
 	memset(&info, 0, sizeof(info));
 	info.previous = -1;
+	cli_verbose("downloading %s and %s%s, to install as %s", pos[0],
+	            uo.sig_url ? uo.sig_url : pos[0],
+	            uo.sig_url ? "" : ".minisig", dest);
 	rc = vz_catalog_update(pos[0], dest, &uo, &info, diags);
+	if (rc == VZ_OK)
+		cli_verbose("trusted version of %s: %lld (was %lld), recorded "
+		            "in %s/state.json", info.id,
+		            (long long)info.version, (long long)info.previous,
+		            vz_state_dir());
 	cli_print_diags(diags);
 	ex = exit_for(rc, 1);
 	if (fmt == VZ_FORMAT_JSON) {

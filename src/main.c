@@ -27,6 +27,9 @@ static const char main_help[] =
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
     "  catalog update URL      download, verify and install a catalogue\n"
+    "  policy --format FORMAT  rules that keep a measure's products from\n"
+    "                          coming back (apt, dnf, fapolicyd, applocker,\n"
+    "                          wdac, santa, santa-json, osquery, fleet)\n"
     "  help [COMMAND]          show this help, or a command's\n"
     "\n"
     "options:\n"
@@ -68,6 +71,7 @@ static const struct {
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
+    {"policy", cmd_policy},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

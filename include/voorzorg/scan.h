@@ -24,9 +24,6 @@
 extern "C" {
 #endif
 
-/* vz_deadline and VZ_DEADLINES_MAX are in catalog.h: the catalogue
- * API gives them (vz_measure_deadlines), a finding borrows them. */
-
 typedef struct vz_finding {
 	/* Borrowed from the catalogue. */
 	const char *product_id;
@@ -52,8 +49,7 @@ typedef struct vz_finding {
 	const char *deadline_note;
 	/*
 	 * Every deadline the governing measure sets for the sector, each
-	 * with its source's verb, date, source, pinpoint and note (see
-	 * vz_deadline in catalog.h), in the catalogue's order; the
+	 * with its source's verb (see vz_deadline in catalog.h); the
 	 * deadline_* fields above are the identify, plan and removal dates
 	 * (complete, else begun) and the first note among them.
 	 */
@@ -155,6 +151,9 @@ typedef struct vz_scan_info {
 	 * which a server counts a resent report once */
 	const char *report_id;
 	const char *catalog_sha256; /* of the catalogue's bytes; may be NULL */
+	/* The trusted catalogue's version when this one is older, else -1
+	 * (see vz_catalog_trusted_version). */
+	int64_t catalog_trusted_version;
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);

@@ -207,6 +207,20 @@ static const char *or_none(json_t *o, const char *key)
 	                                               : "(none)";
 }
 
+/* A catalogue read as given that is older than the trusted one. */
+static void older_line(struct vz_buf *b, json_t *r, const char *which)
+{
+	char key[32];
+	json_t *v;
+
+	snprintf(key, sizeof(key), "%s_trusted_version", which);
+	v = json_object_get(r, key);
+	if (json_is_integer(v))
+		vz__buf_printf(b, "%s catalogue: OLDER than the trusted "
+		               "version %lld\n", which,
+		               (long long)json_integer_value(v));
+}
+
 static void scope_str(json_t *sc, struct vz_buf *b)
 {
 	static const char *const keys[] = {"vendors", "classes", "products",
@@ -287,20 +301,6 @@ static void render_measures_text(json_t *mc, struct vz_buf *b)
 			               vz__jstr(r, "outcome"));
 		}
 	}
-}
-
-/* A catalogue read as given that is older than the trusted one. */
-static void older_line(struct vz_buf *b, json_t *r, const char *which)
-{
-	char key[32];
-	json_t *v;
-
-	snprintf(key, sizeof(key), "%s_trusted_version", which);
-	v = json_object_get(r, key);
-	if (json_is_integer(v))
-		vz__buf_printf(b, "%s catalogue: OLDER than the trusted "
-		               "version %lld\n", which,
-		               (long long)json_integer_value(v));
 }
 
 static void render_text(json_t *r, struct vz_buf *b)

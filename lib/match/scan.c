@@ -383,6 +383,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	         &tm);
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
+	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
 	s->info.fqdn = s->host.fqdn;

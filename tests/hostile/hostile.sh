@@ -150,6 +150,7 @@ rm -f "$r2"/opt/kaspersky/kesl/lib?*
 touch "$r2/opt/kaspersky/kesl/libx"
 scan_root "root with shell syntax: the scan finishes" "$r2" "$scat" \
 	--format text
+rc_is "root with shell syntax: exit 1 (present)" 1
 expect_grep "next step: the root in single quotes" \
 	"rm -r -- '$TMP/r; touch pwned/opt/kaspersky/kesl/libx'" "$TMP/out"
 
@@ -185,7 +186,10 @@ mkfifo "$TMP/report.fifo"
 $T cat "$TMP/report.fifo" >"$TMP/from-fifo" &
 reader=$!
 scan_out "$TMP/report.fifo"
+rc=$?
 wait $reader
+[ $rc = 0 ] && ok "--output onto a FIFO: exit 0" ||
+	bad "--output onto a FIFO: exit 0 (exit $rc)"
 if [ -p "$TMP/report.fifo" ] && grep -q '"findings"' "$TMP/from-fifo"; then
 	ok "--output onto a FIFO: the reader gets the report, still a FIFO"
 else
@@ -194,6 +198,9 @@ fi
 echo old >"$TMP/private.json"
 chmod 0600 "$TMP/private.json"
 scan_out "$TMP/private.json"
+rc=$?
+[ $rc = 0 ] && ok "--output onto an existing 0600 report: exit 0" ||
+	bad "--output onto an existing 0600 report: exit 0 (exit $rc)"
 if [ "$(stat -c %a "$TMP/private.json")" = 600 ] &&
 	grep -q '"findings"' "$TMP/private.json"; then
 	ok "--output onto an existing 0600 report: replaced, still 0600"
@@ -201,6 +208,8 @@ else
 	bad "--output onto an existing 0600 report: replaced, still 0600 ($(stat -c %a "$TMP/private.json"))"
 fi
 scan_out -
+rc=$?
+[ $rc = 0 ] && ok "--output -: exit 0" || bad "--output -: exit 0 (exit $rc)"
 if grep -q '"findings"' "$TMP/out" && [ ! -e ./- ]; then
 	ok "--output -: standard output"
 else

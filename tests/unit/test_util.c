@@ -194,6 +194,27 @@ static void test_buf(void **state)
 	assert_null(vz__buf_take(&b));
 }
 
+/* Every hexadecimal digit, both cases, and the characters around them. */
+static void test_hexval(void **state)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(vz__hexval(digits[i]), i);
+		if (i >= 10)
+			assert_int_equal(vz__hexval(digits[i] - 'a' + 'A'), i);
+	}
+	assert_int_equal(vz__hexval('/'), -1);
+	assert_int_equal(vz__hexval(':'), -1);
+	assert_int_equal(vz__hexval('@'), -1);
+	assert_int_equal(vz__hexval('G'), -1);
+	assert_int_equal(vz__hexval('`'), -1);
+	assert_int_equal(vz__hexval('g'), -1);
+	assert_int_equal(vz__hexval('\0'), -1);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -301,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_path_format),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_hexval),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_diags_limit),
