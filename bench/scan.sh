@@ -29,6 +29,7 @@ repo=$(pwd)
 need=()
 command -v clamscan >/dev/null || need+=(clamav)
 command -v oscap >/dev/null || need+=(openscap-scanner)
+[[ -x /usr/bin/time ]] || need+=(time)
 if ((${#need[@]})); then
 	if [[ $(id -u) -ne 0 ]]; then
 		echo "bench: install ${need[*]} first (as root)" >&2
@@ -62,12 +63,22 @@ random.seed(20180514)
 results = []
 
 def run(argv, stdout=subprocess.DEVNULL, env=None):
-    """Run once; return (seconds, peak RSS in KiB, exit status)."""
+    """Run once; return (seconds, peak RSS in KiB, exit status).
+
+    The peak RSS is GNU time's %M for the command: the child of a small
+    process. A child forked from this Python process would carry
+    Python's resident set until exec, and its ru_maxrss would count it.
+    """
+    rss_file = os.path.join(work, ".maxrss")
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL,
-                         env=env)
-    _, status, ru = os.wait4(p.pid, 0)
-    return time.perf_counter() - t0, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file]
+                         + list(argv), stdout=stdout,
+                         stderr=subprocess.DEVNULL, env=env)
+    status = p.wait()
+    elapsed = time.perf_counter() - t0
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
+    return elapsed, rss, status
 
 def median(argv, n, **kw):
     runs = [run(argv, **kw) for _ in range(n)]

@@ -192,6 +192,34 @@ int vz__json_locate(const char *text, size_t len, const struct vz_jseg *path,
                     size_t nseg, int want_key, unsigned long *line,
                     unsigned long *col);
 
+/*
+ * The same for many diagnostics over one text, in linear time overall:
+ * line and column from checkpoints built in one pass, and the walk of
+ * the last path reused (an index later in the same array resumes from
+ * the last element). Free with vz__jpos_free; the text is borrowed.
+ */
+#define VZ_JPOS_CACHE 64
+struct vz_jstep {
+	int is_index;
+	size_t index;
+	size_t key_off;   /* where the key is (for a key step) */
+	size_t value_off; /* where the value starts */
+};
+struct vz_jpos {
+	const char *t; /* borrowed */
+	size_t len;
+	unsigned long *cp_line, *cp_col; /* owned; NULL until needed */
+	size_t ncp;
+	struct vz_jstep cache[VZ_JPOS_CACHE];
+	size_t ncache;
+};
+void vz__jpos_init(struct vz_jpos *jp, const char *text, size_t len);
+void vz__jpos_free(struct vz_jpos *jp);
+int vz__jpos_locate(struct vz_jpos *jp, const struct vz_jseg *path,
+                    size_t nseg, int want_key, unsigned long *line,
+                    unsigned long *col);
+
+
 /* Render a path as "products[3].vendor" into buf (truncating safely). */
 void vz__json_path_format(const struct vz_jseg *path, size_t nseg, char *buf,
                           size_t size);

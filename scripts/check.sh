@@ -2,62 +2,59 @@
 # scripts/check.sh - the whole test suite, as CI runs it.
 #
 #   1. install the Debian packages the tests need (as root);
-#   2. build with gcc and with clang, warnings as errors, and run the tests;
-#   3. build with AddressSanitizer + UndefinedBehaviorSanitizer (clang) and
-#      run the tests again, leaks and undefined behaviour being failures;
-#   4. build every libFuzzer harness and run each for FUZZ_SECONDS (60).
+#   2. check the runner itself: tests/runner/runner.sh feeds the verdict
+#      functions (scripts/check-lib.sh) deliberately broken runs;
+#   3. build with gcc and with clang, warnings as errors, and run the tests;
+#      on the gcc build, check that every shell test checks the tool's
+#      exit status each time it runs it (tests/runner/exit_status.sh);
+#   4. build with AddressSanitizer + UndefinedBehaviorSanitizer (clang) and
+#      run the tests again; every sanitizer report (written to files, so
+#      no test script can swallow it) is a failure;
+#   5. build every libFuzzer harness fuzz/meson.build defines and run each
+#      for FUZZ_SECONDS (30).
 #
-# Ends with one line "check: N passed, M failed" and exits non-zero if
-# anything failed. Build trees go under build-check/ (removed first).
+# A run is green only when it proves it ran everything: a non-zero exit
+# of meson test, a missing, empty or unparseable test log, a test the
+# tree defines that did not run, a harness that was not built or ran no
+# input, a missing tool: each is a failure. With CI=true a skipped test,
+# a dependency meson did not find and a golden-update switch in the
+# environment (VZ_UPDATE_GOLDEN, GOLDEN_UPDATE, ...) are failures too.
+#
+# With MUTATE=all (or MUTATE=K/N, one shard of the list) it then runs
+# the mutation tests (scripts/mutate.sh): a mutation the suite does not
+# catch is a failure. .ci/run sets MUTATE to a shard that rotates daily.
+#
+# Ends with one line "check: N passed, M failed, K skipped" and exits
+# non-zero if anything failed. Build trees go under build-check/ (removed
+# first).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-30}
 out=build-check
-passed=0
-failed=0
-skipped=0
-failures=()
 
 scripts/install-deps.sh test || exit 3
+# shellcheck source=scripts/check-lib.sh
+. scripts/check-lib.sh
+
 rm -rf "$out"
 mkdir -p "$out"
 
 note() { printf '\n==> %s\n' "$*"; }
 
-# Count the results meson recorded for one build tree.
-tally() {
-  local dir=$1 counts
-  counts=$(/usr/bin/python3 - "$dir/meson-logs/testlog.json" <<'PY'
-import json, sys
-p = f = s = 0
-names = []
-try:
-    for line in open(sys.argv[1]):
-        r = json.loads(line)
-        if r["result"] in ("OK", "EXPECTEDFAIL"):
-            p += 1
-        elif r["result"] == "SKIP":
-            s += 1
-        else:
-            f += 1
-            names.append(r["name"])
-except OSError:
-    f += 1
-    names.append("(no test log)")
-print(p, f, s, " ".join(names))
-PY
-)
-  read -r p f s names <<<"$counts"
-  passed=$((passed + p))
-  failed=$((failed + f))
-  skipped=$((skipped + s))
-  if ((f > 0)); then
-    failures+=("$2: $names")
-  fi
-  echo "$2: $p passed, $f failed, $s skipped"
-}
+note "environment and tools"
+check_tools "$CHECK_PY" meson ninja gcc clang
+check_env "$root"
+
+note "the runner's own tests (tests/runner/runner.sh)"
+if bash tests/runner/runner.sh >"$out/runner.log" 2>&1; then
+  tail -1 "$out/runner.log"
+  passed=$((passed + 1))
+else
+  cat "$out/runner.log"
+  fail "runner" "tests/runner/runner.sh"
+fi
 
 # build_and_test LABEL DIR CC [meson options...] -- [env for the tests]
 build_and_test() {
@@ -70,28 +67,41 @@ build_and_test() {
   note "$label"
   if ! CC=$cc meson setup "$dir" --werror "${opts[@]}" >"$dir.setup.log" 2>&1; then
     cat "$dir.setup.log"
-    failed=$((failed + 1)); failures+=("$label: meson setup"); return
+    fail "$label" "meson setup"; return
   fi
+  check_deps "$label" "$dir.setup.log"
   if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
     tail -50 "$dir.build.log"
-    failed=$((failed + 1)); failures+=("$label: build"); return
+    fail "$label" "build"; return
   fi
-  env "${envs[@]}" meson test -C "$dir" --print-errorlogs \
-    --num-processes 2 >"$dir.test.log" 2>&1
-  grep -E '^ *[0-9]+/[0-9]+ ' "$dir.test.log" | grep -vE ' OK | SKIP ' || true
-  if grep -qE ' (FAIL|TIMEOUT|ERROR) ' "$dir.test.log"; then
-    tail -300 "$dir.test.log"
-  fi
-  tally "$dir" "$label"
+  run_tests "$label" "$dir" "${envs[@]}"
 }
 
 build_and_test "gcc" "$out/gcc" gcc -Dbuildtype=debugoptimized
+
+note "exit-status audit of the shell tests (tests/runner/exit_status.sh)"
+if [[ -x $out/gcc/src/voorzorg ]] &&
+   bash tests/runner/exit_status.sh "$out/gcc" >"$out/exit_status.log" 2>&1; then
+  tail -1 "$out/exit_status.log"
+  passed=$((passed + 1))
+else
+  grep -v '^ok' "$out/exit_status.log" 2>/dev/null
+  fail "exit-status audit" "tests/runner/exit_status.sh"
+fi
+
 build_and_test "clang" "$out/clang" clang -Dbuildtype=debugoptimized
+# Sanitizer reports go to files under $san (open to every user: some
+# tests run the tool as nobody); a report at exit is then seen even when
+# a test script ignored the exit status.
+san=$(mktemp -d "${TMPDIR:-/tmp}/vz-sanitizer.XXXXXX") && chmod 1777 "$san" ||
+  fail "sanitizer" "no directory for the sanitizer logs"
 build_and_test "clang + ASan + UBSan" "$out/sanitize" clang \
   -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
   -Dc_args=-fno-sanitize-recover=all -- \
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:log_path=$san/asan" \
+  "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$san/ubsan"
+check_sanitizer_logs "clang + ASan + UBSan" "$san"
+rm -rf "$san"
 
 note "fuzzing, ${fuzz_seconds}s per harness"
 fdir=$out/fuzz
@@ -99,36 +109,36 @@ if CC=clang meson setup "$fdir" -Dfuzz=true -Dbuildtype=debugoptimized \
      -Db_sanitize=address,undefined -Db_lundef=false \
      "-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=all" \
      >"$fdir.setup.log" 2>&1 && ninja -C "$fdir" >"$fdir.build.log" 2>&1; then
-  for h in "$fdir"/fuzz/fuzz_[a-z]*; do
-    [[ -x $h && -f $h ]] || continue
-    name=${h##*/fuzz_}
-    h=$root/$h
-    work=$(mktemp -d)
-    cp -r "$root/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
-    dict=()
-    [[ -f $root/fuzz/$name.dict ]] && dict=("-dict=$root/fuzz/$name.dict")
-    if (cd "$work" && "$h" -max_total_time="$fuzz_seconds" -timeout=10 \
-          -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" "$work" \
-          >"$root/$fdir/fuzz_$name.log" 2>&1); then
-      runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' \
-             "$fdir/fuzz_$name.log" | grep -oE '[0-9]+$' || echo '?')
-      echo "fuzz $name: ok ($runs inputs)"
-      passed=$((passed + 1))
-    else
-      echo "fuzz $name: FAILED"
-      tail -60 "$fdir/fuzz_$name.log"
-      failed=$((failed + 1)); failures+=("fuzz $name")
-    fi
-    rm -rf "$work"
-  done
+  check_deps "fuzz" "$fdir.setup.log"
+  run_fuzz "$root" "$fdir" "$fuzz_seconds"
 else
   cat "$fdir.setup.log"; tail -50 "$fdir.build.log" 2>/dev/null
-  failed=$((failed + 1)); failures+=("fuzz: build")
+  fail "fuzz" "build"
 fi
 
-echo
-if ((failed > 0)); then
-  printf 'failed: %s\n' "${failures[@]}"
+# Mutation testing, when asked (MUTATE=all, or K/N for a shard of the
+# list): each mutation caught counts as a pass, each survivor (or stale
+# mutation) as a failure. .ci/run asks for a shard that rotates daily.
+if [[ -n ${MUTATE:-} && ${MUTATE} != 0 ]]; then
+  note "mutation testing (scripts/mutate.sh, MUTATE=$MUTATE)"
+  if [[ $MUTATE == all ]]; then
+    scripts/mutate.sh >"$out/mutate.log" 2>&1
+  else
+    MUTATE_SHARD=$MUTATE scripts/mutate.sh >"$out/mutate.log" 2>&1
+  fi
+  grep -vE '^caught ' "$out/mutate.log"
+  line=$(grep -E '^mutate: [0-9]+ passed, [0-9]+ failed$' "$out/mutate.log")
+  if [[ $line =~ ^mutate:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    while IFS= read -r l; do
+      failures+=("mutation: ${l#* }")
+    done < <(grep -E '^(NOT CAUGHT|FAILED) ' "$out/mutate.log")
+    ((BASH_REMATCH[1] + BASH_REMATCH[2] > 0)) ||
+      fail "mutate" "no mutation ran"
+  else
+    fail "mutate" "scripts/mutate.sh did not finish (log: $out/mutate.log)"
+  fi
 fi
-echo "check: $passed passed, $failed failed, $skipped skipped"
-((failed == 0))
+
+summary

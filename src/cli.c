@@ -312,7 +312,8 @@ int cli_exit_for(vz_status rc)
 	switch (rc) {
 	case VZ_OK: return VZ_EXIT_OK;
 	case VZ_E_NOMEM:
-	case VZ_E_INTERNAL: return VZ_EXIT_INTERNAL;
+	case VZ_E_INTERNAL:
+	case VZ_E_ENV: return VZ_EXIT_INTERNAL;
 	default: return VZ_EXIT_USAGE;
 	}
 }
@@ -593,3 +594,4 @@ int cli_load_catalog(const char *path, vz_catalog **out)
 
 	return cli_open_catalog(&co, out);
 }
+

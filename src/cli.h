@@ -154,6 +154,12 @@ int cmd_assess(int argc, char **argv);
 int cmd_reassess(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
+/* The fleet server's client (src/submit.c). */
+int cli_submit(const char *url, const char *ca, const char *report);
+int cli_url_ok(const char *url);
 /* catalog sign|verify|update (src/cmd_sign.c); argv starts at the verb. */
 int cmd_catalog_sign(int argc, char **argv);
 int cmd_catalog_verify(int argc, char **argv);

@@ -49,18 +49,21 @@ static const char reassess_help[] =
 
 static const char diff_help[] =
     "usage: voorzorg diff OLD.json NEW.json [--as STATE]\n"
-    "                     [--format text|json|markdown]\n"
+    "                     [--format text|json|markdown] [--lang nl|en]\n"
     "\n"
-    "Compare two catalogues: changed facts, changed decisions and the\n"
-    "sectors affected. --format markdown writes a notice for parliament.\n"
-    "Both catalogues are verified (signature and expiry); drafts need\n"
-    "--allow-unsigned. Either may be older than the trusted catalogue:\n"
-    "that is said on standard error, not refused, and never changes\n"
-    "which version is trusted.\n"
+    "Compare two catalogues: changed measures (scope, covered products,\n"
+    "actions, deadlines: recorded), changed decisions (derived by the\n"
+    "rules), changed facts and the sectors affected. --format markdown\n"
+    "writes a notice for parliament. Both catalogues are verified\n"
+    "(signature and expiry); drafts need --allow-unsigned. Either may be\n"
+    "older than the trusted catalogue: that is said on standard error,\n"
+    "not refused, and never changes which version is trusted.\n"
     "\n"
     "options:\n"
     "  --as STATE       the assessing state (default: NEW's)\n"
     "  --format F       text (default), json or markdown\n"
+    "  --lang L         language of the markdown notice: nl or en\n"
+    "                   (default: nl for a Dutch catalogue, else en)\n"
     "  --pubkey KEY     verify with this public key (file or base64)\n"
     "  --allow-unsigned accept unsigned catalogues (the notice then says "
     "so)\n"
@@ -209,13 +212,14 @@ out:
 	return ex;
 }
 
-enum { D_AS, D_FORMAT, D_HELP, D_PUBKEY, D_UNSIGNED, D_COUNT };
+enum { D_AS, D_FORMAT, D_LANG, D_HELP, D_PUBKEY, D_UNSIGNED, D_COUNT };
 
 int cmd_diff(int argc, char **argv)
 {
 	/* The catalogues are OLD and NEW, never --catalog. */
 	struct cli_opt o[D_COUNT] = {{"as", 1, NULL},
 	                             {"format", 1, NULL},
+	                             {"lang", 1, NULL},
 	                             {"help", 0, NULL},
 	                             {"pubkey", 1, NULL},
 	                             {"allow-unsigned", 0, NULL}};
@@ -248,6 +252,12 @@ int cmd_diff(int argc, char **argv)
 		                "text, json and markdown", f);
 		return VZ_EXIT_USAGE;
 	}
+	if (o[D_LANG].value != NULL && strcmp(o[D_LANG].value, "nl") != 0 &&
+	    strcmp(o[D_LANG].value, "en") != 0) {
+		cli_usage_error("diff", "unknown language '%s'; the languages "
+		                "are nl and en", o[D_LANG].value);
+		return VZ_EXIT_USAGE;
+	}
 	co.pubkey = o[D_PUBKEY].value;
 	co.allow_unsigned = o[D_UNSIGNED].value != NULL;
 	co.path = pos[0];
@@ -258,7 +268,8 @@ int cmd_diff(int argc, char **argv)
 	if (ex != VZ_EXIT_OK)
 		goto out;
 	vz_error_clear(&err);
-	if (vz_diff(x, y, o[D_AS].value, fmt, &out, &err) != VZ_OK) {
+	if (vz_diff_lang(x, y, o[D_AS].value, fmt, o[D_LANG].value, &out,
+	                 &err) != VZ_OK) {
 		vz_error_format(&err, line, sizeof(line));
 		cli_err("%s", line);
 		ex = cli_exit_for(err.code);

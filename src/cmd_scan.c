@@ -27,7 +27,7 @@ static const char scan_help[] =
     "                     [--format text|json|jsonl|csv|sarif]\n"
     "                     [--output FILE|-] [--fail-on LEVEL] [--strict]\n"
     "                     [--pubkey KEY]\n"
-    "                     [--allow-unsigned]\n"
+    "                     [--allow-unsigned] [--submit URL [--ca FILE]]\n"
     "\n"
     "Find the products of the catalogue on this host (default), on an\n"
     "offline root filesystem (--root: a mounted disk image of Linux,\n"
@@ -88,6 +88,13 @@ static const char scan_options_help[] =
     "                    sector), any (any finding), never, or a risk\n"
     "                    level of the catalogue's rules (e.g. medium);\n"
     "                    with action and any, a tampered signature too\n"
+    "  --submit URL      also send the JSON report to the fleet server at\n"
+    "                    URL (voorzorg serve), with the node key that\n"
+    "                    'voorzorg enroll' stored; it waits in the spool\n"
+    "                    ($VOORZORG_SPOOL_DIR, else STATE_DIR/spool) until\n"
+    "                    the server has it\n"
+    "  --ca FILE         verify the server's TLS certificate with this CA\n"
+    "                    bundle instead of the system's\n"
     "  -h, --help        show this help\n"
     CLI_CATALOG_HELP CLI_COMMON_HELP
     "\n"
@@ -105,6 +112,7 @@ enum {
 	O_HIVE,
 	O_SBOM,
 	O_SUBMIT,
+	O_CA,
 	O_STRICT,
 	O_HELP,
 	O_INVENTORY,
@@ -160,6 +168,24 @@ static int inside(const char *root, const char *path)
 	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
 }
 
+/* --submit: the JSON report, spooled and sent (src/submit.c). */
+static int submit(const vz_scan *scan, vz_report_format fmt,
+                  const char *rendered, const struct cli_opt *url,
+                  const char *ca)
+{
+	char *json = NULL;
+	int ex;
+
+	if (fmt != VZ_REPORT_JSON &&
+	    vz_report_render(scan, VZ_REPORT_JSON, &json) != VZ_OK) {
+		fprintf(stderr, "%s: submit: out of memory\n", cli_prog);
+		return -1;
+	}
+	ex = cli_submit(url->value, ca, json ? json : rendered);
+	vz_free(json);
+	return ex == VZ_EXIT_OK ? 0 : -1;
+}
+
 static int parse_format(const char *s, vz_report_format *f)
 {
 	if (s == NULL || strcmp(s, "text") == 0)
@@ -183,8 +209,9 @@ int cmd_scan(int argc, char **argv)
 		{"root", 1, NULL},   {"sector", 1, NULL}, {"format", 1, NULL},
 		{"output", 1, NULL}, {"fail-on", 1, NULL},
 		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
-		{"submit", 1, NULL}, {"strict", 0, NULL}, {"help", 0, NULL},
-		{"inventory", 1, NULL}, {"osquery", CLI_REPEAT, NULL},
+		{"submit", 1, NULL}, {"ca", 1, NULL}, {"strict", 0, NULL},
+		{"help", 0, NULL}, {"inventory", 1, NULL},
+		{"osquery", CLI_REPEAT, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -209,8 +236,10 @@ int cmd_scan(int argc, char **argv)
 		fputs(scan_options_help, stdout);
 		return fflush(stdout) == 0 ? VZ_EXIT_OK : VZ_EXIT_INTERNAL;
 	}
-	if (opts[O_SUBMIT].value) {
-		cli_usage_error("scan", "--submit is not supported yet");
+	if ((opts[O_SUBMIT].value && !cli_url_ok(opts[O_SUBMIT].value)) ||
+	    (opts[O_CA].value && !opts[O_SUBMIT].value)) {
+		cli_usage_error("scan", "--submit takes an http:// or https:// "
+		                        "URL; --ca goes with --submit");
 		return VZ_EXIT_USAGE;
 	}
 	nhives = cli_all(argc, argv, 1, opts, O_COUNT, "hive", hives, 64);
@@ -240,10 +269,9 @@ int cmd_scan(int argc, char **argv)
 	 */
 	if (root == NULL && npos == 1 && nhives == 0 && nsboms == 0 &&
 	    vz_root_like(pos[0], why, sizeof(why))) {
-		fprintf(stderr,
-		        "%s: %s holds a root filesystem (%s): scanning it as "
-		        "--root %s\n",
-		        cli_prog, pos[0], why, pos[0]);
+		cli_info("%s holds a root filesystem (%s): scanning it as "
+		         "--root %s",
+		         pos[0], why, pos[0]);
 		root = pos[0];
 		npos = 0;
 	}
@@ -282,6 +310,11 @@ int cmd_scan(int argc, char **argv)
 	ex = cli_open_catalog(&co, &cat);
 	if (ex != VZ_EXIT_OK)
 		return ex;
+	if (opts[O_SECTOR].value != NULL &&
+	    cli_check_sector("scan", cat, opts[O_SECTOR].value) != 0) {
+		vz_catalog_free(cat);
+		return VZ_EXIT_USAGE;
+	}
 	rc = vz_scan_fails(NULL, cat, failon, &fails, &err);
 	if (rc != VZ_OK)
 		goto fail;
@@ -298,7 +331,7 @@ int cmd_scan(int argc, char **argv)
 	so.signature = vz_catalog_signature(cat);
 	so.source = cli_source_init(&src, cat, opts[O_INVENTORY].value, osq,
 	                            nosq);
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && cli_verbosity >= 0)
 		so.progress = progress;
 	rc = vz_scan_run(cat, &so, &scan, &err);
 	progress(NULL, NULL, NULL);
@@ -308,6 +341,11 @@ int cmd_scan(int argc, char **argv)
 	if (rc != VZ_OK)
 		goto fail;
 	if (cli_write_output(output, out, strlen(out)) != 0) {
+		ex = VZ_EXIT_INTERNAL;
+		goto done;
+	}
+	if (opts[O_SUBMIT].value && submit(scan, fmt, out, &opts[O_SUBMIT],
+	                                   opts[O_CA].value) != 0) {
 		ex = VZ_EXIT_INTERNAL;
 		goto done;
 	}

@@ -29,6 +29,14 @@ static const char main_help[] =
     "                          sign a catalogue (minisign format)\n"
     "  catalog verify FILE     verify signature, expiry and version\n"
     "  catalog update URL      download, verify and install a catalogue\n"
+    "  policy --format FORMAT  rules that keep a measure's products from\n"
+    "                          coming back (apt, dnf, fapolicyd, applocker,\n"
+    "                          wdac, santa, santa-json, osquery, fleet)\n"
+    "  serve --db DB --listen ADDR:PORT\n"
+    "                          run the fleet server: hosts report, the\n"
+    "                          ledger tracks each measure's deadlines\n"
+    "  enroll URL --secret-file FILE\n"
+    "                          enrol this host with a fleet server\n"
     "  help [COMMAND]          show this help, or a command's\n"
     "\n"
     "options:\n"
@@ -71,6 +79,9 @@ static const struct {
     {"reassess", cmd_reassess},
     {"diff", cmd_diff},
     {"catalog", cmd_catalog},
+    {"policy", cmd_policy},
+    {"serve", cmd_serve},
+    {"enroll", cmd_enroll},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -167,6 +167,21 @@ VZ_API vz_status vz_diff(const vz_catalog *old_cat, const vz_catalog *new_cat,
                          const char *as_state, vz_diff_format format,
                          char **out, vz_error *err);
 
+/*
+ * As vz_diff, with the language of the Markdown notice: "nl" (written as
+ * a Dutch ministry writes to the House) or "en"; NULL: Dutch when the new
+ * catalogue's assessing state is the Netherlands (ISO 3166 "NL"), else
+ * English. Text and JSON are the same in both. VZ_E_INVALID for another
+ * language. Both renderings keep what the measures require (recorded)
+ * apart from what the rules give (derived), count and describe changes
+ * to a measure's scope, covered products and deadlines, and group
+ * products that changed for the same reasons.
+ */
+VZ_API vz_status vz_diff_lang(const vz_catalog *old_cat,
+                              const vz_catalog *new_cat,
+                              const char *as_state, vz_diff_format format,
+                              const char *lang, char **out, vz_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -154,6 +154,9 @@ typedef struct vz_scan_info {
 	 * which a server counts a resent report once */
 	const char *report_id;
 	const char *catalog_sha256; /* of the catalogue's bytes; may be NULL */
+	/* The trusted catalogue's version when this one is older, else -1
+	 * (see vz_catalog_trusted_version). */
+	int64_t catalog_trusted_version;
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);

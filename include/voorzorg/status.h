@@ -30,7 +30,8 @@ extern "C" {
 	X(VZ_E_ROLLBACK, 9, "older than an accepted version")             \
 	X(VZ_E_EXPIRED, 10, "expired")                                    \
 	X(VZ_E_UNSUPPORTED, 11, "not supported")                          \
-	X(VZ_E_INTERNAL, 12, "internal error")
+	X(VZ_E_INTERNAL, 12, "internal error")                            \
+	X(VZ_E_ENV, 13, "environment error")
 
 typedef enum vz_status {
 #define VZ__STATUS_ENUM(name, num, desc) name = num,

@@ -20,6 +20,7 @@
 #include <voorzorg/match.h>
 #include <voorzorg/scan.h>
 #include <voorzorg/report.h>
+#include <voorzorg/policy.h>
 
 #ifdef __cplusplus
 extern "C" {

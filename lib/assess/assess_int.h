@@ -34,6 +34,12 @@ void vz__jb_push(struct jb *b, json_t *arr, json_t *v);
 void vz__jb_pushf(struct jb *b, json_t *arr, const char *fmt, ...)
     VZ__PRINTF(3, 4);
 
+/*
+ * One recorded quote as a text line: "[recorded]", the words, the
+ * translation, [source, pinpoint] and who spoke (explain.c).
+ */
+void vz__render_quote(struct vz_buf *b, const char *indent, json_t *q);
+
 /* Member string or "" (never NULL). */
 const char *vz__jstr(const json_t *o, const char *key);
 
@@ -57,6 +63,23 @@ int vz__rules_eval(json_t *rules, const vz_vector *v, const char **level,
 void vz__compare_decisions(struct jb *b, const vz_catalog *x,
                            const vz_catalog *y, const char *as,
                            json_t *changed, json_t *stayed);
+
+/*
+ * Append to `out` the measures of `y` added or changed since `x` (scope,
+ * covered products, actions and deadlines per sector, new reviews) and
+ * those of `x` withdrawn in `y` (mdiff.c).
+ */
+void vz__diff_measures(struct jb *b, const vz_catalog *x, const vz_catalog *y,
+                       json_t *out);
+
+/*
+ * The notice to parliament in Dutch, from the diff document `r` of
+ * diff.c (notice_nl.c).
+ */
+void vz__render_notice_nl(const vz_catalog *y, json_t *r, struct vz_buf *b);
+
+/* A measure's scope as stated, in one line: "form; vendors ...". */
+void vz__scope_str(json_t *scope, struct vz_buf *b);
 
 /* Text for the decisions that stand (reassess and diff share it). */
 void vz__render_stayed_text(json_t *stayed, struct vz_buf *b);

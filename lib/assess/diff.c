@@ -3,9 +3,12 @@
  * decisions change because of them, and which sectors are affected.
  *
  * The Markdown rendering is a draft notice a minister could send to
- * parliament: decisions first, then the reasons, then the changed facts
- * with their sources. Everything is derived from the two documents, so
- * the same pair always gives the same notice.
+ * parliament: what the measures require (recorded: the authorities'
+ * own decisions, scope, products and deadlines), kept apart from what
+ * voorzorg's rules give (derived), with reasons grouped, then the changed
+ * facts. In Dutch for a Dutch catalogue (notice_nl.c), else in English.
+ * Everything comes from the two documents, so the same pair always gives
+ * the same notice.
  */
 #include <stdio.h>
 #include <string.h>
@@ -218,6 +221,88 @@ static void older_line(struct vz_buf *b, json_t *r, const char *which)
 		               (long long)json_integer_value(v));
 }
 
+static void scope_str(json_t *sc, struct vz_buf *b)
+{
+	static const char *const keys[] = {"vendors", "classes", "products",
+	                                   "except"};
+	size_t k, i;
+
+	vz__buf_puts(b, vz__jstr(sc, "form"));
+	for (k = 0; k < 4; k++) {
+		json_t *a = json_object_get(sc, keys[k]);
+
+		if (json_array_size(a) == 0)
+			continue;
+		vz__buf_printf(b, "; %s ", keys[k]);
+		for (i = 0; i < json_array_size(a); i++)
+			vz__buf_printf(b, "%s%s", i ? ", " : "",
+			               json_string_value(json_array_get(a, i)));
+	}
+}
+
+void vz__scope_str(json_t *sc, struct vz_buf *b)
+{
+	scope_str(sc, b);
+}
+
+/* Changes to what measures require: recorded, from the authorities. */
+static void render_measures_text(json_t *mc, struct vz_buf *b)
+{
+	size_t i, k;
+
+	if (json_array_size(mc) == 0)
+		return;
+	vz__buf_printf(b, "\nchanged measures: %zu\n", json_array_size(mc));
+	for (i = 0; i < json_array_size(mc); i++) {
+		json_t *m = json_array_get(mc, i);
+		json_t *pa = json_object_get(m, "products_added");
+		json_t *pr = json_object_get(m, "products_removed");
+		json_t *ac = json_object_get(m, "actions");
+		json_t *dl = json_object_get(m, "deadlines");
+		json_t *rv = json_object_get(m, "new_reviews");
+
+		vz__buf_printf(b, "  [recorded] %s %s (%s; %s)\n",
+		               vz__jstr(m, "status"), vz__jstr(m, "id"),
+		               vz__jstr(m, "issuing_state"),
+		               vz__jstr(m, "reference"));
+		if (json_object_get(m, "scope_was")) {
+			vz__buf_puts(b, "    scope     ");
+			scope_str(json_object_get(m, "scope_was"), b);
+			vz__buf_puts(b, " -> ");
+			scope_str(json_object_get(m, "scope_now"), b);
+			vz__buf_puts(b, "\n");
+		}
+		for (k = 0; k < json_array_size(pa); k++)
+			vz__buf_printf(b, "    covers    + %s\n",
+			               vz__jstr(json_array_get(pa, k), "id"));
+		for (k = 0; k < json_array_size(pr); k++)
+			vz__buf_printf(b, "    covers    - %s\n",
+			               vz__jstr(json_array_get(pr, k), "id"));
+		for (k = 0; k < json_array_size(ac); k++) {
+			json_t *a = json_array_get(ac, k);
+
+			vz__buf_printf(b, "    action    %s: %s -> %s\n",
+			               vz__jstr(a, "sector"), or_none(a, "was"),
+			               or_none(a, "now"));
+		}
+		for (k = 0; k < json_array_size(dl); k++) {
+			json_t *d = json_array_get(dl, k);
+
+			vz__buf_printf(b, "    deadline  %s %s: %s -> %s\n",
+			               vz__jstr(d, "sector"),
+			               vz__jstr(d, "verb"), or_none(d, "was"),
+			               or_none(d, "now"));
+		}
+		for (k = 0; k < json_array_size(rv); k++) {
+			json_t *r = json_array_get(rv, k);
+
+			vz__buf_printf(b, "    review    %s %s: %s\n",
+			               vz__jstr(r, "date"), vz__jstr(r, "kind"),
+			               vz__jstr(r, "outcome"));
+		}
+	}
+}
+
 static void render_text(json_t *r, struct vz_buf *b)
 {
 	json_t *cd = json_object_get(r, "changed_decisions");
@@ -240,7 +325,8 @@ static void render_text(json_t *r, struct vz_buf *b)
 	    vz__jstr(r, "new_signature"), vz__jstr(r, "assessing_state"));
 	older_line(b, r, "old");
 	older_line(b, r, "new");
-	vz__buf_printf(b, "\nchanged decisions: %zu\n", json_array_size(cd));
+	vz__buf_printf(b, "\nchanged decisions: %zu (derived by the rules)\n",
+	               json_array_size(cd));
 	for (i = 0; i < json_array_size(cd); i++) {
 		json_t *c = json_array_get(cd, i), *pair;
 		json_t *why = json_object_get(c, "because");
@@ -270,6 +356,7 @@ static void render_text(json_t *r, struct vz_buf *b)
 		}
 	}
 	vz__render_stayed_text(st, b);
+	render_measures_text(json_object_get(r, "measure_changes"), b);
 	vz__buf_puts(b, "\naffected sectors:");
 	for (i = 0; i < json_array_size(as); i++)
 		vz__buf_printf(b, " %s",
@@ -352,6 +439,129 @@ static void render_stayed_md(json_t *st, struct vz_buf *b)
 	vz__free(done);
 }
 
+/*
+ * Products that changed for the same reasons are named together, once;
+ * a reason is never repeated product by product.
+ */
+static void render_reasons_md(json_t *cd, struct vz_buf *b)
+{
+	size_t n = json_array_size(cd), i, j, k, g;
+	char *done = vz__calloc(n ? n : 1, 1);
+
+	if (done == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *why = json_object_get(json_array_get(cd, i), "because");
+
+		if (done[i])
+			continue;
+		vz__buf_puts(b, "- ");
+		for (j = i, g = 0; j < n; j++) {
+			json_t *d = json_array_get(cd, j);
+
+			if (done[j] ||
+			    !json_equal(json_object_get(d, "because"), why))
+				continue;
+			done[j] = 1;
+			vz__buf_puts(b, g++ ? ", " : "");
+			md_cell(b, vz__jstr(d, "name"));
+		}
+		vz__buf_puts(b, ": ");
+		for (k = 0; k < json_array_size(why); k++)
+			vz__buf_printf(
+			    b, "%s%s", k ? "; " : "",
+			    json_string_value(json_array_get(why, k)));
+		vz__buf_puts(b, ".\n");
+	}
+	vz__free(done);
+}
+
+static void render_measures_md(json_t *mc, struct vz_buf *b)
+{
+	size_t i, k;
+
+	vz__buf_puts(b, "\n## What the measures require\n\n"
+	                "Recorded: the authorities' own decisions, as the "
+	                "catalogue records them with their sources.\n");
+	for (i = 0; i < json_array_size(mc); i++) {
+		json_t *m = json_array_get(mc, i);
+		json_t *pa = json_object_get(m, "products_added");
+		json_t *pr = json_object_get(m, "products_removed");
+		json_t *ac = json_object_get(m, "actions");
+		json_t *dl = json_object_get(m, "deadlines");
+		json_t *rv = json_object_get(m, "new_reviews");
+		json_t *src = json_object_get(m, "sources");
+
+		vz__buf_printf(b, "\n### %s: ", vz__jstr(m, "status"));
+		md_cell(b, vz__jstr(m, "title"));
+		vz__buf_printf(b, "\n\n%s, %s (`%s`).\n\n",
+		               vz__jstr(m, "authority"),
+		               vz__jstr(m, "reference"), vz__jstr(m, "id"));
+		if (json_object_get(m, "scope_was")) {
+			vz__buf_puts(b, "- Scope: ");
+			scope_str(json_object_get(m, "scope_was"), b);
+			vz__buf_puts(b, " → ");
+			scope_str(json_object_get(m, "scope_now"), b);
+			vz__buf_puts(b, ".\n");
+		}
+		if (json_array_size(pa) > 0) {
+			vz__buf_printf(
+			    b, "- Now covers (%zu): ", json_array_size(pa));
+			for (k = 0; k < json_array_size(pa); k++) {
+				vz__buf_puts(b, k ? ", " : "");
+				md_cell(
+				    b, vz__jstr(json_array_get(pa, k), "name"));
+			}
+			vz__buf_puts(b, ".\n");
+		}
+		if (json_array_size(pr) > 0) {
+			vz__buf_printf(b, "- No longer covers (%zu): ",
+			               json_array_size(pr));
+			for (k = 0; k < json_array_size(pr); k++) {
+				vz__buf_puts(b, k ? ", " : "");
+				md_cell(
+				    b, vz__jstr(json_array_get(pr, k), "name"));
+			}
+			vz__buf_puts(b, ".\n");
+		}
+		for (k = 0; k < json_array_size(ac); k++) {
+			json_t *a = json_array_get(ac, k);
+
+			vz__buf_printf(b, "- %s: %s → %s.\n",
+			               vz__jstr(a, "sector"), or_none(a, "was"),
+			               or_none(a, "now"));
+		}
+		for (k = 0; k < json_array_size(dl); k++) {
+			json_t *d = json_array_get(dl, k);
+
+			vz__buf_printf(b, "- Deadline, %s, %s: %s → %s.\n",
+			               vz__jstr(d, "sector"),
+			               vz__jstr(d, "verb"), or_none(d, "was"),
+			               or_none(d, "now"));
+		}
+		for (k = 0; k < json_array_size(rv); k++) {
+			json_t *r = json_array_get(rv, k);
+
+			vz__buf_printf(b, "- New in its history: %s, %s (%s)",
+			               vz__jstr(r, "date"), vz__jstr(r, "kind"),
+			               vz__jstr(r, "outcome"));
+			if (*vz__jstr(r, "document")) {
+				vz__buf_puts(b, ": ");
+				md_cell(b, vz__jstr(r, "document"));
+			}
+			vz__buf_puts(b, ".\n");
+		}
+		vz__buf_puts(b, "- Sources:");
+		for (k = 0; k < json_array_size(src); k++)
+			vz__buf_printf(
+			    b, " [%s]",
+			    json_string_value(json_array_get(src, k)));
+		vz__buf_puts(b, "\n");
+	}
+}
+
 static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 {
 	json_t *cd = json_object_get(r, "changed_decisions");
@@ -396,15 +606,22 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 	               "- Decisions that stand although their inputs "
 	               "changed: %zu.\n",
 	               json_array_size(st));
+	vz__buf_printf(b, "- Measures added, changed or withdrawn: %zu.\n",
+	               json_array_size(json_object_get(r, "measure_changes")));
 	vz__buf_puts(b, "- Sectors affected: ");
 	for (i = 0; i < json_array_size(as); i++)
 		vz__buf_printf(b, "%s%s", i ? ", " : "",
 		               json_string_value(json_array_get(as, i)));
 	vz__buf_puts(b, json_array_size(as) ? ".\n" : "none.\n");
 
+	if (json_array_size(json_object_get(r, "measure_changes")) > 0)
+		render_measures_md(json_object_get(r, "measure_changes"), b);
 	if (json_array_size(cd) > 0) {
-		vz__buf_puts(b, "\n## Decisions that change\n\n| Product | "
-		                "Risk |");
+		vz__buf_puts(b,
+		             "\n## Decisions that change\n\nDerived: what "
+		             "voorzorg's decision rules give for the changed "
+		             "facts; not a decision of any authority.\n\n"
+		             "| Product | Risk |");
 		for (k = 0; k < ns; k++)
 			vz__buf_printf(
 			    b, " %s |",
@@ -437,21 +654,7 @@ static void render_markdown(const vz_catalog *y, json_t *r, struct vz_buf *b)
 			vz__buf_puts(b, "\n");
 		}
 		vz__buf_puts(b, "\n### Reasons\n\n");
-		for (i = 0; i < json_array_size(cd); i++) {
-			json_t *c = json_array_get(cd, i);
-			json_t *why = json_object_get(c, "because");
-
-			vz__buf_puts(b, "- **");
-			md_cell(b, vz__jstr(c, "name"));
-			vz__buf_printf(
-			    b, "** (`%s` → `%s`): ", vz__jstr(c, "vector_was"),
-			    vz__jstr(c, "vector_now"));
-			for (k = 0; k < json_array_size(why); k++)
-				vz__buf_printf(
-				    b, "%s%s", k ? "; " : "",
-				    json_string_value(json_array_get(why, k)));
-			vz__buf_puts(b, ".\n");
-		}
+		render_reasons_md(cd, b);
 	}
 	if (json_array_size(np) > 0) {
 		vz__buf_puts(b, "\n## New products\n\n");
@@ -506,6 +709,22 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
                   const char *as_state, vz_diff_format format, char **out,
                   vz_error *err)
 {
+	return vz_diff_lang(x, y, as_state, format, NULL, out, err);
+}
+
+/* Dutch for a catalogue whose assessing state is the Netherlands. */
+static int dutch_default(const vz_catalog *y)
+{
+	const char *as = vz__jstr(vz__catalog_root(y), "assessing_state");
+
+	return strcmp(vz__jstr(vz__catalog_get(y, as, NULL), "iso3166"),
+	              "NL") == 0;
+}
+
+vz_status vz_diff_lang(const vz_catalog *x, const vz_catalog *y,
+                       const char *as_state, vz_diff_format format,
+                       const char *lang, char **out, vz_error *err)
+{
 	struct jb b = {0};
 	json_t *r = json_object(), *changed, *stayed;
 	struct vz_buf buf;
@@ -514,6 +733,13 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 
 	*out = NULL;
 	vz__buf_init(&buf);
+	if (lang != NULL && strcmp(lang, "nl") != 0 &&
+	    strcmp(lang, "en") != 0) {
+		vz__error_set(err, VZ_E_INVALID, NULL,
+		              "unknown language \"%s\" (use nl or en)", lang);
+		rc = VZ_E_INVALID;
+		goto out;
+	}
 	if (as_state == NULL)
 		as_state = vz__jstr(vz__catalog_root(y), "assessing_state");
 	if (!vz_catalog_find(y, as_state, &kind) ||
@@ -552,6 +778,7 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 		vz__compare_decisions(&b, x, y, as_state, changed, stayed);
 	new_products(&b, x, y, as_state, vz__jb_arr(&b, r, "new_products"));
 	affected_sectors(&b, r);
+	vz__diff_measures(&b, x, y, vz__jb_arr(&b, r, "measure_changes"));
 	diff_entries(&b, x, y, r);
 	if (b.bad) {
 		rc = VZ_E_NOMEM;
@@ -560,7 +787,10 @@ vz_status vz_diff(const vz_catalog *x, const vz_catalog *y,
 	if (format == VZ_DIFF_JSON) {
 		vz__buf_json(&buf, r);
 	} else if (format == VZ_DIFF_MARKDOWN) {
-		render_markdown(y, r, &buf);
+		if (lang != NULL ? strcmp(lang, "nl") == 0 : dutch_default(y))
+			vz__render_notice_nl(y, r, &buf);
+		else
+			render_markdown(y, r, &buf);
 	} else {
 		render_text(r, &buf);
 	}

@@ -188,16 +188,25 @@ struct factor {
 	json_t *evidence;   /* array of {text, sources} */
 };
 
+/*
+ * One piece of evidence: the catalogue's text (voorzorg's words, derived)
+ * with its sources, and what an authority recorded about the same fact
+ * in its own words (`from`'s "recorded" quotes), if any.
+ */
 static void evidence(struct jb *b, struct factor *f, const char *text,
-                     json_t *sources)
+                     json_t *from)
 {
 	json_t *e = vz__jb_obj(b, f->evidence, NULL);
+	json_t *sources = json_object_get(from, "sources");
+	json_t *rec = json_object_get(from, "recorded");
 
 	if (e == NULL)
 		return;
 	vz__jb_str(b, e, "text", text);
 	vz__jb_set(b, e, "sources",
 	           sources ? json_deep_copy(sources) : json_array());
+	if (json_array_size(rec) > 0)
+		vz__jb_set(b, e, "recorded", json_deep_copy(rec));
 }
 
 static void new_factor(struct jb *b, json_t *factors, const char *name,
@@ -262,8 +271,7 @@ static vz_compulsion derive_compulsion(struct jb *b, const vz_catalog *cat,
 			             role[i], jid, vz__jstr(states[i], "name"),
 			             vz__jstr(law, "title"),
 			             vz__jstr(law, "level"));
-			evidence(b, f, vz__jstr(law, "summary"),
-			         json_object_get(law, "sources"));
+			evidence(b, f, vz__jstr(law, "summary"), law);
 			if (l > (int)level)
 				level = (vz_compulsion)l;
 		}
@@ -305,8 +313,7 @@ static vz_threat derive_threat(struct jb *b, const vz_catalog *cat,
 			             "programme aimed at %s: %s (R-THR-1)",
 			             role[i], jid, vz__jstr(states[i], "name"),
 			             as, vz__jstr(p, "level"));
-			evidence(b, f, vz__jstr(p, "summary"),
-			         json_object_get(p, "sources"));
+			evidence(b, f, vz__jstr(p, "summary"), p);
 			if (l > (int)level)
 				level = (vz_threat)l;
 		}
@@ -505,6 +512,42 @@ static void apply_mitigations(struct jb *b, json_t *rules, json_t *vendor,
 
 /* ---- recorded assessments and measures ------------------------------- */
 
+/*
+ * The authority's own words in a recorded assessment: its "recorded"
+ * quotes and each factor's, tagged with the factor, in one list.
+ */
+static void add_quotes(struct jb *b, json_t *a, json_t *o)
+{
+	static const char *const names[] = {"access", "compulsion", "threat"};
+	json_t *out = NULL, *f = json_object_get(a, "factors");
+	size_t i, k;
+
+	for (k = 0; k < 4; k++) {
+		json_t *rec =
+		    k == 0 ? json_object_get(a, "recorded")
+		           : json_object_get(json_object_get(f, names[k - 1]),
+		                             "recorded");
+
+		for (i = 0; i < json_array_size(rec); i++) {
+			json_t *q = json_deep_copy(json_array_get(rec, i));
+
+			if (out == NULL)
+				out = vz__jb_arr(b, o, "recorded");
+			if (q != NULL && k > 0 &&
+			    json_object_set_new(
+			        q, "factor", json_string(names[k - 1])) != 0) {
+				json_decref(q);
+				q = NULL;
+			}
+			if (q == NULL) {
+				b->bad = 1;
+				return;
+			}
+			vz__jb_push(b, out, q);
+		}
+	}
+}
+
 static void add_recorded(struct jb *b, const vz_catalog *cat,
                          const char *product, const char *as,
                          const vz_vector *v, const char *level, json_t *actions,
@@ -528,6 +571,10 @@ static void add_recorded(struct jb *b, const vz_catalog *cat,
 		vz__jb_str(b, o, "id", vz__jstr(a, "id"));
 		vz__jb_str(b, o, "date", vz__jstr(a, "date"));
 		vz__jb_str(b, o, "assessor", vz__jstr(a, "assessor"));
+		vz__jb_str(b, o, "basis",
+		           *vz__jstr(a, "basis") ? vz__jstr(a, "basis")
+		                                 : "derived");
+		add_quotes(b, a, o);
 		vz__jb_str(b, o, "level", vz__jstr(a, "level"));
 		if (json_object_get(a, "vector"))
 			vz__jb_str(b, o, "vector", vz__jstr(a, "vector"));
@@ -689,7 +736,7 @@ vz_status vz_assess(const vz_catalog *cat, const char *product_id,
 	         *vz__jstr(product, "description")
 	             ? vz__jstr(product, "description")
 	             : vz__jstr(product, "name"),
-	         json_object_get(product, "sources"));
+	         product);
 	levels[1] = (int)derive_compulsion(&b, cat, vendor, as_state, &f[1]);
 	levels[2] = (int)derive_threat(&b, cat, vendor, as_state, &f[2]);
 	apply_mitigations(&b, rules, vendor, levels, f,

@@ -6,6 +6,11 @@
  * fired, the risk level and the action per sector; with --explain also
  * the evidence and the sources behind every factor. JSON is the same
  * explanation document, with the cited sources resolved, for tools.
+ *
+ * Every line of reasoning says whose it is: "[recorded]" marks an
+ * authority's own words, quoted with source and pinpoint; "[derived]"
+ * marks what voorzorg's method and the catalogue's own text give. A
+ * reader must never take the second for the first.
  */
 #include <string.h>
 
@@ -79,6 +84,24 @@ void vz__render_sources(const vz_catalog *cat, json_t *doc, struct vz_buf *b)
 	json_decref(acc);
 }
 
+void vz__render_quote(struct vz_buf *b, const char *indent, json_t *q)
+{
+	if (*vz__jstr(q, "factor"))
+		vz__buf_printf(b, "%s[recorded, %s] \"%s\"", indent,
+		               vz__jstr(q, "factor"), vz__jstr(q, "quote"));
+	else
+		vz__buf_printf(b, "%s[recorded] \"%s\"", indent,
+		               vz__jstr(q, "quote"));
+	if (*vz__jstr(q, "translation"))
+		vz__buf_printf(b, " (%s; in English: \"%s\")",
+		               vz__jstr(q, "lang"), vz__jstr(q, "translation"));
+	vz__buf_printf(b, " [%s, %s]", vz__jstr(q, "source"),
+	               vz__jstr(q, "pinpoint"));
+	if (*vz__jstr(q, "by"))
+		vz__buf_printf(b, " (%s)", vz__jstr(q, "by"));
+	vz__buf_puts(b, "\n");
+}
+
 static void source_ids(json_t *sources, struct vz_buf *b)
 {
 	size_t i;
@@ -97,7 +120,7 @@ static void render_factor(struct vz_buf *b, const char *name, json_t *f,
 
 	vz__buf_printf(b, "  %-11s %-10s", name, vz__jstr(f, "level"));
 	for (i = 0; i < json_array_size(der); i++)
-		vz__buf_printf(b, "%s%s\n",
+		vz__buf_printf(b, "%s[derived] %s\n",
 		               i ? "                         " : "",
 		               json_string_value(json_array_get(der, i)));
 	if (json_array_size(der) == 0)
@@ -107,10 +130,18 @@ static void render_factor(struct vz_buf *b, const char *name, json_t *f,
 	for (i = 0; i < json_array_size(ev); i++) {
 		json_t *e = json_array_get(ev, i);
 
-		vz__buf_printf(b, "                         evidence: %s ",
+		json_t *rec = json_object_get(e, "recorded");
+		size_t k;
+
+		vz__buf_printf(b,
+		               "                         [derived] "
+		               "evidence: %s ",
 		               vz__jstr(e, "text"));
 		source_ids(json_object_get(e, "sources"), b);
 		vz__buf_puts(b, "\n");
+		for (k = 0; k < json_array_size(rec); k++)
+			vz__render_quote(b, "                           ",
+			                 json_array_get(rec, k));
 	}
 }
 
@@ -151,7 +182,9 @@ static void render_text(const vz_catalog *cat, json_t *d,
 	    b, "  rules %s version %lld: %s\n\n", vz__jstr(r, "id"),
 	    (long long)json_integer_value(json_object_get(r, "version")),
 	    vz__jstr(r, "title"));
-	vz__buf_puts(b, "  factor      level     derived from\n");
+	vz__buf_puts(b, "  factor      level     derived from ([derived]: "
+	                "voorzorg's method; [recorded]: an authority's "
+	                "words)\n");
 	render_factor(b, "access", json_object_get(f, "access"), o->explain);
 	render_factor(b, "compulsion", json_object_get(f, "compulsion"),
 	              o->explain);
@@ -162,9 +195,10 @@ static void render_text(const vz_catalog *cat, json_t *d,
 		for (i = 0; i < json_array_size(mits); i++) {
 			json_t *m = json_array_get(mits, i);
 
-			vz__buf_printf(
-			    b, "    %s (%s): %s\n", vz__jstr(m, "kind"),
-			    vz__jstr(m, "status"), vz__jstr(m, "effect"));
+			vz__buf_printf(b, "    %s (%s): [derived] %s\n",
+			               vz__jstr(m, "kind"),
+			               vz__jstr(m, "status"),
+			               vz__jstr(m, "effect"));
 			if (o->explain) {
 				vz__buf_printf(b, "      %s ",
 				               vz__jstr(m, "summary"));
@@ -205,18 +239,33 @@ static void render_text(const vz_catalog *cat, json_t *d,
 			json_t *df = json_object_get(a, "differences");
 			size_t k;
 
+			json_t *qs = json_object_get(a, "recorded");
+
 			vz__buf_printf(
-			    b, "    %s (%s): risk %s, %s\n", vz__jstr(a, "id"),
-			    vz__jstr(a, "date"), vz__jstr(a, "level"),
+			    b, "    %s (%s, %s, %s): risk %s\n",
+			    vz__jstr(a, "id"), vz__jstr(a, "date"),
+			    vz__jstr(a, "assessor"),
+			    strcmp(vz__jstr(a, "basis"), "recorded") == 0
+			        ? "recorded from the authority"
+			        : "derived by voorzorg",
+			    vz__jstr(a, "level"));
+			for (k = 0; o->explain && k < json_array_size(qs);
+			     k++) {
+				vz__render_quote(b, "      ",
+				                 json_array_get(qs, k));
+			}
+			vz__buf_printf(
+			    b, "      [derived] %s\n",
 			    json_is_true(json_object_get(a, "agrees"))
 			        ? "agrees with the rules today"
 			        : "differs from the rules today:");
 			for (k = 0; k < json_array_size(df); k++)
 				vz__buf_printf(
-				    b, "      %s\n",
+				    b, "        %s\n",
 				    json_string_value(json_array_get(df, k)));
 			if (*vz__jstr(a, "override"))
-				vz__buf_printf(b, "      override: %s\n",
+				vz__buf_printf(b,
+				               "      [derived] override: %s\n",
 				               vz__jstr(a, "override"));
 		}
 	}

@@ -438,6 +438,9 @@ static void render_changes_text(json_t *res, struct vz_buf *b)
 			                   ? vz__jstr(c, "was")
 			                   : "absent");
 	}
+	vz__buf_puts(b, "\n[derived] every line below is what voorzorg's "
+	                "decision rules give under these changes, not a "
+	                "decision of any authority\n");
 	vz__buf_printf(
 	    b, "\ndecisions that change: %zu of %lld products\n",
 	    json_array_size(changed),

@@ -30,6 +30,8 @@ void vz_catalog_free(vz_catalog *cat)
 	json_decref(cat->root);
 	vz__free(cat->file);
 	vz__free(cat->text);
+	vz__jpos_free(cat->jp);
+	vz__free(cat->jp);
 	vz__free(cat);
 }
 
@@ -107,6 +109,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 	cat->root = root;
 	c.text = data;
 	c.len = len;
+	vz__jpos_init(&c.jp, data, len);
 	c.file = name;
 	c.diags = diags;
 	c.cat = cat;
@@ -138,6 +141,7 @@ vz_status vz_catalog_load_buffer(const char *data, size_t len, const char *name,
 	*out = cat;
 	cat = NULL;
 out:
+	vz__jpos_free(&c.jp);
 	vz__map_free(&c.cited);
 	vz_catalog_free(cat);
 	vz_diags_free(own);
@@ -294,7 +298,17 @@ void vz__catalog_diag(const vz_catalog *cat, vz_diags *diags,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vz__json_path_format(path, nseg, p, sizeof(p));
-	if (cat->text != NULL)
+	/* The catalogue is read-only to callers; its locator is a cache. */
+	if (cat->text != NULL && cat->jp == NULL) {
+		struct vz_catalog *mut = (struct vz_catalog *)(uintptr_t)cat;
+
+		mut->jp = vz__malloc(sizeof(*mut->jp));
+		if (mut->jp != NULL)
+			vz__jpos_init(mut->jp, cat->text, cat->text_len);
+	}
+	if (cat->jp != NULL)
+		vz__jpos_locate(cat->jp, path, nseg, at_key, &line, &col);
+	else if (cat->text != NULL)
 		vz__json_locate(cat->text, cat->text_len, path, nseg, at_key,
 		                &line, &col);
 	vz__diag_add(diags, sev, VZ_E_INVALID, cat->file, line, col, p, "%s",

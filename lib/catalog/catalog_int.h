@@ -26,6 +26,7 @@ struct vz_catalog {
 	char *file;      /* owned: name used in diagnostics */
 	char *text;      /* owned: the source bytes, for later positions */
 	size_t text_len;
+	struct vz_jpos *jp; /* owned, made on the first diagnostic */
 	struct vz_map ids; /* id -> struct vz_entry *, into entries */
 	struct vz_entry *entries; /* owned; grouped by kind, document order */
 	size_t nentries;
@@ -99,6 +100,7 @@ struct vctx {
 	size_t overflow; /* pushes beyond VZ_VMAX_DEPTH */
 	int nomem;
 	struct vz_map cited; /* source ids cited anywhere */
+	struct vz_jpos jp;   /* positions of the diagnostics */
 };
 
 void vz__vpush_key(struct vctx *c, const char *key);

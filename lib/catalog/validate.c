@@ -9,6 +9,7 @@
  * and checking goes on after an error so an author sees them all at once.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "catalog_int.h"
@@ -74,8 +75,8 @@ void vz__verr(struct vctx *c, vz_severity sev, int at_key, const char *fmt, ...)
 	va_end(ap);
 	vz__json_path_format(c->path, c->depth, path, sizeof(path));
 	if (c->text != NULL)
-		vz__json_locate(c->text, c->len, c->path, c->depth, at_key,
-		                &line, &col);
+		vz__jpos_locate(&c->jp, c->path, c->depth, at_key, &line,
+		                &col);
 	vz__diag_add(c->diags, sev, VZ_E_INVALID, c->file, line, col, path,
 	             "%s", msg);
 }
@@ -196,16 +197,20 @@ static void check_enum(struct vctx *c, const struct vfield *f, json_t *v)
 	}
 }
 
+#define SHORT_LIST 32
+
 /* Arrays of scalars: refs, enums, strings. Duplicates are errors. */
 static void check_scalar_array(struct vctx *c, const struct vfield *f,
                                json_t *v)
 {
 	struct vfield elem = *f;
-	size_t i, j;
+	struct vz_map seen; /* string -> 1 + index of its first place */
+	size_t i, j, n = json_array_size(v);
 
 	elem.type = f->type == VT_REFS    ? VT_REF
 	            : f->type == VT_ENUMS ? VT_ENUM
 	                                  : VT_TEXT;
+	vz__map_init(&seen);
 	for (i = 0; i < json_array_size(v); i++) {
 		json_t *e = json_array_get(v, i);
 
@@ -216,7 +221,11 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
 			check_enum(c, &elem, e);
 		else
 			check_string(c, &elem, e);
-		for (j = 0; j < i && json_is_string(e); j++) {
+		/* Short lists (nearly all): compare with the earlier ones.
+		 * Long ones go through a hash set, so that lists of 100,000
+		 * products stay linear. */
+		for (j = 0; n <= SHORT_LIST && j < i && json_is_string(e);
+		     j++) {
 			if (json_equal(json_array_get(v, j), e)) {
 				vz__verr(
 				    c, VZ_SEV_ERROR, 0,
@@ -225,8 +234,24 @@ static void check_scalar_array(struct vctx *c, const struct vfield *f,
 				break;
 			}
 		}
+		if (n > SHORT_LIST && json_is_string(e)) {
+			void *first = vz__map_get(&seen, json_string_value(e));
+			int existed;
+
+			j = (size_t)(uintptr_t)first;
+			if (j > 0)
+				vz__verr(
+				    c, VZ_SEV_ERROR, 0,
+				    "\"%s\" is listed twice (also at [%zu])",
+				    json_string_value(e), j - 1);
+			else if (vz__map_put(&seen, json_string_value(e),
+			                     (void *)(uintptr_t)(i + 1),
+			                     &existed) != VZ_OK)
+				c->nomem = 1;
+		}
 		vz__vpop(c);
 	}
+	vz__map_free(&seen);
 }
 
 static void check_map(struct vctx *c, const struct vfield *f, json_t *v)

@@ -353,7 +353,9 @@ vz_status vz__sbom_read(struct vz_cctx *c, const char *data, size_t len,
                         const char *origin, vz_error *err);
 
 /* What the two format readers share: where they are, for errors. */
-#define VZ_SBOM_DEPTH 48
+/* Steps of the JSON path the reader keeps: two per level of nested
+ * components, so 128 levels (docs/scanning.md). */
+#define VZ_SBOM_DEPTH 256
 struct vz_sbom {
 	struct vz_cctx *c;
 	const char *text; /* the document, for error positions */

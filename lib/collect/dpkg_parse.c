@@ -127,7 +127,9 @@ int vz__dpkg_parse(const char *buf, size_t len, vz_dpkg_cb cb, void *ctx,
 		if (eol == NULL)
 			eol = end;
 		n = (size_t)(eol - p);
-		if (n == 0) {
+		/* CRLF line ends: "\r" alone is the blank line between two
+		 * stanzas (values drop their '\r' below). */
+		if (n == 0 || (n == 1 && *p == '\r')) {
 			if (in)
 				stop = finish(&cur, cb, ctx, errs);
 			memset(&cur, 0, sizeof(cur));

@@ -86,14 +86,17 @@ static vz_status components(struct vz_sbom *s, json_t *parent)
 	if (arr == NULL)
 		return VZ_OK;
 	if (push_key(s, "components") != 0)
-		return vz__sbom_fail(s, "components nested too deeply");
+		return vz__sbom_fail(s, "components nested more than %d "
+		                        "levels deep", VZ_SBOM_DEPTH / 2);
 	if (!json_is_array(arr)) {
 		rc = vz__sbom_fail(s, "\"components\" must be an array");
 		goto out;
 	}
 	for (i = 0; i < json_array_size(arr) && rc == VZ_OK; i++) {
 		if (push_index(s, i) != 0) {
-			rc = vz__sbom_fail(s, "components nested too deeply");
+			rc = vz__sbom_fail(s, "components nested more than "
+			                      "%d levels deep",
+			                   VZ_SBOM_DEPTH / 2);
 			break;
 		}
 		rc = component(s, json_array_get(arr, i));

@@ -5,7 +5,8 @@
  * kinds; match_win.c and match_ext.c the others.
  *
  * Cost per record matters most for files (a million of them): a file is
- * checked against a set of sizes (is it worth hashing?), against a map
+ * checked against a set of sizes (is it worth hashing?), its digest
+ * looked up by binary search on (size, digest), against a map
  * of exact paths only if its directory is the parent of one, and against
  * only those path globs whose literal prefix fits its directory - worked
  * out once per directory, not once per file. Names (packages, processes,
@@ -266,7 +267,33 @@ static int cmp_hash(const void *a, const void *b)
 	const struct fp *x = *(struct fp *const *)a;
 	const struct fp *y = *(struct fp *const *)b;
 
-	return x->size < y->size ? -1 : x->size > y->size;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return memcmp(x->sha, y->sha, 32);
+}
+
+/*
+ * The first of the hash fingerprints (sorted by size, then digest) for
+ * this size and digest: a binary search, so a file costs O(log n) however
+ * many fingerprints there are. m->nhashes if none.
+ */
+static size_t hash_lower(const vz_matcher *m, uint64_t size,
+                         const unsigned char *sha)
+{
+	size_t lo = 0, hi = m->nhashes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct fp *f = m->hashes[mid];
+		int c = f->size != size ? (f->size < size ? -1 : 1)
+		                        : memcmp(f->sha, sha, 32);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static vz_status build_sizes(vz_matcher *m)
@@ -795,11 +822,12 @@ static vz_status on_file(vz_matcher *m, const vz_record *r)
 	size_t i;
 
 	if (r->sha256 != NULL) {
-		for (i = 0; i < m->nhashes && rc == VZ_OK; i++) {
+		for (i = hash_lower(m, r->size, r->sha256);
+		     i < m->nhashes && rc == VZ_OK; i++) {
 			f = m->hashes[i];
 			if (f->size != r->size ||
 			    memcmp(f->sha, r->sha256, 32) != 0)
-				continue;
+				break;
 			snprintf(detail, sizeof(detail),
 			         "sha256 %s, %llu bytes", f->pat,
 			         (unsigned long long)r->size);

@@ -8,6 +8,7 @@
  * decided in one function below, so the assessment engine can take over
  * the second without touching the rest.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -334,6 +335,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->st = vz_stats_new();
 	if (bad || s->st == NULL)
 		goto nomem;
+	errno = 0;
 	if (opts->source != NULL) {
 		/* The root is the one the records were collected from. */
 		vz__free(s->root);
@@ -343,7 +345,10 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	         ? vz_host_probe(s->root, &s->host)
 	         : VZ_OK;
 	if (rc != VZ_OK) {
-		vz__error_set(err, rc, s->root, "cannot open the root");
+		int e = errno;
+
+		vz__error_set(err, rc, s->root, "cannot open the root%s%s",
+		              e ? ": " : "", e ? strerror(e) : "");
 		goto fail;
 	}
 	rc = vz_matcher_new(cat, &s->m, err);
@@ -393,6 +398,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	         &tm);
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
+	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
 	s->info.fqdn = s->host.fqdn;

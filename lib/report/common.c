@@ -126,12 +126,71 @@ static size_t count(const vz_finding *f, const char *kind, const char *src,
 	for (i = 0; i < f->nevidence; i++) {
 		const vz_evidence *e = &f->evidence[i];
 
-		n += strcmp(e->kind, kind) == 0 &&
+		n += (*kind == '\0' || strcmp(e->kind, kind) == 0) &&
 		     (src == NULL ||
 		      strncmp(e->source, src, strlen(src)) == 0) &&
 		     (detail_has == NULL || strstr(e->detail, detail_has));
 	}
 	return n;
+}
+
+/*
+ * Keep the product from coming back: the `voorzorg policy` commands for
+ * the platform the evidence comes from (docs/prevention.md). A measure
+ * that only monitors has nothing to prevent.
+ */
+static void policy_steps(const vz_scan_info *info, const vz_finding *f,
+                         struct vz_buf *b)
+{
+	static const struct {
+		const char *src; /* evidence source prefix */
+		const char *formats;
+	} by[] = {
+	    {"dpkg", "apt"},
+	    {"rpm", "dnf fapolicyd"},
+	    {"hive", "applocker wdac"},
+	    {"pe", "applocker wdac"},
+	    {"receipts", "santa"},
+	    {"bundle", "santa"},
+	    {"launchd", "santa"},
+	};
+	const char *done[8];
+	size_t i, k, nd = 0;
+
+	/* The vendor's code only inside other software (see below): a
+	 * policy against it would stop that software too. */
+	if (info->root != NULL && f->omitted == 0 &&
+	    f->nevidence == count(f, "authenticode", NULL, NULL) &&
+	    f->state != VZ_STATE_INSTALLED && f->state != VZ_STATE_RUNNING)
+		return;
+	if (f->action != NULL && strcmp(f->action, "prohibit") != 0 &&
+	    strcmp(f->action, "phase-out") != 0 &&
+	    strcmp(f->action, "advise-phase-out") != 0)
+		return;
+	for (i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
+		const char *fm = by[i].formats, *sp;
+
+		if (count(f, "", by[i].src, NULL) == 0)
+			continue;
+		for (k = 0; k < nd && strcmp(done[k], fm) != 0; k++)
+			;
+		if (k < nd)
+			continue;
+		done[nd++] = fm;
+		vz__buf_puts(b, "Keep it from coming back:");
+		for (; *fm; fm = *sp ? sp + 1 : sp) {
+			sp = strchr(fm, ' ');
+			if (sp == NULL)
+				sp = fm + strlen(fm);
+			vz__buf_printf(b, "%s voorzorg policy --format %.*s "
+			                  "--measure %s",
+			               fm == by[i].formats ? "" : ";",
+			               (int)(sp - fm), fm, f->measure_id);
+			if (info->sector != NULL)
+				vz__buf_printf(b, " --sector %s", info->sector);
+		}
+		vz__buf_puts(b, "\n");
+	}
 }
 
 void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
@@ -278,6 +337,7 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		vz__buf_puts(b, "An SBOM lists it: remove the component from "
 		                "the software the SBOM describes, or replace "
 		                "that software.\n");
+	policy_steps(info, f, b);
 	if (f->action != NULL)
 		vz__buf_printf(b, "Measure %s: %s%s%s.\n", f->measure_id,
 		               f->action, dl ? " by " : " (no deadline set)",

@@ -157,10 +157,21 @@ json_t *vz__host_json(const vz_scan_info *in)
 
 json_t *vz__catalog_json(const vz_scan_info *in)
 {
-	return json_pack("{s:s?, s:I, s:s, s:s?}", "id", in->catalog_id,
-	                 "version", (json_int_t)in->catalog_version,
-	                 "signature", in->signature, "sha256",
-	                 in->catalog_sha256);
+	/* An older catalogue than the trusted one says so, with the
+	 * trusted version: an auditor must see what a report rests on. */
+	json_t *o = json_pack("{s:s?, s:I, s:s, s:s?}", "id", in->catalog_id,
+	                      "version", (json_int_t)in->catalog_version,
+	                      "signature", in->signature, "sha256",
+	                      in->catalog_sha256);
+
+	if (o != NULL && in->catalog_trusted_version >= 0 &&
+	    json_object_set_new(o, "trusted_version",
+	                        json_integer(in->catalog_trusted_version)) !=
+	        0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 /* Files whose signature claims a listed signer but does not hold. */

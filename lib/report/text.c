@@ -270,6 +270,10 @@ vz_status vz__report_text(const vz_scan *scan, char **out)
 	                   "sector %s\n",
 	               in->catalog_id, (long long)in->catalog_version,
 	               in->signature, in->sector ? in->sector : "(none given)");
+	if (in->catalog_trusted_version >= 0)
+		vz__buf_printf(&b, "NOTE: this catalogue is older than the "
+		                   "trusted one (version %lld)\n",
+		               (long long)in->catalog_trusted_version);
 	vz__buf_printf(&b, "%s in %llu ms: ", in->scanned_at,
 	               (unsigned long long)in->elapsed_ms);
 	stat_line(&b, scan);

@@ -256,6 +256,177 @@ static int descend_index(struct lex *l, size_t index)
 	return 0;
 }
 
+/* ---- a locator for many diagnostics over one text -------------------- */
+
+#define CP_SHIFT 12 /* a line/column checkpoint every 4 KiB */
+
+static void free_cps(struct vz_jpos *jp)
+{
+	vz__free(jp->cp_line);
+	vz__free(jp->cp_col);
+	jp->cp_line = jp->cp_col = NULL;
+}
+
+void vz__jpos_init(struct vz_jpos *jp, const char *text, size_t len)
+{
+	memset(jp, 0, sizeof(*jp));
+	jp->t = text;
+	jp->len = len;
+}
+
+void vz__jpos_free(struct vz_jpos *jp)
+{
+	if (jp == NULL)
+		return;
+	free_cps(jp);
+	jp->ncache = 0;
+}
+
+/* One pass over the text: line and column at every checkpoint. */
+static int build_cps(struct vz_jpos *jp)
+{
+	size_t n = (jp->len >> CP_SHIFT) + 1, i = 0, k;
+	unsigned long ln = 1, cl = 1;
+
+	jp->cp_line = vz__malloc(n * sizeof(*jp->cp_line));
+	jp->cp_col = vz__malloc(n * sizeof(*jp->cp_col));
+	if (jp->cp_line == NULL || jp->cp_col == NULL) {
+		free_cps(jp);
+		return -1;
+	}
+	if (jp->len >= 3 && memcmp(jp->t, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (k = 0; k < n; k++) {
+		size_t end = k << CP_SHIFT;
+
+		for (; i < end; i++) {
+			unsigned char c = (unsigned char)jp->t[i];
+
+			if (c == '\n') {
+				ln++;
+				cl = 1;
+			} else if ((c & 0xC0) != 0x80) {
+				cl++;
+			}
+		}
+		jp->cp_line[k] = ln;
+		jp->cp_col[k] = cl;
+	}
+	jp->ncp = n;
+	return 0;
+}
+
+static void jpos_linecol(struct vz_jpos *jp, size_t off, unsigned long *line,
+                         unsigned long *col)
+{
+	size_t k = off >> CP_SHIFT, i;
+	unsigned long ln, cl;
+
+	if (jp->cp_line == NULL && build_cps(jp) != 0) {
+		offset_to_linecol(jp->t, off, line, col);
+		return;
+	}
+	ln = jp->cp_line[k];
+	cl = jp->cp_col[k];
+	i = k << CP_SHIFT;
+	if (i < 3 && jp->len >= 3 && memcmp(jp->t, "\xEF\xBB\xBF", 3) == 0)
+		i = off < 3 ? off : 3;
+	for (; i < off; i++) {
+		unsigned char c = (unsigned char)jp->t[i];
+
+		if (c == '\n') {
+			ln++;
+			cl = 1;
+		} else if ((c & 0xC0) != 0x80) {
+			cl++;
+		}
+	}
+	*line = ln;
+	*col = cl;
+}
+
+/* Is cached step d the same as path step p? */
+static int same_step(const struct vz_jpos *jp, size_t d,
+                     const struct vz_jseg *p)
+{
+	const struct vz_jstep *c = &jp->cache[d];
+	struct lex l = {jp->t, jp->len, c->key_off};
+
+	if (p->key == NULL)
+		return c->is_index && c->index == p->index;
+	return !c->is_index && string_equals(&l, p->key) == 1;
+}
+
+int vz__jpos_locate(struct vz_jpos *jp, const struct vz_jseg *path,
+                    size_t nseg, int want_key, unsigned long *line,
+                    unsigned long *col)
+{
+	struct lex l = {jp->t, jp->len, 0};
+	size_t i = 0, key_off = 0, target, old = jp->ncache, matched;
+	int rc = 0;
+
+	if (jp->len >= 3 && memcmp(jp->t, "\xEF\xBB\xBF", 3) == 0)
+		l.off = 3;
+	skip_ws(&l);
+	/*
+	 * Diagnostics come in document order: products[0], products[1]...
+	 * The steps shared with the last path are not walked again, and an
+	 * index at or after the last one in the same array resumes from
+	 * that element, so a run of diagnostics costs one walk in all.
+	 */
+	while (i < nseg && i < old && same_step(jp, i, &path[i])) {
+		l.off = jp->cache[i].value_off;
+		key_off = jp->cache[i].key_off;
+		i++;
+	}
+	jp->ncache = matched = i;
+	for (; i < nseg && rc == 0; i++) {
+		size_t here = l.off, k;
+		struct vz_jstep *c = i < VZ_JPOS_CACHE ? &jp->cache[i] : NULL;
+
+		/* Only right after the shared steps is the cached step in
+		 * the same container. */
+		if (path[i].key == NULL && c != NULL && i == matched &&
+		    i < old && c->is_index && c->index <= path[i].index) {
+			/* The same array as last time: go on from there. */
+			l.off = c->value_off;
+			for (k = c->index; k < path[i].index && rc == 0; k++) {
+				if (skip_value(&l) != 0)
+					rc = -1;
+				skip_ws(&l);
+				if (rc == 0 && at(&l) != ',')
+					rc = -1;
+				l.off++;
+				skip_ws(&l);
+			}
+			if (rc == 0 && (at(&l) == ']' || at(&l) < 0))
+				rc = -1;
+		} else if (path[i].key != NULL) {
+			rc = descend_key(&l, path[i].key, &key_off);
+		} else {
+			rc = descend_index(&l, path[i].index);
+		}
+		if (rc != 0) {
+			l.off = here;
+			break;
+		}
+		if (c != NULL && i == jp->ncache) {
+			c->is_index = path[i].key == NULL;
+			c->index = path[i].index;
+			c->key_off = key_off;
+			c->value_off = l.off;
+			jp->ncache++;
+		}
+	}
+	target = l.off;
+	if (rc == 0 && want_key && nseg > 0 && path[nseg - 1].key != NULL)
+		target = key_off;
+	if (target > jp->len)
+		target = jp->len;
+	jpos_linecol(jp, target, line, col);
+	return rc == 0 ? 0 : -1;
+}
+
 int vz__json_locate(const char *text, size_t len, const struct vz_jseg *path,
                     size_t nseg, int want_key, unsigned long *line,
                     unsigned long *col)
@@ -287,27 +458,69 @@ int vz__json_locate(const char *text, size_t len, const struct vz_jseg *path,
 	return rc == 0 ? 0 : -1;
 }
 
+/* Append segment i of path to buf at used (no NUL needed); its length. */
+static size_t seg_format(const struct vz_jseg *path, size_t i, int first,
+                         char *buf, size_t room)
+{
+	char tmp[64];
+	int n;
+
+	if (path[i].key != NULL) {
+		size_t k = strlen(path[i].key) + !first;
+
+		if (k <= room && buf != NULL) {
+			if (!first)
+				buf[0] = '.';
+			memcpy(buf + !first, path[i].key, k - !first);
+		}
+		return k;
+	}
+	n = snprintf(tmp, sizeof(tmp), "[%zu]", path[i].index);
+	if (n > 0 && (size_t)n <= room && buf != NULL)
+		memcpy(buf, tmp, (size_t)n);
+	return n > 0 ? (size_t)n : 0;
+}
+
 void vz__json_path_format(const struct vz_jseg *path, size_t nseg, char *buf,
                           size_t size)
 {
-	size_t used = 0, i;
+	size_t used = 0, total = 0, tail, from, i;
 
 	if (size == 0)
 		return;
 	buf[0] = '\0';
-	for (i = 0; i < nseg && used < size; i++) {
-		int n;
-
-		if (path[i].key != NULL)
-			n = snprintf(buf + used, size - used, "%s%s",
-			             used ? "." : "", path[i].key);
-		else
-			n = snprintf(buf + used, size - used, "[%zu]",
-			             path[i].index);
-		if (n < 0)
-			break;
-		used += (size_t)n;
+	for (i = 0; i < nseg; i++)
+		total += seg_format(path, i, i == 0, NULL, 0);
+	if (total < size) {
+		for (i = 0; i < nseg; i++)
+			used += seg_format(path, i, i == 0, buf + used,
+			                   size - 1 - used);
+		buf[used] = '\0';
+		return;
 	}
-	if (used >= size)
-		buf[size - 1] = '\0';
+	/*
+	 * Too long: the first segment, "...", and as many whole segments
+	 * from the end as fit, so no name is ever cut in the middle.
+	 */
+	used = seg_format(path, 0, 1, buf, size - 1);
+	if (used + 4 >= size) {
+		buf[0] = '\0';
+		return;
+	}
+	memcpy(buf + used, "...", 3);
+	used += 3;
+	tail = 0;
+	for (from = nseg; from > 1; from--) {
+		size_t k = seg_format(path, from - 1, 0, NULL, 0);
+
+		if (used + tail + k >= size)
+			break;
+		tail += k;
+	}
+	/* Begin after the "..." with a name, not an index. */
+	while (from < nseg && path[from].key == NULL)
+		from++;
+	for (i = from; i < nseg; i++)
+		used += seg_format(path, i, 0, buf + used, size - 1 - used);
+	buf[used] = '\0';
 }

@@ -156,6 +156,13 @@ static vz_status state_load(const char *file, json_t **out, vz_error *err)
 
 	*out = NULL;
 	rc = vz__file_read(file, VZ_CATFILE_MAX, &data, &len, err);
+	/* A state file that cannot be read (its directory under a file,
+	 * no permission, not a regular file) is the environment's fault,
+	 * not the input's: exit 3, not 2. */
+	if (rc == VZ_E_IO) {
+		rc = VZ_E_ENV;
+		err->code = rc;
+	}
 	if (rc == VZ_E_NOTFOUND) {
 		root = json_pack("{s:s, s:{}}", "format", STATE_FORMAT,
 		                 "catalogs");
@@ -337,7 +344,8 @@ static int expiry_of(const char *s, int64_t *t)
 }
 
 static vz_status verify_sig(const char *path, const char *sigpath,
-                            const char *data, size_t len,
+                            const char *signame, const char *data,
+                            size_t len,
                             const vz_open_opts *o, vz_open_info *info,
                             vz_diags *diags)
 {
@@ -357,19 +365,20 @@ static vz_status verify_sig(const char *path, const char *sigpath,
 			             path, 0, 0, NULL, "catalogue is NOT "
 			             "SIGNED (no %s); used only because "
 			             "unsigned catalogues were allowed",
-			             sigpath);
+			             signame);
 			rc = VZ_OK;
 		} else {
 			rc = VZ_E_UNSIGNED;
 			vz__diag_add(diags, VZ_SEV_ERROR, rc, path, 0, 0,
 			             NULL, "catalogue is not signed (no %s); "
-			             "refused", sigpath);
+			             "refused", signame);
 		}
 		goto out;
 	}
 	info->signature = VZ_SIG_INVALID;
 	if (rc != VZ_OK) {
-		diag_err(diags, &err);
+		vz__diag_add(diags, VZ_SEV_ERROR, err.code, signame, 0, 0,
+		             NULL, "%s", err.msg);
 		goto out;
 	}
 	if (o->key == NULL) {
@@ -383,7 +392,7 @@ static vz_status verify_sig(const char *path, const char *sigpath,
 			goto out;
 		}
 	}
-	rc = vz_sig_parse(sigtext, siglen, sigpath, &sig, &err);
+	rc = vz_sig_parse(sigtext, siglen, signame, &sig, &err);
 	if (rc == VZ_OK) {
 		vz_sig_keyid(sig, info->key_id);
 		rc = vz_sig_verify(sig, o->key ? o->key : pk, data, len, path,
@@ -498,10 +507,11 @@ vz_status vz_catalog_open(const char *path, const vz_open_opts *opts,
                           vz_catalog **out, vz_open_info *info,
                           vz_diags *diags)
 {
-	return vz__catalog_open_as(path, path, opts, out, info, diags);
+	return vz__catalog_open_as(path, path, NULL, opts, out, info, diags);
 }
 
 vz_status vz__catalog_open_as(const char *path, const char *name,
+                              const char *signame,
                               const vz_open_opts *opts, vz_catalog **out,
                               vz_open_info *info, vz_diags *diags)
 {
@@ -559,7 +569,8 @@ vz_status vz__catalog_open_as(const char *path, const char *name,
 		             "path too long");
 		goto out;
 	}
-	rc = verify_sig(name, sigpath, data, len, opts, info, diags);
+	rc = verify_sig(name, sigpath, signame ? signame : sigpath, data, len,
+	                opts, info, diags);
 	if (rc != VZ_OK)
 		goto out;
 	rc = vz_catalog_load_buffer(data, len, name, &cat, diags);

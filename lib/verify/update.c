@@ -376,7 +376,10 @@ vz_status vz_catalog_update(const char *url, const char *dest,
 	oo.flags &= ~VZ_OPEN_ALLOW_UNSIGNED;
 	oo.flags |= VZ_OPEN_NO_RECORD;
 	oo.signature = NULL;
-	rc = vz__catalog_open_as(cat_tmp, url, &oo, &cat, info, diags);
+	/* Messages name what was downloaded, not the temporary copies
+	 * (removed when this fails). */
+	rc = vz__catalog_open_as(cat_tmp, url, sigurl, &oo, &cat, info,
+	                         diags);
 	if (rc != VZ_OK)
 		goto out;
 	/* The commit point: one rename switches both files. */

@@ -100,10 +100,12 @@ vz_status vz__state_record(const char *state_file, const char *id,
 void vz__state_path(const vz_open_opts *opts, char *buf, size_t size);
 
 /*
- * vz_catalog_open, reading `path` but naming `name` in messages (update
- * verifies a temporary file and names the URL it came from).
+ * vz_catalog_open, reading `path` but naming `name` in messages, and
+ * its signature as `signame` (NULL: the signature's path). Update
+ * verifies temporary files and names the URLs they came from.
  */
 vz_status vz__catalog_open_as(const char *path, const char *name,
+                              const char *signame,
                               const vz_open_opts *opts, vz_catalog **out,
                               vz_open_info *info, vz_diags *diags);
 

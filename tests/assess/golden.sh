@@ -79,7 +79,13 @@ run() {
 	rc=$?
 }
 
-version=$("$vz" --version | sed -n 's/^voorzorg //p')
+run --version
+version=$(sed -n 's/^voorzorg //p' "$out")
+if [ "$rc" -eq 0 ] && [ -n "$version" ]; then
+	ok "--version: exit 0, a version"
+else
+	not_ok "--version: exit 0, a version (exit $rc)"
+fi
 
 # golden NAME EXIT ARGS...: run the tool, compare stdout with golden/NAME.
 golden() {
@@ -194,6 +200,8 @@ expect_err "assess --rules unknown" 2 "no rules with id \"no-such-rules\"" \
 	assess example-c-antivirus --rules no-such-rules "${C[@]}"
 expect_err "assess --sector unknown" 2 "unknown sector 'abdo'" \
 	assess example-c-antivirus --sector abdo "${C[@]}"
+expect_err "assess without a product" 2 "name one PRODUCT id" \
+	assess "${C[@]}"
 expect_err "assess two products" 2 "name one PRODUCT id" \
 	assess example-c-antivirus example-c-agent "${C[@]}"
 expect_err "assess --format xml" 2 "unknown format 'xml'" \
@@ -203,6 +211,10 @@ expect_err "assess unsigned without --allow-unsigned" 2 "$cat" \
 expect_err "reassess without =" 2 \
 	"--set example-vendor-c.name: expected PATH=VALUE or PATH+=VALUE" \
 	reassess --set example-vendor-c.name "${C[@]}"
+# A stray ']' is part of the name, not a bracket: the operator is found.
+expect_err "reassess with a stray ]" 2 \
+	"no catalogue entry with id \"example-vendor-c]\"" \
+	reassess --set 'example-vendor-c]=x' "${C[@]}"
 expect_err "reassess unknown id" 2 \
 	"no catalogue entry with id \"no-such-entry\"" \
 	reassess --set no-such-entry.name=x "${C[@]}"

@@ -77,7 +77,7 @@ expect_grep "FIFO as --pubkey: says so" "not a regular file" "$TMP/err"
 mkdir -p "$TMP/st"
 mkfifo "$TMP/st/state.json"
 VOORZORG_STATE_DIR=$TMP/st expect_exit \
-	"FIFO as the state file: refused, no hang" 2 \
+	"FIFO as the state file: refused (exit 3), no hang" 3 \
 	$T "$vz" catalog verify "$bcat"
 expect_grep "FIFO as the state file: says so" "not a regular file" \
 	"$TMP/err"
@@ -150,8 +150,58 @@ rm -f "$r2"/opt/kaspersky/kesl/lib?*
 touch "$r2/opt/kaspersky/kesl/libx"
 scan_root "root with shell syntax: the scan finishes" "$r2" "$scat" \
 	--format text
+rc_is "root with shell syntax: exit 1 (present)" 1
 expect_grep "next step: the root in single quotes" \
 	"rm -r -- '$TMP/r; touch pwned/opt/kaspersky/kesl/libx'" "$TMP/out"
+
+# ---- 10. minor: reasons, exit codes, limits ----------------------------
+mkdir -p "$TMP/sf"
+touch "$TMP/sf/file"
+VOORZORG_STATE_DIR=$TMP/sf/file/sub expect_exit \
+	"VOORZORG_STATE_DIR under a file: exit 3 (environment)" 3 \
+	$T "$vz" catalog verify "$bcat"
+expect_grep "VOORZORG_STATE_DIR under a file: says why" "Not a directory" \
+	"$TMP/err"
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+	mkdir -p "$TMP/pub/unr"
+	chmod 755 "$TMP" "$TMP/pub"
+	chmod 000 "$TMP/pub/unr"
+	cp "$vz" "$TMP/pub/vz"
+	cp "$scat" "$TMP/pub/cat.json"
+	chmod 644 "$TMP/pub/cat.json"
+	runuser -u nobody -- env VOORZORG_STATE_DIR="$TMP/pub/st" \
+		$T "$TMP/pub/vz" scan --root "$TMP/pub/unr" \
+		--catalog "$TMP/pub/cat.json" --allow-unsigned \
+		>"$TMP/out" 2>"$TMP/err"
+	expect_grep "unreadable root: the reason is given" \
+		"cannot open the root: Permission denied" "$TMP/err"
+fi
+"$PY" - "$TMP" <<'PYEOF'
+import json, sys
+def nest(n):
+    c = {"type": "library", "name": "leaf", "version": "1"}
+    for i in range(n):
+        c = {"type": "library", "name": "lvl%d" % i, "version": "1",
+             "components": [c]}
+    return {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+            "components": [c]}
+for n in (24, 127, 200):
+    json.dump(nest(n), open("%s/cdx%d.json" % (sys.argv[1], n), "w"),
+              indent=1)
+PYEOF
+for n in 24 127; do
+	expect_exit "CycloneDX nested $n levels: accepted" 0 \
+		$T "$vz" scan --sbom "$TMP/cdx$n.json" --catalog "$wcat" \
+		--allow-unsigned
+done
+expect_exit "CycloneDX nested 200 levels: refused" 2 \
+	$T "$vz" scan --sbom "$TMP/cdx200.json" --catalog "$wcat" \
+	--allow-unsigned
+expect_grep "CycloneDX nested 200 levels: the limit is named" \
+	"nested more than 128 levels deep" "$TMP/err"
+# The JSON path is shortened by whole names, never cut in a word.
+expect_grep "CycloneDX nested 200 levels: path cut at a name" \
+	': components\.\.\.\.components\(\[0\]\.components\)*\[0\]: ' "$TMP/err"
 
 # ---- 5. --output: devices, FIFOs, modes, write errors --------------------
 mkdir -p "$TMP/hv"
@@ -185,7 +235,10 @@ mkfifo "$TMP/report.fifo"
 $T cat "$TMP/report.fifo" >"$TMP/from-fifo" &
 reader=$!
 scan_out "$TMP/report.fifo"
+rc=$?
 wait $reader
+[ $rc = 0 ] && ok "--output onto a FIFO: exit 0" ||
+	bad "--output onto a FIFO: exit 0 (exit $rc)"
 if [ -p "$TMP/report.fifo" ] && grep -q '"findings"' "$TMP/from-fifo"; then
 	ok "--output onto a FIFO: the reader gets the report, still a FIFO"
 else
@@ -194,6 +247,9 @@ fi
 echo old >"$TMP/private.json"
 chmod 0600 "$TMP/private.json"
 scan_out "$TMP/private.json"
+rc=$?
+[ $rc = 0 ] && ok "--output onto an existing 0600 report: exit 0" ||
+	bad "--output onto an existing 0600 report: exit 0 (exit $rc)"
 if [ "$(stat -c %a "$TMP/private.json")" = 600 ] &&
 	grep -q '"findings"' "$TMP/private.json"; then
 	ok "--output onto an existing 0600 report: replaced, still 0600"
@@ -201,6 +257,8 @@ else
 	bad "--output onto an existing 0600 report: replaced, still 0600 ($(stat -c %a "$TMP/private.json"))"
 fi
 scan_out -
+rc=$?
+[ $rc = 0 ] && ok "--output -: exit 0" || bad "--output -: exit 0 (exit $rc)"
 if grep -q '"findings"' "$TMP/out" && [ ! -e ./- ]; then
 	ok "--output -: standard output"
 else

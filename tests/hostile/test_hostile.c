@@ -390,6 +390,51 @@ static void test_rpmdb_read_by_fd(void **state)
 }
 #endif
 
+/* ---- linear costs (class 8) ------------------------------------------- */
+
+/*
+ * The locator for many diagnostics gives the same positions as the
+ * one-shot walk, in document order, out of order, and for paths that
+ * are not there.
+ */
+static void test_jpos_agrees(void **state)
+{
+	struct vz_buf b;
+	struct vz_jpos jp;
+	struct vz_jseg p[3];
+	unsigned long l1, c1, l2, c2;
+	size_t i, k;
+	int r1, r2;
+
+	(void)state;
+	vz__buf_init(&b);
+	vz__buf_puts(&b, "\xEF\xBB\xBF{\"a\": 1,\n \"products\": [");
+	for (i = 0; i < 300; i++)
+		vz__buf_printf(&b, "%s\n  {\"id\": \"p%zu\", \"v\": [%zu, "
+		                   "{\"k\\u0041\": \"\xc3\xa9\"}]}",
+		               i ? "," : "", i, i);
+	vz__buf_puts(&b, "],\n \"z\": {\"products\": [1, 2]}}");
+	assert_false(b.failed);
+	vz__jpos_init(&jp, b.data, b.len);
+	for (k = 0; k < 3000; k++) {
+		/* Mostly forwards, sometimes back, sometimes elsewhere. */
+		size_t idx = (k % 7 == 3) ? (k * 37) % 320 : k / 10;
+
+		p[0].key = (k % 11 == 5) ? "z" : "products";
+		p[1].key = NULL;
+		p[1].index = (k % 11 == 5) ? k % 3 : idx;
+		p[2].key = (k % 3 == 0) ? "v" : (k % 3 == 1) ? "id" : "nope";
+		p[2].index = 0;
+		r1 = vz__json_locate(b.data, b.len, p, 3, k % 2, &l1, &c1);
+		r2 = vz__jpos_locate(&jp, p, 3, k % 2, &l2, &c2);
+		if (r1 != r2 || l1 != l2 || c1 != c2)
+			fail_msg("path %zu: %d %lu:%lu vs %d %lu:%lu", k, r1,
+			         l1, c1, r2, l2, c2);
+	}
+	vz__jpos_free(&jp);
+	vz__buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_plist_deep_xml),
 		cmocka_unit_test(test_plist_shared_bplist),
 		cmocka_unit_test(test_state_types),
+		cmocka_unit_test(test_jpos_agrees),
 #ifdef VZ_HAVE_SQLITE
 		cmocka_unit_test(test_rpmdb_recursive_view),
 		cmocka_unit_test(test_rpmdb_read_by_fd),

@@ -28,7 +28,8 @@ real_before=$(stat -c '%Y %s' "$real_state" 2>/dev/null || echo none)
 # kept them would have them.
 for v in 1 2 3; do
 	mkcat "$SRV/v$v.json" "$v" "$(day 200)"
-	"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json" >/dev/null
+	expect_exit "sign v$v.json" 0 \
+		"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json"
 done
 cp "$SRV/v1.json" "$SRV/v1.json.minisig" "$SRV/v2.json" \
 	"$SRV/v2.json.minisig" "$OLD/"
@@ -118,6 +119,8 @@ expect_exit "scan with --catalog v1" 0 sh -c '
 	exit "$rc"' sh "$V" "$K/a.pub" "$ROOT" "$OLD/v1.json"
 expect_grep "scan says v1 is older" "older than the trusted version 2" \
 	"$TMP/err"
+expect_grep "the scan report records the trusted version beside v1" \
+	'"trusted_version": 2' "$TMP/out"
 
 # 4. Update to version 3.
 expect_exit "update to version 3" 0 \

@@ -272,6 +272,21 @@ for n in 12 70; do
 	done
 done
 
+# Exactly one more than the room (8 or 64 slots): the parser's bound is
+# the array's size, not one past it.
+for spec in "8:catalog sign --key k" "8:catalog verify" "8:catalog update" \
+	"8:assess" "8:diff" "64:catalog lint" "64:catalog show" "64:scan" \
+	"64:reassess --set a=b"; do
+	n=$((${spec%%:*} + 1))
+	cmd=${spec#*:}
+	# shellcheck disable=SC2086
+	usage_error "$cmd with $n arguments" $cmd $(seq 1 "$n")
+	if ! grep -q 'too many arguments' "$err"; then
+		not_ok "$cmd with $n arguments: says 'too many arguments'"
+		show "$err"
+	fi
+done
+
 # Without any arguments the tools say, in one line, what is missing.
 for args in "" "catalog"; do
 	what="usage error: 'voorzorg${args:+ $args}' without arguments"
@@ -309,6 +324,24 @@ input_error "missing file" "$tmp/no-such-catalogue.json" \
 mkdir "$tmp/a-directory.json"
 input_error "a directory as FILE" "$tmp/a-directory.json" \
 	'^not a regular file$'
+
+# A catalogue that loads but whose recorded risk is not what its rules
+# give: lint fails on the rule check alone.
+"$py" - "$minimal" "$tmp/arbitrary.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["assessments"][0]["level"] = "low"
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+PY
+what="lint: a recorded risk the rules do not give is an error, exit 2"
+run catalog lint "$tmp/arbitrary.json"
+if [ "$rc" -eq 2 ] && grep -q 'recorded risk "low" is not what rules' "$err" &&
+	grep -q 'invalid: 1 error' "$err"; then
+	ok "$what"
+else
+	not_ok "$what" "exit code $rc; stderr:"
+	show "$err"
+fi
 
 # ---- catalog show ---------------------------------------------------------
 
@@ -354,12 +387,30 @@ done
 
 what="catalog show minimal.json example-vendor (text)"
 run catalog show --allow-unsigned "$minimal" example-vendor
-if [ "$rc" -eq 0 ] && grep -q 'Example Vendor' "$out" && ! json_ok; then
+# The vendor cites one source: listed with its title, at the end.
+if [ "$rc" -eq 0 ] && grep -q 'Example Vendor' "$out" && ! json_ok &&
+	grep -q '^cited sources:$' "$out" &&
+	[ "$(grep -c '^  \[example-letter\] ' "$out")" = 1 ]; then
 	ok "$what"
 else
 	not_ok "$what: exit 0, the entry as text" "exit code $rc"
 	show "$out"
 fi
+
+# A catalogue that does not load: the loader's message and a pointer to
+# catalog lint, for malformed JSON as for an invalid catalogue.
+for bad in truncated bad-url; do
+	what="catalog show $bad.json: exit 2, with a pointer to catalog lint"
+	run catalog show --allow-unsigned "$bad_dir/$bad.json"
+	if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && grep -q \
+		"$bad.json: invalid catalogue; run '.*catalog lint .*$bad.json' for details" \
+		"$err"; then
+		ok "$what"
+	else
+		not_ok "$what" "exit code $rc; stderr:"
+		show "$err"
+	fi
+done
 
 what="catalog show minimal.json no-such-id"
 run catalog show --allow-unsigned "$minimal" no-such-id

@@ -61,11 +61,13 @@ bash "$here/mkroots.sh" "$tmp/roots" >"$tmp/mkroots.log" 2>>"$tmp/stderr.log" ||
 	not_ok "fixture roots build" "$(tail -3 "$tmp/mkroots.log")"
 "$vz" scan --root "$tmp/roots/dpkg" --catalog "$bundled" \
 	--sector central-government --format json >"$tmp/kesl.json" 2>>"$tmp/stderr.log"
+check "bundled catalogue on the dpkg fixture: exit 1 (got $?)" test $? = 1
 check "bundled catalogue finds KESL installed on the dpkg fixture" test \
 	"$(jq_py "$tmp/kesl.json" '[(f["product_id"], f["state"], f["measure"]["id"]) for f in d["findings"]]')" = \
 	"[('kaspersky-endpoint-security-linux', 'installed', 'nl-2018-kaspersky-antivirus')]"
 "$vz" scan --root "$tmp/roots/decoy" --catalog "$bundled" \
 	--format json >"$tmp/decoy.json" 2>>"$tmp/stderr.log"
+check "bundled catalogue on the decoy root: exit 0 (got $?)" test $? = 0
 check "bundled catalogue: no finding on the decoy root" test \
 	"$(jq_py "$tmp/decoy.json" 'len(d["findings"])')" = 0
 

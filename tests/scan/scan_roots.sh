@@ -264,7 +264,7 @@ fail_on dpkg action 0 --sector other
 fail_on dpkg action 1 --sector vital
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector nowhere >/dev/null 2>"$tmp/sector.err"
 check "unknown sector: exit 2" test $? = 2
-check "unknown sector: named on stderr" grep -q '"nowhere"' "$tmp/sector.err"
+check "unknown sector: named on stderr, with the valid ones" grep -q "unknown sector 'nowhere'; the catalogue's sectors are central-government, vital" "$tmp/sector.err"
 "$vz" scan --root "$roots/nonexistent" --catalog "$cat" --allow-unsigned >/dev/null 2>&1
 check "missing root: exit 2" test $? = 2
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --format xml >/dev/null 2>&1
@@ -273,15 +273,18 @@ check "unknown format: exit 2" test $? = 2
 # ---- writers -----------------------------------------------------------
 "$vz" scan --root "$roots/dpkg" --catalog "$cat" --allow-unsigned --sector central-government \
 	>"$tmp/dpkg.txt" 2>>"$tmp/stderr.log"
+check "text: exit 1 (got $?)" test $? = 1
 check "text: the table, the action and the next step" \
 	grep -q 'dpkg --root .* --purge kesl kesl-gui' "$tmp/dpkg.txt"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format sarif >"$tmp/rpm.sarif" 2>>"$tmp/stderr.log"
+check "sarif: exit 1 (got $?)" test $? = 1
 check "sarif: version 2.1.0, one result per finding, rules match" test \
 	"$(jq_py "$tmp/rpm.sarif" '(d["version"], len(d["runs"][0]["results"]), [r["ruleId"] for r in d["runs"][0]["results"]] == [x["id"] for x in d["runs"][0]["tool"]["driver"]["rules"]], d["runs"][0]["results"][0]["level"])')" = \
 	"('2.1.0', 2, True, 'error')"
 "$vz" scan --root "$roots/robust" --catalog "$cat" --allow-unsigned --format sarif \
 	>"$tmp/robust.sarif" 2>>"$tmp/stderr.log"
+check "sarif on the robust root: exit 1 (got $?)" test $? = 1
 check "sarif: a non-UTF-8 path is a percent-encoded URI" \
 	grep -q 'caf%E9-%FF.bin' "$tmp/robust.sarif"
 
@@ -296,6 +299,7 @@ check "robust: the JSON report holds to the schema" \
 	"$py" "$val" "$schema" --json "$tmp/robust.json"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format jsonl >"$tmp/rpm.jsonl" 2>>"$tmp/stderr.log"
+check "jsonl: exit 1 (got $?)" test $? = 1
 check "jsonl: every line holds to the schema" \
 	"$py" "$val" "$schema" --jsonl "$tmp/rpm.jsonl"
 check "jsonl: one line per finding, then the summary, one report id" test \
@@ -303,12 +307,14 @@ check "jsonl: one line per finding, then the summary, one report id" test \
 	"['finding', 'finding', 'summary'] 1 complete"
 "$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format csv >"$tmp/rpm.csv" 2>>"$tmp/stderr.log"
+check "csv: exit 1 (got $?)" test $? = 1
 check "csv: a header and one row per finding, RFC 4180" test \
 	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(len(R), sorted(r["product_id"] for r in R), R[0]["state"])' "$tmp/rpm.csv")" = \
 	"2 ['kaspersky-anti-virus-linux-file-server', 'kaspersky-network-agent'] installed"
 check "csv: CRLF line ends" test "$(head -1 "$tmp/rpm.csv" | od -c | grep -c '\\r')" = 1
 "${runas[@]}" "$rvz" scan --root "$roots/robust" --catalog "$rcat" --allow-unsigned \
 	--format csv >"$tmp/robust.csv" 2>/dev/null
+check "csv of the robust root: exit 1 (got $?)" test $? = 1
 check "csv: an incomplete scan ends with an 'incomplete' row" test \
 	"$("$py" -c 'import csv,sys; R=list(csv.DictReader(open(sys.argv[1], newline=""))); print(R[-1]["state"], R[-1]["note"][:4])' "$tmp/robust.csv")" = \
 	"incomplete dpkg"
@@ -317,11 +323,13 @@ cp -a "$roots/dpkg" "$tmp/formula"
 printf '=HYPERLINK("http://x")\n' >"$tmp/formula/etc/hostname"
 "$vz" scan --root "$tmp/formula" --catalog "$cat" --allow-unsigned --format csv \
 	>"$tmp/formula.csv" 2>/dev/null
+check "csv with a formula host name: exit 1 (got $?)" test $? = 1
 check "csv: a cell starting with = gets an apostrophe" \
 	grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$tmp/formula.csv"
 # --output - is standard output, never a file named "-".
 (cd "$tmp" && "$vz" scan --root "$roots/decoy" --catalog "$cat" --allow-unsigned \
 	--format json --output - >"$tmp/dash.json" 2>/dev/null)
+check "--output -: exit 0 (got $?)" test $? = 0
 check "--output -: the report on standard output" \
 	"$py" "$val" "$schema" --json "$tmp/dash.json"
 check "--output -: no file named '-'" test ! -e "$tmp/-"
@@ -333,16 +341,20 @@ printf '127.0.0.1 localhost\n127.0.1.1\tfixture-decoy.example.nl fixture-decoy\n
 	>"$tmp/ident/etc/hosts"
 "$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
 	>"$tmp/ident.json" 2>/dev/null
+check "host identity: exit 0 (got $?)" test $? = 0
 check "host: machine-id and FQDN of the root, not of this machine" test \
 	"$(jq_py "$tmp/ident.json" '(d["host"]["machine_id"], d["host"]["hostname"], d["host"]["fqdn"])')" = \
 	"('0123456789abcdef0123456789abcdef', 'fixture-decoy', 'fixture-decoy.example.nl')"
 echo '$(reboot)' >"$tmp/ident/etc/machine-id"
 "$vz" scan --root "$tmp/ident" --catalog "$cat" --allow-unsigned --format json \
 	>"$tmp/ident.json" 2>/dev/null
+check "host identity: exit 0 (got $?)" test $? = 0
 check "host: a malformed machine-id is not reported" test \
 	"$(jq_py "$tmp/ident.json" 'd["host"]["machine_id"]')" = None
-a=$("$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif 2>/dev/null |
-	"$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(sys.stdin)["runs"][0]["results"]])')
+"$vz" scan --root "$roots/rpm" --catalog "$cat" --allow-unsigned --format sarif \
+	>"$tmp/rpm2.sarif" 2>/dev/null
+check "sarif, second run: exit 1 (got $?)" test $? = 1
+a=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm2.sarif")
 b=$("$py" -c 'import json,sys; print([r["partialFingerprints"] for r in json.load(open(sys.argv[1]))["runs"][0]["results"]])' "$tmp/rpm.sarif")
 check "sarif: partialFingerprints, the same in two runs" test "$a" = "$b"
 check "sarif: one fingerprint per result, distinct" test \
@@ -360,6 +372,7 @@ check "... installed, as with --root, and the note names --root" test \
 "$vz" scan "$roots/dpkg" "$roots/archives/decoy-root.tar" --catalog "$cat" \
 	--allow-unsigned >/dev/null 2>"$tmp/posroot2.err"
 rc=$?
+check "a root among other PATHs: exit 2 (got $rc)" test "$rc" = 2
 check "a root among other PATHs: refused, exit 2 (got $rc), naming --root" \
 	grep -q 'holds a root filesystem (var/lib/dpkg/status): scan it with --root' \
 	"$tmp/posroot2.err"
@@ -385,10 +398,12 @@ arch present-root.zip 1 "$kesl"
 arch present-root.iso 1 "$kesl"
 arch kav4fs-8.0.4-312.noarch.rpm 1 "[('kaspersky-anti-virus-linux-file-server', 'present', ['archive'])]"
 arch decoy-root.tar 0 "[]"
+"$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" \
+	--allow-unsigned --format json >"$tmp/deb.json" 2>/dev/null
+check "archive .deb, JSON: exit 1 (got $?)" test $? = 1
 check "archive: the daemon inside the .deb was hashed and matched" test \
-	"$("$vz" scan "$roots/archives/kesl_12.1.0-1297_all.deb" --catalog "$cat" --allow-unsigned \
-	--format json 2>/dev/null | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
-	"1 ['/opt/kaspersky/kesl/libexec/kesl']"
+	"$(jq_py "$tmp/deb.json" '(d["stats"]["hashed_files"], [e["item"] for f in d["findings"] for e in f["evidence"] if e["kind"] == "file-hash"])')" = \
+	"(1, ['/opt/kaspersky/kesl/libexec/kesl'])"
 "$vz" scan "$roots/archives/truncated.tar" --catalog "$cat" --allow-unsigned \
 	>"$tmp/trunc.out" 2>"$tmp/trunc.err"
 rc=$?
@@ -416,6 +431,7 @@ evil="$tmp/vol 1;\$(touch pwned)'x"
 cp -a "$roots/dpkg" "$evil"
 "$vz" scan --root "$evil" --catalog "$cat" --allow-unsigned --sector central-government \
 	--format json >"$tmp/evil.json" 2>/dev/null
+check "a root named as shell syntax: exit 1 (got $?)" test $? = 1
 cmdline=$(jq_py "$tmp/evil.json" '[s for f in d["findings"] for s in f["next_steps"] if "dpkg --root" in s][0].split(": ", 1)[1]')
 (cd "$tmp" && bash -c "set -- $(printf '%s' "$cmdline" | sed 's/^dpkg //')
 	[ \"\$2\" = \"\$0\" ] || true; printf '%s\n' \"\$2\"" "$evil" >"$tmp/evil.arg" 2>&1)
@@ -432,9 +448,56 @@ json.dump(c, open(sys.argv[2], "w"))
 PY
 "$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
 	--sector central-government --format json >"$tmp/us.out" 2>>"$tmp/stderr.log"
+check "us catalogue: exit 1 (got $?)" test $? = 1
 check "the catalogue's own state's measure governs, with its deadline" test \
 	"$(jq_py "$tmp/us.out" '[(f["measure"]["id"], f["measure"]["deadline"]) for f in d["findings"]]')" = \
 	"[('us-2017-bod-17-01', '2017-12-12')]"
+check "every deadline of the measure, as the catalogue gives it" test \
+	"$(jq_py "$tmp/us.out" '[[(x["verb"], x["date"]) for x in f["measure"]["deadlines"]] for f in d["findings"]]')" = \
+	"[[('identify', '2017-10-13'), ('plan', '2017-11-12'), ('complete-removal', '2017-12-12')]]"
+# The headline deadline is the last step the measure dates: remove, else
+# plan, else identify.
+for drop in remove plan; do
+	"$py" - "$tmp/us.json" "$drop" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+drop = {"remove": ("complete-removal",),
+        "plan": ("complete-removal", "plan")}[sys.argv[2]]
+for m in c["measures"]:
+    for s in m["sectors"]:
+        s["deadlines"] = [d for d in s.get("deadlines", [])
+                          if d["verb"] not in drop]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	"$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
+		--sector central-government --format json >"$tmp/us.out" \
+		2>>"$tmp/stderr.log"
+	check "us catalogue without $drop: exit 1 (got $?)" test $? = 1
+	want=$([ "$drop" = remove ] && echo 2017-11-12 || echo 2017-10-13)
+	check "without the $drop deadline, the headline is $want" test \
+		"$(jq_py "$tmp/us.out" '[f["measure"]["deadline"] for f in d["findings"]]')" = \
+		"['$want']"
+	"$vz" scan --root "$roots/dpkg" --catalog "$tmp/us.json" --allow-unsigned \
+		--sector central-government >"$tmp/us.txt" 2>>"$tmp/stderr.log"
+	check "us catalogue without $drop, text: exit 1 (got $?)" test $? = 1
+	check "the text report says: deadline $want" grep -q "deadline $want" \
+		"$tmp/us.txt"
+done
+
+# ---- the evidence cap: 64 pieces kept, the rest counted ---------------------
+mkdir -p "$tmp/cap/opt/kaspersky/kesl"
+for i in $(seq 0 64); do mkdir "$tmp/cap/opt/kaspersky/kesl/lib$i"; done
+"$vz" scan --root "$tmp/cap" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/cap.json" 2>>"$tmp/stderr.log"
+check "65 matching directories: exit 1 (got $?)" test $? = 1
+check "65 pieces of evidence: 64 listed, 1 omitted (evidence_omitted)" test \
+	"$(jq_py "$tmp/cap.json" '[(len(f["evidence"]), f["evidence_omitted"]) for f in d["findings"]]')" = \
+	"[(64, 1)]"
+"$vz" scan --root "$tmp/cap" --catalog "$cat" --allow-unsigned \
+	>"$tmp/cap.txt" 2>>"$tmp/stderr.log"
+check "65 matching directories, text: exit 1 (got $?)" test $? = 1
+check "the text report says one more is not listed" \
+	grep -q '\.\.\. and 1 more not listed' "$tmp/cap.txt"
 
 # ---- --output --------------------------------------------------------
 mkdir -p "$tmp/out"

@@ -126,15 +126,22 @@ static void test_jsonpos_garbage(void **state)
 static void test_path_format(void **state)
 {
 	struct vz_jseg p[] = {{"products", 0}, {NULL, 3}, {"vendor", 0}};
-	char buf[64], small[8];
+	struct vz_jseg q[] = {{"products", 0}, {NULL, 3}, {"identifiers", 0},
+	                      {"vendor", 0}};
+	char buf[64], small[8], mid[16], mid2[20];
 
 	(void)state;
 	vz__json_path_format(p, 3, buf, sizeof(buf));
 	assert_string_equal(buf, "products[3].vendor");
 	vz__json_path_format(p, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "");
+	/* Too long: whole names or nothing, never a name cut short. */
 	vz__json_path_format(p, 3, small, sizeof(small));
-	assert_string_equal(small, "product");
+	assert_string_equal(small, "");
+	vz__json_path_format(p, 3, mid, sizeof(mid));
+	assert_string_equal(mid, "products...");
+	vz__json_path_format(q, 4, mid2, sizeof(mid2));
+	assert_string_equal(mid2, "products....vendor");
 }
 
 static void test_map(void **state)
@@ -192,6 +199,27 @@ static void test_buf(void **state)
 	vz__buf_puts(&b, "y");
 	assert_true(b.failed);
 	assert_null(vz__buf_take(&b));
+}
+
+/* Every hexadecimal digit, both cases, and the characters around them. */
+static void test_hexval(void **state)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(vz__hexval(digits[i]), i);
+		if (i >= 10)
+			assert_int_equal(vz__hexval(digits[i] - 'a' + 'A'), i);
+	}
+	assert_int_equal(vz__hexval('/'), -1);
+	assert_int_equal(vz__hexval(':'), -1);
+	assert_int_equal(vz__hexval('@'), -1);
+	assert_int_equal(vz__hexval('G'), -1);
+	assert_int_equal(vz__hexval('`'), -1);
+	assert_int_equal(vz__hexval('g'), -1);
+	assert_int_equal(vz__hexval('\0'), -1);
 }
 
 static void test_strerror(void **state)
@@ -301,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_path_format),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_hexval),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_diags_limit),

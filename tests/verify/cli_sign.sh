@@ -76,6 +76,14 @@ flip "$TMP/u2.json" 10
 expect_exit "--allow-unsigned never accepts a bad signature" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --allow-unsigned "$TMP/u2.json"
 
+# A signature file over its size limit (16 KiB) is refused unread.
+cp "$C" "$TMP/big.json"
+head -c 16385 /dev/zero | tr '\0' a >"$TMP/big.json.minisig"
+expect_exit "an oversized signature file is refused" 2 \
+	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/big.json"
+expect_grep "says too large" "file too large (16385 bytes; the limit is 16384)" \
+	"$TMP/err"
+
 # Verifying a file never raises the floor: only the trusted catalogue
 # (the default one, or what `catalog update` installs) does.
 if [ -e "$VOORZORG_STATE_DIR/state.json" ]; then
@@ -92,7 +100,8 @@ expect_grep "state file recorded version 5" '"version": 5' \
 
 # Rollback: 4 is refused, 5 and 6 are not.
 mkcat "$TMP/old.json" 4 "$(day 200)"
-"$V" catalog sign --key "$K/a.key" "$TMP/old.json" >/dev/null
+expect_exit "sign old.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/old.json"
 expect_exit "older version is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/old.json"
 expect_grep "says rollback" "older than version 5" "$TMP/err"
@@ -108,7 +117,8 @@ expect_grep "one line says older than the trusted version" \
 expect_exit "same version is accepted again" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/new.json" 6 "$(day 200)"
-"$V" catalog sign --key "$K/a.key" "$TMP/new.json" >/dev/null
+expect_exit "sign new.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/new.json"
 expect_exit "newer version is accepted" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
 expect_exit "and version 5 still is (verify raised nothing)" 0 \
@@ -119,21 +129,27 @@ expect_exit "version 6 as the trusted catalogue" 0 \
 expect_exit "and then version 5 is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$C"
 mkcat "$TMP/unsigned-new.json" 99 "$(day 200)"
-env VOORZORG_CATALOG="$TMP/unsigned-new.json" "$V" assess \
-	example-antivirus --pubkey "$K/a.pub" --allow-unsigned >/dev/null 2>&1
+expect_exit "an unsigned version 99, trusted with --allow-unsigned, is used" 0 \
+	env VOORZORG_CATALOG="$TMP/unsigned-new.json" "$V" assess \
+	example-antivirus --pubkey "$K/a.pub" --allow-unsigned
 expect_exit "an unsigned catalogue never raises the floor" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/new.json"
 
 # Expiry: a warning within the grace period, refused after it.
 mkcat "$TMP/e1.json" 7 "$(day -5)"
-"$V" catalog sign --key "$K/a.key" "$TMP/e1.json" >/dev/null
+expect_exit "sign e1.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/e1.json"
 expect_exit "expired within grace is accepted" 0 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/e1.json"
 expect_grep "with a warning" "warning: catalogue expired on" "$TMP/err"
 expect_exit "a shorter grace refuses it" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" --grace 2 "$TMP/e1.json"
+expect_exit "--grace with a trailing letter is a usage error" 2 \
+	"$V" catalog verify --pubkey "$K/a.pub" --grace 5x "$TMP/e1.json"
+expect_grep "says what --grace takes" "grace takes a number of days" "$TMP/err"
 mkcat "$TMP/e2.json" 8 "$(day -60)"
-"$V" catalog sign --key "$K/a.key" "$TMP/e2.json" >/dev/null
+expect_exit "sign e2.json" 0 \
+	"$V" catalog sign --key "$K/a.key" "$TMP/e2.json"
 expect_exit "expired beyond grace is refused" 2 \
 	"$V" catalog verify --pubkey "$K/a.pub" "$TMP/e2.json"
 expect_grep "says expired" "refused after a grace period of 30 days" \

@@ -13,10 +13,13 @@
 #   /tamper/NAME    one byte changed in the middle (signatures untouched,
 #                   so the catalogue no longer matches its signature)
 #   /missing/NAME   404
+#   /trickle/NAME   no length, the whole file in 512-byte pieces (a size
+#                   limit must count them all, not each one)
 # The port is written to PORTFILE once the server listens.
 import http.server
 import os
 import sys
+import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -42,9 +45,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data = data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        if mode != "droplen0":
+        if mode not in ("droplen0", "trickle"):
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if mode == "trickle" and not name.endswith(".minisig"):
+            for i in range(0, len(data), 512):
+                self.wfile.write(data[i:i + 512])
+                self.wfile.flush()
+                time.sleep(0.02)
+            return
         if mode in ("drop", "droplen0") and not name.endswith(".minisig"):
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()

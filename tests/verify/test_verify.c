@@ -401,6 +401,16 @@ static void test_forged(void **state)
 	assert_int_equal(verify_text(k.pk, "data", good, &err),
 	                 VZ_E_SIGNATURE);
 	assert_non_null(strstr(err.msg, "signed with key"));
+	/* One that differs from the trusted key's only in its last byte:
+	 * the whole key id is compared. */
+	vz_free(good);
+	sign_text(k.sk, "data", "t", &good);
+	get_line(good, 1, raw, &n);
+	raw[9] ^= 0x80;
+	set_line(good, 1, raw, n);
+	assert_int_equal(verify_text(k.pk, "data", good, &err),
+	                 VZ_E_SIGNATURE);
+	assert_non_null(strstr(err.msg, "signed with key"));
 	/* An unknown algorithm. */
 	vz_free(good);
 	sign_text(k.sk, "data", "t", &good);

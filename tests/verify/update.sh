@@ -17,10 +17,12 @@ minisign -G -W -p "$K/b.pub" -s "$K/b.key" >/dev/null 2>&1
 # catalogue signed with another key; one that is too big.
 for v in 1 2 3; do
 	mkcat "$SRV/v$v.json" "$v" "$(day 200)"
-	"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json" >/dev/null
+	expect_exit "sign v$v.json" 0 \
+		"$V" catalog sign --key "$K/a.key" "$SRV/v$v.json"
 done
 mkcat "$SRV/other.json" 4 "$(day 200)"
-"$V" catalog sign --key "$K/b.key" "$SRV/other.json" >/dev/null
+expect_exit "sign other.json with another key" 0 \
+	"$V" catalog sign --key "$K/b.key" "$SRV/other.json"
 mkcat "$SRV/unsigned.json" 5 "$(day 200)"
 
 start_server "$SRV"
@@ -63,6 +65,19 @@ expect_grep "says signature failed" "signature verification failed" \
 # Wrong key, no signature, rollback, too big.
 expect_exit "catalogue signed by another key is refused" 2 \
 	up "$URL/ok/other.json"
+# A malformed signature: the message names the signature's URL, not a
+# temporary copy already removed.
+cp "$SRV/v3.json" "$SRV/badsig.json"
+printf 'untrusted comment: x\nnot base64 at all\n' >"$SRV/badsig.json.minisig"
+expect_exit "malformed signature is refused" 2 up "$URL/ok/badsig.json"
+expect_grep "malformed signature: names the signature's URL" \
+	"$URL/ok/badsig.json.minisig" "$TMP/err"
+if grep -q "$TMP/installed/\." "$TMP/err"; then
+	bad "malformed signature: names no temporary file"
+	sed 's/^/     | /' "$TMP/err"
+else
+	ok "malformed signature: names no temporary file"
+fi
 expect_exit "catalogue without signature fails" 3 \
 	up "$URL/ok/unsigned.json"
 expect_exit "older version is refused" 2 up "$URL/ok/v1.json"
@@ -70,6 +85,9 @@ expect_grep "says rollback" "older than version 2" "$TMP/err"
 expect_exit "oversized download is refused" 3 \
 	up "$URL/ok/v3.json" --max-size 100
 expect_grep "says too large" "larger than the limit" "$TMP/err"
+expect_exit "oversized download without a length, in pieces, is refused" 3 \
+	up "$URL/trickle/v3.json" --max-size 1000
+expect_grep "says too large (trickle)" "larger than the limit" "$TMP/err"
 expect_exit "a non-http URL is a usage error" 2 up "file:///etc/passwd"
 [ "$(snapshot)" = "$before" ] && ok "refusals: installed unchanged" ||
 	bad "refusals: installed unchanged"

@@ -42,15 +42,23 @@ check() { # check DESCRIPTION COMMAND...
 
 for tool in hivexregedit osslsigncode plistutil openssl; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "1..0 # SKIP $tool is not installed (scripts/install-deps.sh test)"
-		exit 77
+		# A missing tool is a failure, not a skip: a skipped test
+		# would let a machine without it report the scanner green.
+		echo "not ok - $tool is not installed (scripts/install-deps.sh test)"
+		echo "0 passed, 1 failed"
+		exit 1
 	fi
 done
-if ! "$vz" scan --help | grep -q -- '--hive'; then
-	echo "not ok - voorzorg scan --help mentions --hive"
+"$vz" scan --help >"${TMPDIR:-/tmp}/vz-scan-win-help.$$" 2>&1
+rc=$?
+if [ "$rc" != 0 ] ||
+	! grep -q -- '--hive' "${TMPDIR:-/tmp}/vz-scan-win-help.$$"; then
+	rm -f "${TMPDIR:-/tmp}/vz-scan-win-help.$$"
+	echo "not ok - voorzorg scan --help: exit 0 (got $rc), mentions --hive"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+rm -f "${TMPDIR:-/tmp}/vz-scan-win-help.$$"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vz-scan-win.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -211,9 +219,11 @@ check "only hive corrupt: exit 4 (got $rc)" test "$rc" = 4
 check "only hive corrupt: 'nothing found' only beside INCOMPLETE" \
 	grep -q '^No product of the catalogue was found, but the scan is INCOMPLETE' \
 	"$tmp/only-corrupt.txt"
+"$vz" scan --root "$only" --catalog "$cat" --format json \
+	>"$tmp/only-corrupt.json" 2>/dev/null
+check "only hive corrupt, JSON: exit 4 (got $?)" test $? = 4
 check "only hive corrupt: the hive collector failed" test \
-	"$("$vz" scan --root "$only" --catalog "$cat" --format json 2>/dev/null |
-	"$py" -c 'import json,sys; d=json.load(sys.stdin); print([c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"])')" = \
+	"$(jq_py "$tmp/only-corrupt.json" '[c["status"] for c in d["coverage"]["collectors"] if c["name"] == "hive"]')" = \
 	"['failed']"
 
 # ---- macOS volumes -------------------------------------------------------
@@ -259,9 +269,11 @@ mkdir -p "$tmp/var/tmp/ProgramData"
 cp "$fx/pe/signed.exe" "$tmp/var/tmp/ProgramData/kes.exe"
 for spelling in "$tmp/var/tmp/ProgramData/kes.exe" "var/tmp/ProgramData/kes.exe" \
 	"./var/tmp/../tmp/ProgramData/kes.exe"; do
-	st=$(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
-		--sector central-government --format json 2>/dev/null |
-		"$py" -c 'import json,sys; d=json.load(sys.stdin); print([(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]])')
+	(cd "$tmp" && "$vz" scan "$spelling" --catalog "$cat" \
+		--sector central-government --format json) \
+		>"$tmp/spelling.json" 2>/dev/null
+	check "artefact named $spelling: exit 1 (got $?)" test $? = 1
+	st=$(jq_py "$tmp/spelling.json" '[(f["state"], any("rm " in s for s in f["next_steps"])) for f in d["findings"]]')
 	check "artefact named $spelling: present, and no rm of the evidence" \
 		test "$st" = "[('present', False)]"
 done
@@ -277,6 +289,7 @@ check "tampered alone: no product found" \
 check "tampered alone, --fail-on never: exit 0" test $? = 0
 (cd "$fx" && "$vz" scan pe/tampered.exe pe/signed.exe --catalog "$cat" \
 	--sector central-government --format sarif) >"$tmp/pe.sarif" 2>/dev/null
+check "sarif: exit 1 (got $?)" test $? = 1
 check "sarif: the tampered file is an error result of its own rule" test \
 	"$(jq_py "$tmp/pe.sarif" '[(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in d["runs"][0]["results"]]')" = \
 	"[('kaspersky-endpoint-security-windows', 'error', 'pe/signed.exe'), ('voorzorg.tampered-signature', 'error', 'pe/tampered.exe')]"
@@ -298,9 +311,34 @@ check "sbom: every component counted, nested ones too" test \
 check "sbom decoys: exit 0, no finding" test $? = 0 -a \
 	"$(jq_py "$tmp/decoys.json" 'len(d["findings"])')" = 0
 
+# An SBOM given as a PATH is recognised by its content, after any white
+# space: here a CRLF and two spaces before the '{'.
+printf '\r\n  ' >"$tmp/lead.cdx.json"
+cat "$sb/linux-host.cdx-1.4.json" >>"$tmp/lead.cdx.json"
+(cd "$tmp" && "$vz" scan lead.cdx.json --catalog "$cat" --format json) \
+	>"$tmp/lead.json" 2>"$tmp/lead.err"
+check "an SBOM as a PATH, after white space: exit 1 (got $?)" test $? = 1
+check "an SBOM as a PATH, after white space: read as an SBOM" test \
+	"$(jq_py "$tmp/lead.json" 'sorted(set(f["product_id"] for f in d["findings"]))')" = \
+	"['kaspersky-endpoint-security-linux']"
+
+# At most 64 hives and 64 SBOMs: the 65th is a usage error, not dropped.
+for opt in sbom hive; do
+	many=()
+	for i in $(seq 1 65); do
+		many+=("--$opt" "$sb/decoys.cdx-1.5.json")
+	done
+	"$vz" scan "${many[@]}" --catalog "$cat" >"$tmp/many.out" 2>"$tmp/many.err"
+	rc=$?
+	check "65 --$opt files: exit 2 (got $rc), 'too many --$opt files'" \
+		grep -q "too many --$opt files (at most 64)" "$tmp/many.err"
+	check "65 --$opt files: exit 2 (got $rc)" test "$rc" = 2
+done
+
 # ---- plists given one by one --------------------------------------------------
 (cd "$fx" && "$vz" scan plist/Info.plist plist/com.kaspersky.kav.plist \
 	--catalog "$cat" --format json) >"$tmp/plist.json" 2>"$tmp/plist.err"
+check "plists: exit 1 (got $?)" test $? = 1
 check "plists: a binary Info.plist and an XML launchd job, read by content" test \
 	"$(jq_py "$tmp/plist.json" 'sorted((e["kind"], e["item"]) for f in d["findings"] for e in f["evidence"])')" = \
 	"[('bundle-id', 'plist/Info.plist'), ('service', 'com.kaspersky.kav')]"
@@ -347,6 +385,8 @@ bad "SBOM component without a name" "$sb/no-name.cdx.json:6:5: components[1]: Cy
 	--sbom "$sb/no-name.cdx.json"
 bad "unsupported CycloneDX version" "$sb/bad-spec.cdx.json:1:43: specVersion: CycloneDX: specVersion \"2.0\" is not supported" \
 	--sbom "$sb/bad-spec.cdx.json"
+bad "SPDX externalRefs that is not an array" "$sb/refs-not-array.spdx.json:4:5: packages[0]: SPDX-2.3: \"externalRefs\" must be an array" \
+	--sbom "$sb/refs-not-array.spdx.json"
 bad "JSON that is not an SBOM" "$sb/not-an-sbom.json:1:1: not an SBOM" \
 	--sbom "$sb/not-an-sbom.json"
 bad "SPDX reference without a locator" "$sb/bad-spdx.spdx.json:4:59: packages[0].externalRefs[0]: SPDX-2.3: an external reference needs" \

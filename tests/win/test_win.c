@@ -143,7 +143,9 @@ static void test_registry(void **state)
 	feed(m, &r);
 	state_of(m, &nev, NULL);
 	assert_int_equal(nev, 5);
-	/* The key record alone does not satisfy a value fingerprint. */
+	/* The key record alone does not satisfy a value fingerprint. The
+	 * fingerprint names the default value "(default)": regedit's
+	 * "(Default)" in any case, like "@", is the value named "". */
 	reg(&r, "HKLM\\SOFTWARE\\Example\\Defaults", NULL, NULL, 0, 8);
 	feed(m, &r);
 	reg(&r, "HKLM\\SOFTWARE\\Example\\Defaults", "", "ON", 0, 8);
@@ -627,6 +629,21 @@ static void test_pe(void **state)
 	assert_int_equal(vz__authenticode_parse(der, 10, &a, &why),
 	                 VZ_E_PARSE);
 	vz__authenticode_clear(&a);
+	/* A certificate table that starts inside the headers (here: in
+	 * the section table) is refused, however the file's size allows. */
+	assert_int_equal(vz__pe_headers(d, n, n, &pe, &why), VZ_OK);
+	{
+		uint32_t off = pe.headers_end - 8, was = pe.cert_off;
+
+		for (k = 0; k < 4; k++)
+			d[pe.certdir_off + k] = (unsigned char)(off >> (8 * k));
+		assert_int_equal(vz__pe_headers(d, n, n, &pe, &why),
+		                 VZ_E_PARSE);
+		assert_string_equal(why, "PE certificate table out of bounds");
+		for (k = 0; k < 4; k++)
+			d[pe.certdir_off + k] = (unsigned char)(was >> (8 * k));
+		assert_int_equal(vz__pe_headers(d, n, n, &pe, &why), VZ_OK);
+	}
 	free(d);
 	d = slurp_u("fuzz/corpus/pe/unsigned.exe", &n);
 	assert_int_equal(vz__pe_headers(d, n, n, &pe, &why), VZ_OK);

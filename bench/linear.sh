@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+#
+# bench/linear.sh - costs that must grow linearly with the input (issue
+# 10), each measured at N and 2N and against a peer that only reads the
+# same input, in one run on this machine:
+#   1. catalog lint of a catalogue with N errors (an unknown field in
+#      each of N products): every error's line and column are found
+#      without rescanning the text from the start;  peer: jq . FILE
+#   2. catalog lint of a catalogue of N products all listed in one
+#      assessment and one measure (the duplicate check of those lists);
+#      peer: jq . FILE
+#   3. scan --root of N small files with 100,000 file-hash fingerprints
+#      whose sizes cover every file (every file is hashed and looked
+#      up);  peer: find ROOT -type f -printf '%s\n' (the walk's floor)
+# Prints, per case, the seconds at N and 2N, the growth t(2N)/t(N)
+# (2.0 is linear, 4.0 quadratic) and the ratio to the peer at 2N.
+# Environment: BENCH_DIR (default a new directory under /var/tmp,
+# removed at the end unless BENCH_KEEP=1), BENCH_N (default 20000 for
+# 1 and 50000 for 2 and 100000 for 3; one number scales all three).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+need=()
+command -v jq >/dev/null || need+=(jq)
+[[ -x /usr/bin/time ]] || need+=(time)
+if ((${#need[@]})); then
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "bench: install ${need[*]} first (as root)" >&2
+		exit 3
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null
+fi
+scripts/install-deps.sh run
+
+bdir=$repo/build-bench
+if [[ ! -f $bdir/build.ninja ]]; then
+	meson setup "$bdir" --buildtype=release -Dtests=false >/dev/null
+fi
+ninja -C "$bdir" >/dev/null
+
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/vz-linear.XXXXXX)}
+mkdir -p "$work"
+if [[ -z ${BENCH_KEEP:-} ]]; then
+	trap 'rm -rf "$work"' EXIT
+fi
+
+exec /usr/bin/python3 - "$repo" "$bdir/src/voorzorg" "$work" <<'PY'
+import copy, json, os, random, statistics, subprocess, sys, time
+
+repo, vz, work = sys.argv[1:4]
+scale = os.environ.get("BENCH_N")
+random.seed(20180514)
+env = dict(os.environ, VOORZORG_STATE_DIR=os.path.join(work, "state"))
+
+def run(argv):
+    t0 = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - t0
+
+def median(argv, n=3):
+    return statistics.median(run(argv) for _ in range(n))
+
+base = json.load(open(f"{repo}/tests/scan/catalog.json"))
+proto = [p for p in base["products"]
+         if p["id"] == "kaspersky-endpoint-security-linux"][0]
+
+def catalogue(n, error):
+    cat = copy.deepcopy(base)
+    prods = []
+    for i in range(n):
+        p = copy.deepcopy(proto)
+        p["id"] = "bench-product-%d" % i
+        p["fingerprints"] = p["fingerprints"][:1]
+        if error:
+            p["x-unknown"] = i
+        prods.append(p)
+    cat["products"] += prods
+    ids = [p["id"] for p in prods]
+    cat["assessments"][0]["products"] += ids
+    cat["measures"][0]["products"] += ids
+    return cat
+
+rows = []
+def case(name, n, make, cmd, peer):
+    ts, tp = [], None
+    for k in (n, 2 * n):
+        path = make(k)
+        run(cmd(path))  # warm
+        ts.append(median(cmd(path)))
+        if k == 2 * n:
+            tp = median(peer(path))
+    growth = ts[1] / ts[0] if ts[0] > 0 else float("nan")
+    rows.append((name, n, ts[0], ts[1], growth, ts[1] / tp))
+    print(f"{name}: N={n} {ts[0]:.2f} s, 2N {ts[1]:.2f} s, growth "
+          f"{growth:.2f} (2.0 is linear), vs peer at 2N {ts[1] / tp:.2f}x "
+          f"({tp:.2f} s)", flush=True)
+
+def cat_file(n, error):
+    path = f"{work}/cat-{'err' if error else 'ok'}-{n}.json"
+    if not os.path.exists(path):
+        json.dump(catalogue(n, error), open(path, "w"), indent=2)
+    return path
+
+lint = lambda p: [vz, "catalog", "lint", p]
+jq = lambda p: ["jq", ".", p]
+n1 = int(scale) if scale else 20000
+n2 = int(scale) if scale else 50000
+case("1. lint, N errors", n1, lambda k: cat_file(k, True), lint, jq)
+case("2. lint, N products in one measure", n2,
+     lambda k: cat_file(k, False), lint, jq)
+
+# 3. the walk with 100,000 size+hash fingerprints covering every size.
+nf = int(scale) if scale else 100000
+fps_cat = copy.deepcopy(base)
+kesl = [p for p in fps_cat["products"]
+        if p["id"] == "kaspersky-endpoint-security-linux"][0]
+src = fps_cat["sources"][0]["id"]
+kesl["fingerprints"] = [f for f in kesl["fingerprints"]
+                        if f["kind"] != "file-hash"] + [
+    {"kind": "file-hash", "sha256": "%064x" % random.getrandbits(256),
+     "size": 1 + i % 1000, "name": "bench-%d" % i, "sources": [src]}
+    for i in range(100000)]
+fcat = f"{work}/hashes.json"
+json.dump(fps_cat, open(fcat, "w"))
+
+def tree(k):
+    root = f"{work}/tree-{k}"
+    if not os.path.isdir(root):
+        for i in range(k):
+            d = f"{root}/d{i // 1000:04d}"
+            os.makedirs(d, exist_ok=True)
+            with open(f"{d}/f{i:07d}", "wb") as f:
+                f.write(b"x" * (1 + i % 1000))
+    return root
+
+scan = lambda r: [vz, "scan", "--root", r, "--catalog", fcat,
+                  "--allow-unsigned", "--format", "json",
+                  "--fail-on", "never"]
+find = lambda r: ["find", r, "-type", "f", "-printf", "%s\n"]
+case("3. scan, N files, 100,000 hash fingerprints", nf, tree, scan, find)
+
+print("\ncase | N | t(N) s | t(2N) s | growth | vs peer")
+for name, n, a, b, g, r in rows:
+    print(f"{name} | {n} | {a:.2f} | {b:.2f} | {g:.2f} | {r:.2f}x")
+PY

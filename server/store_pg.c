@@ -1,0 +1,287 @@
+/*
+ * server/store_pg.c - the PostgreSQL backend (libpq), for large fleets.
+ *
+ * Statements are prepared once per connection (named after the SQL
+ * text's address, a literal in the callers). A lost connection is
+ * reported as unavailable (503) and re-established on the next call;
+ * its prepared statements go with it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "server.h"
+
+#define PG_CACHE 128
+
+struct pg {
+	PGconn *conn;
+	char *conninfo;
+	const char *prepared[PG_CACHE];
+	size_t nprepared;
+};
+
+static const char *const pg_migrations[] = {
+    /* 1: the first schema; the same tables as SQLite's. */
+    "CREATE TABLE organisations ("
+    " id TEXT PRIMARY KEY, name TEXT NOT NULL, sector TEXT NOT NULL,"
+    " secret_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);"
+    "CREATE TABLE hosts ("
+    " id BIGSERIAL PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id),"
+    " ident TEXT NOT NULL, machine_id TEXT, hostname TEXT NOT NULL,"
+    " fqdn TEXT, grp TEXT, os TEXT, enrolled_at BIGINT NOT NULL,"
+    " key_hash TEXT UNIQUE, key_revoked_at BIGINT,"
+    " UNIQUE (org, ident));"
+    "CREATE TABLE reports ("
+    " report_id TEXT PRIMARY KEY,"
+    " host_id BIGINT NOT NULL REFERENCES hosts(id),"
+    " scanned_at BIGINT NOT NULL, received_at BIGINT NOT NULL,"
+    " coverage TEXT NOT NULL, catalog_id TEXT, catalog_version BIGINT,"
+    " nfindings INTEGER NOT NULL, products TEXT NOT NULL,"
+    " body TEXT NOT NULL);"
+    "CREATE INDEX reports_host_scanned ON reports (host_id, scanned_at);"
+    "CREATE TABLE exemptions ("
+    " id BIGSERIAL PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id), measure TEXT,"
+    " scope_kind TEXT NOT NULL, scope_value TEXT NOT NULL,"
+    " reason TEXT NOT NULL, approver TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+    " expired_at BIGINT, expire_reason TEXT);"
+    "CREATE INDEX exemptions_org ON exemptions (org);"
+    "CREATE TABLE overlays ("
+    " id BIGSERIAL PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id),"
+    " measure TEXT NOT NULL, created_at BIGINT NOT NULL, body TEXT);"
+    "CREATE INDEX overlays_org ON overlays (org, measure, id);",
+    /* 2: each host's latest report, kept at ingestion, for the
+     * compliance view of large fleets (server/ledger.c, fast path). */
+    "CREATE TABLE host_state ("
+    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
+    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
+    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
+    " products TEXT NOT NULL);"
+    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
+    " r.received_at, r.coverage, r.products FROM reports r"
+    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
+    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
+    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
+    /* 3: find the reports dated after an instant without a scan (the
+     * fast compliance path sets those hosts apart). */
+    "CREATE INDEX host_state_scanned ON host_state (scanned_at);"
+    "CREATE INDEX host_state_received ON host_state (received_at);",
+    NULL};
+
+static int classify(struct vzs_db *db, PGresult *res)
+{
+	struct pg *p = db->impl;
+	const char *state =
+	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *m = res ? PQresultErrorMessage(res) : "";
+
+	if (m == NULL || *m == '\0')
+		m = PQerrorMessage(p->conn);
+	snprintf(db->err, sizeof(db->err), "postgresql: %s", m);
+	db->err[strcspn(db->err, "\n")] = '\0';
+	if (PQstatus(p->conn) != CONNECTION_OK || state == NULL)
+		return VZS_DB_UNAVAILABLE;
+	if (strncmp(state, "23", 2) == 0)
+		return VZS_DB_CONFLICT;
+	/* Resources (disk full), connection, read-only, shutdown. */
+	if (strncmp(state, "53", 2) == 0 || strncmp(state, "08", 2) == 0 ||
+	    strcmp(state, "25006") == 0 || strncmp(state, "57P", 3) == 0 ||
+	    strncmp(state, "58", 2) == 0 || strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0)
+		return VZS_DB_UNAVAILABLE;
+	return VZS_DB_ERROR;
+}
+
+static int reconnect(struct vzs_db *db)
+{
+	struct pg *p = db->impl;
+
+	if (PQstatus(p->conn) == CONNECTION_OK)
+		return 0;
+	PQreset(p->conn);
+	p->nprepared = 0;
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		snprintf(db->err, sizeof(db->err), "postgresql: %s",
+		         PQerrorMessage(p->conn));
+		db->err[strcspn(db->err, "\n")] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static int stmt_name(struct vzs_db *db, const char *sql, int n, char name[32])
+{
+	struct pg *p = db->impl;
+	PGresult *res;
+	size_t i;
+
+	for (i = 0; i < p->nprepared; i++)
+		if (p->prepared[i] == sql)
+			break;
+	snprintf(name, 32, "s%zu", i);
+	if (i < p->nprepared)
+		return VZS_DB_OK;
+	if (i == PG_CACHE) {
+		name[0] = '\0'; /* unnamed: prepared anew each time */
+		return VZS_DB_OK;
+	}
+	res = PQprepare(p->conn, name, sql, n, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int rc = classify(db, res);
+
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	p->prepared[p->nprepared++] = sql;
+	return VZS_DB_OK;
+}
+
+static int pg_query(struct vzs_db *db, const char *sql, int n,
+                    const char *const *params, vzs_row_fn fn, void *ctx)
+{
+	struct pg *p = db->impl;
+	PGresult *res;
+	ExecStatusType st;
+	char name[32];
+	const char *cols[64];
+	int rc;
+
+	db->err[0] = '\0';
+	if (reconnect(db) != 0)
+		return VZS_DB_UNAVAILABLE;
+	if (n == 0 && fn == NULL) {
+		res = PQexec(p->conn, sql);
+	} else {
+		rc = stmt_name(db, sql, n, name);
+		if (rc != VZS_DB_OK)
+			return rc;
+		if (name[0] == '\0')
+			res = PQexecParams(p->conn, sql, n, NULL, params, NULL,
+			                   NULL, 0);
+		else
+			res = PQexecPrepared(p->conn, name, n, params, NULL,
+			                     NULL, 0);
+	}
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		rc = classify(db, res);
+		PQclear(res);
+		return rc;
+	}
+	if (fn != NULL && st == PGRES_TUPLES_OK) {
+		int rows = PQntuples(res), nc = PQnfields(res);
+
+		if (nc > 64)
+			nc = 64;
+		for (int r = 0; r < rows; r++) {
+			for (int c = 0; c < nc; c++)
+				cols[c] = PQgetisnull(res, r, c)
+				              ? NULL
+				              : PQgetvalue(res, r, c);
+			if (fn(ctx, nc, cols) != 0)
+				break;
+		}
+	}
+	PQclear(res);
+	return VZS_DB_OK;
+}
+
+static void pg_close(struct vzs_db *db)
+{
+	struct pg *p = db->impl;
+
+	if (p != NULL) {
+		PQfinish(p->conn);
+		free(p->conninfo);
+		free(p);
+	}
+	free(db);
+}
+
+/*
+ * A report in one statement (see struct vzs_db_ops.ingest): $1 key hash,
+ * $2 machine id ('' for none), $3 report id, $4 scanned, $5 received,
+ * $6 coverage, $7 catalogue id, $8 its version, $9 findings, $10
+ * products, $11 body, $12 hostname, $13 fqdn, $14 os. One row if the key
+ * is known: host id, machine id, revoked at, the report id if inserted,
+ * the host that had it before. The same steps as the generic path.
+ */
+static const char pg_ingest[] =
+    "WITH k AS (SELECT id, machine_id, key_revoked_at FROM hosts"
+    "  WHERE key_hash = $1),"
+    " ok AS (SELECT id FROM k WHERE key_revoked_at IS NULL"
+    "  AND COALESCE(machine_id, '') = $2),"
+    " ins AS (INSERT INTO reports (report_id, host_id, scanned_at,"
+    "  received_at, coverage, catalog_id, catalog_version, nfindings,"
+    "  products, body) SELECT $3, ok.id, CAST($4 AS BIGINT),"
+    "  CAST($5 AS BIGINT), $6, $7, CAST($8 AS BIGINT),"
+    "  CAST($9 AS INTEGER), $10, $11 FROM ok"
+    "  ON CONFLICT (report_id) DO NOTHING RETURNING report_id, host_id),"
+    " hu AS (UPDATE hosts SET hostname = $12, fqdn = $13, os = $14"
+    "  WHERE id = (SELECT host_id FROM ins)),"
+    " hs AS (INSERT INTO host_state (host_id, report_id, scanned_at,"
+    "  received_at, coverage, products) SELECT host_id, report_id,"
+    "  CAST($4 AS BIGINT), CAST($5 AS BIGINT), $6, $10 FROM ins"
+    "  ON CONFLICT (host_id) DO UPDATE SET"
+    "  report_id = excluded.report_id, scanned_at = excluded.scanned_at,"
+    "  received_at = excluded.received_at, coverage = excluded.coverage,"
+    "  products = excluded.products"
+    "  WHERE excluded.scanned_at > host_state.scanned_at"
+    "  OR (excluded.scanned_at = host_state.scanned_at"
+    "  AND (excluded.received_at > host_state.received_at"
+    "  OR (excluded.received_at = host_state.received_at"
+    "  AND excluded.report_id > host_state.report_id))))"
+    " SELECT k.id, k.machine_id, k.key_revoked_at,"
+    "  (SELECT report_id FROM ins),"
+    "  (SELECT host_id FROM reports WHERE report_id = $3) FROM k";
+
+static const struct vzs_db_ops pg_ops = {
+    .name = "postgresql",
+    .query = pg_query,
+    .close = pg_close,
+    .migrations = pg_migrations,
+    .begin = "BEGIN",
+    .ingest = pg_ingest,
+};
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+int vzs_pg_open(const char *conninfo, struct vzs_db **out, char *msg,
+                size_t size)
+{
+	struct vzs_db *db = calloc(1, sizeof(*db));
+	struct pg *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (db == NULL || p == NULL) {
+		free(db);
+		free(p);
+		snprintf(msg, size, "out of memory");
+		return -1;
+	}
+	db->ops = &pg_ops;
+	db->impl = p;
+	p->conn = PQconnectdb(conninfo);
+	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
+		snprintf(msg, size, "postgresql: %s",
+		         p->conn ? PQerrorMessage(p->conn) : "out of memory");
+		msg[strcspn(msg, "\n")] = '\0';
+		pg_close(db);
+		return -1;
+	}
+	/* NOTICEs (e.g. "relation exists, skipping") are not ours to print. */
+	PQsetNoticeProcessor(p->conn, quiet, NULL);
+	*out = db;
+	return 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * server/store_sqlite.c - the SQLite backend: one file, WAL mode,
+ * synchronous=FULL, so that a report is on disk before it is
+ * acknowledged and readers never block the writer.
+ *
+ * Statements are prepared once and kept (keyed by the SQL text's
+ * address, which is a literal in the callers), since preparing costs
+ * more than running the small statements ingestion needs.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "server.h"
+
+#define CACHE_SIZE 64
+
+struct sq {
+	sqlite3 *conn;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[CACHE_SIZE];
+};
+
+static const char *const sqlite_migrations[] = {
+    /* 1: the first schema. Times are seconds since the epoch. */
+    "CREATE TABLE organisations ("
+    " id TEXT PRIMARY KEY, name TEXT NOT NULL, sector TEXT NOT NULL,"
+    " secret_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL);"
+    "CREATE TABLE hosts ("
+    " id INTEGER PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id),"
+    " ident TEXT NOT NULL, machine_id TEXT, hostname TEXT NOT NULL,"
+    " fqdn TEXT, grp TEXT, os TEXT, enrolled_at BIGINT NOT NULL,"
+    " key_hash TEXT UNIQUE, key_revoked_at BIGINT,"
+    " UNIQUE (org, ident));"
+    "CREATE TABLE reports ("
+    " report_id TEXT PRIMARY KEY,"
+    " host_id BIGINT NOT NULL REFERENCES hosts(id),"
+    " scanned_at BIGINT NOT NULL, received_at BIGINT NOT NULL,"
+    " coverage TEXT NOT NULL, catalog_id TEXT, catalog_version BIGINT,"
+    " nfindings INTEGER NOT NULL, products TEXT NOT NULL,"
+    " body TEXT NOT NULL);"
+    "CREATE INDEX reports_host_scanned ON reports (host_id, scanned_at);"
+    "CREATE TABLE exemptions ("
+    " id INTEGER PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id), measure TEXT,"
+    " scope_kind TEXT NOT NULL, scope_value TEXT NOT NULL,"
+    " reason TEXT NOT NULL, approver TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+    " expired_at BIGINT, expire_reason TEXT);"
+    "CREATE INDEX exemptions_org ON exemptions (org);"
+    "CREATE TABLE overlays ("
+    " id INTEGER PRIMARY KEY,"
+    " org TEXT NOT NULL REFERENCES organisations(id),"
+    " measure TEXT NOT NULL, created_at BIGINT NOT NULL, body TEXT);"
+    "CREATE INDEX overlays_org ON overlays (org, measure, id);",
+    /* 2: each host's latest report, kept at ingestion, for the
+     * compliance view of large fleets (server/ledger.c, fast path). */
+    "CREATE TABLE host_state ("
+    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
+    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
+    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
+    " products TEXT NOT NULL);"
+    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
+    " r.received_at, r.coverage, r.products FROM reports r"
+    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
+    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
+    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
+    /* 3: find the reports dated after an instant without a scan (the
+     * fast compliance path sets those hosts apart). */
+    "CREATE INDEX host_state_scanned ON host_state (scanned_at);"
+    "CREATE INDEX host_state_received ON host_state (received_at);",
+    NULL};
+
+static int classify(struct vzs_db *db, int rc)
+{
+	struct sq *q = db->impl;
+
+	snprintf(db->err, sizeof(db->err), "sqlite: %s",
+	         sqlite3_errmsg(q->conn));
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return VZS_DB_CONFLICT;
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: return VZS_DB_UNAVAILABLE;
+	default: return VZS_DB_ERROR;
+	}
+}
+
+static sqlite3_stmt *prepare(struct vzs_db *db, const char *sql, int *rc)
+{
+	struct sq *q = db->impl;
+	sqlite3_stmt *st = NULL;
+	size_t slot = ((uintptr_t)sql >> 3) % CACHE_SIZE;
+
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		size_t k = (slot + i) % CACHE_SIZE;
+
+		if (q->cache[k].sql == sql)
+			return q->cache[k].st;
+		if (q->cache[k].sql == NULL) {
+			*rc = sqlite3_prepare_v2(q->conn, sql, -1, &st, NULL);
+			if (*rc != SQLITE_OK)
+				return NULL;
+			q->cache[k].sql = sql;
+			q->cache[k].st = st;
+			return st;
+		}
+	}
+	/* A full cache only costs speed: prepare, and finalize after. */
+	*rc = sqlite3_prepare_v2(q->conn, sql, -1, &st, NULL);
+	return st;
+}
+
+static int cached(struct sq *q, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < CACHE_SIZE; i++)
+		if (q->cache[i].st == st)
+			return 1;
+	return 0;
+}
+
+static int sq_query(struct vzs_db *db, const char *sql, int n,
+                    const char *const *params, vzs_row_fn fn, void *ctx)
+{
+	struct sq *q = db->impl;
+	sqlite3_stmt *st;
+	const char *cols[64];
+	int rc = SQLITE_OK, out = VZS_DB_OK;
+
+	db->err[0] = '\0';
+	if (n == 0 && fn == NULL) {
+		/* Scripts (migrations) and transaction control. */
+		rc = sqlite3_exec(q->conn, sql, NULL, NULL, NULL);
+		return rc == SQLITE_OK ? VZS_DB_OK : classify(db, rc);
+	}
+	st = prepare(db, sql, &rc);
+	if (st == NULL)
+		return classify(db, rc);
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		int idx;
+
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		idx = sqlite3_bind_parameter_index(st, name);
+		if (idx == 0)
+			continue;
+		rc = params[i] == NULL ? sqlite3_bind_null(st, idx)
+		                       : sqlite3_bind_text(st, idx, params[i],
+		                                           -1, SQLITE_STATIC);
+		if (rc != SQLITE_OK) {
+			out = classify(db, rc);
+			goto done;
+		}
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int nc = sqlite3_column_count(st);
+
+		if (nc > 64)
+			nc = 64;
+		for (int i = 0; i < nc; i++)
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn != NULL && fn(ctx, nc, cols) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		out = classify(db, rc);
+done:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (!cached(q, st))
+		sqlite3_finalize(st);
+	return out;
+}
+
+static void sq_close(struct vzs_db *db)
+{
+	struct sq *q = db->impl;
+
+	if (q != NULL) {
+		for (size_t i = 0; i < CACHE_SIZE; i++)
+			sqlite3_finalize(q->cache[i].st);
+		sqlite3_close(q->conn);
+		free(q);
+	}
+	free(db);
+}
+
+static const struct vzs_db_ops sqlite_ops = {
+    .name = "sqlite",
+    .query = sq_query,
+    .close = sq_close,
+    .migrations = sqlite_migrations,
+    .begin = "BEGIN IMMEDIATE",
+};
+
+int vzs_sqlite_open(const char *path, struct vzs_db **out, char *msg,
+                    size_t size)
+{
+	struct vzs_db *db = calloc(1, sizeof(*db));
+	struct sq *q = calloc(1, sizeof(*q));
+	int rc;
+
+	*out = NULL;
+	if (db == NULL || q == NULL) {
+		free(db);
+		free(q);
+		snprintf(msg, size, "out of memory");
+		return -1;
+	}
+	db->ops = &sqlite_ops;
+	db->impl = q;
+	rc = sqlite3_open_v2(path, &q->conn,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                         SQLITE_OPEN_NOMUTEX,
+	                     NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, size, "%s: %s", path,
+		         q->conn ? sqlite3_errmsg(q->conn) : "cannot open");
+		goto fail;
+	}
+	/* A file too large for RLIMIT_FSIZE is a full disk, not a crash. */
+	signal(SIGXFSZ, SIG_IGN);
+	sqlite3_busy_timeout(q->conn, 5000);
+	rc = sqlite3_exec(q->conn,
+	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                  " PRAGMA foreign_keys=ON;",
+	                  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(msg, size, "%s: %s", path, sqlite3_errmsg(q->conn));
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	sq_close(db);
+	return -1;
+}
