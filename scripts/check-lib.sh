@@ -198,6 +198,9 @@ fuzz_expected() { # fuzz_expected SRC
 run_fuzz() { # run_fuzz SRC FDIR SECONDS
 	local src=$1 fdir=$2 secs=$3 name h work runs dict n=0
 	local -a want
+	# The harnesses run in a scratch directory: absolute paths only.
+	[[ $fdir == /* ]] || fdir=$PWD/$fdir
+	[[ $src == /* ]] || src=$PWD/$src
 	mapfile -t want < <(fuzz_expected "$src")
 	if ((${#want[@]} == 0)); then
 		fail "fuzz" "fuzz/meson.build defines no harness (or cannot be read)"
@@ -205,7 +208,6 @@ run_fuzz() { # run_fuzz SRC FDIR SECONDS
 	fi
 	for name in "${want[@]}"; do
 		h=$fdir/fuzz/fuzz_$name
-		[[ $h == /* ]] || h=$PWD/$h
 		if [[ ! -x $h || ! -f $h ]]; then
 			fail "fuzz $name" "harness not built ($h)"
 			continue

@@ -97,9 +97,11 @@ static int next_line(struct line_src *s, const char **line, size_t *n)
 		if (s->len - s->pos > VZ_INVENTORY_LINE_MAX)
 			return -2;
 		/* Move the partial line to the front, then read more. */
-		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
-		s->len -= s->pos;
-		s->pos = 0;
+		if (s->pos > 0) {
+			memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+			s->len -= s->pos;
+			s->pos = 0;
+		}
 		if (s->cap - s->len < CHUNK) {
 			nb = vz__realloc(s->buf, s->cap + CHUNK);
 			if (nb == NULL)

@@ -111,8 +111,11 @@ const char *vz__scan_recorded(const vz_catalog *cat, const char *product_id,
 
 	if (aid != NULL)
 		a = vz__catalog_get(cat, aid, NULL);
-	for (i = 0; a == NULL && i < vz_catalog_count(cat, VZ_KIND_ASSESSMENT);
-	     i++) {
+	if (a != NULL)
+		return str(a, "id");
+	/* Not "a == NULL" in the loop's condition: that stopped at the
+	 * first assessment listing the product, whatever its date. */
+	for (i = 0; i < vz_catalog_count(cat, VZ_KIND_ASSESSMENT); i++) {
 		json_t *x = vz__catalog_nth(cat, VZ_KIND_ASSESSMENT, i);
 		const char *d = str(x, "date");
 

@@ -217,6 +217,8 @@ mkharness() { # mkharness NAME UNITS EXIT
 verdict "no harness built (an empty glob)" red "run_fuzz $fz/src $fz/build 1"
 for n in "${names[@]}"; do mkharness "$n" 5 0; done
 verdict "every harness ran" green "run_fuzz $fz/src $fz/build 1"
+verdict "every harness ran, paths relative to the tree" green \
+	"cd $fz && run_fuzz src build 1"
 rm -f "$fz/build/fuzz/fuzz_${names[0]}"
 verdict "one harness not built" red "run_fuzz $fz/src $fz/build 1"
 mkharness "${names[0]}" 0 0

@@ -484,6 +484,23 @@ PY
 		"$tmp/us.txt"
 done
 
+# A product that no measure covers is reported with the latest assessment
+# that lists it, by date, not by its place: the 2017 one comes first.
+"$py" - "$cat" "$tmp/agent.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for a in c["assessments"]:
+    a["products"].append("kaspersky-network-agent")
+c["assessments"].reverse()
+json.dump(c, open(sys.argv[2], "w"))
+PY
+"$vz" scan --root "$roots/rpm" --catalog "$tmp/agent.json" --allow-unsigned \
+	--format json >"$tmp/agent.out" 2>>"$tmp/stderr.log"
+check "agent assessed twice: exit 1 (got $?)" test $? = 1
+check "a product without a measure: the latest assessment listing it" test \
+	"$(jq_py "$tmp/agent.out" '[(f["measure"], f["assessment"]["id"]) for f in d["findings"] if f["product_id"] == "kaspersky-network-agent"]')" = \
+	"[(None, 'nl-2018-assessment-kaspersky-antivirus')]"
+
 # ---- the evidence cap: 64 pieces kept, the rest counted ---------------------
 mkdir -p "$tmp/cap/opt/kaspersky/kesl"
 for i in $(seq 0 64); do mkdir "$tmp/cap/opt/kaspersky/kesl/lib$i"; done

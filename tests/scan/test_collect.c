@@ -7,6 +7,7 @@
  * and the matcher's kernel-module names ('-' and '_' are one character
  * to the kernel); units enabled through .wants/ and .requires/.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -299,6 +300,126 @@ static void test_units(void **state)
 	remove_root(root);
 }
 
+/* ---- the procs collector (live host) and the host's OS name ------------ */
+
+struct procs {
+	int n, bad, self;
+	long me;
+};
+
+static vz_status on_proc(void *ctx, const vz_record *r)
+{
+	struct procs *p = ctx;
+
+	if (r->kind != VZ_REC_PROCESS)
+		return VZ_OK;
+	p->n++;
+	if (r->pid <= 0 || strncmp(r->detail, "pid ", 4) != 0 ||
+	    r->detail[4] < '1' || r->detail[4] > '9')
+		p->bad++;
+	if (r->pid == p->me)
+		p->self++;
+	return VZ_OK;
+}
+
+static void test_procs(void **state)
+{
+	struct procs p = {0, 0, 0, (long)getpid()};
+	vz_stats *st = vz_stats_new();
+	vz_collect_opts o;
+	vz_sink sink = {.ctx = &p, .want_content = want_none,
+	                .record = on_proc};
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.root = "/";
+	assert_int_equal(vz_collect(&o, "procs", &sink, st, NULL), VZ_OK);
+	/* Only the numbered entries of /proc are processes ("self" and
+	 * "thread-self" are links to one of them), each once. */
+	assert_true(p.n > 0);
+	assert_int_equal(p.bad, 0);
+	assert_int_equal(p.self, 1);
+	vz_stats_free(st);
+}
+
+static void test_host_os(void **state)
+{
+	char root[256];
+	vz_host h;
+
+	(void)state;
+	make_root(root, sizeof(root));
+	/* os-release(5): the value may be in double or single quotes. */
+	write_file(root, "/etc/os-release",
+	           "NAME=Example\nPRETTY_NAME='Example Linux 12 (quoted)'\n");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vz_host_probe(root, &h), VZ_OK);
+	assert_non_null(h.os);
+	assert_string_equal(h.os, "Example Linux 12 (quoted)");
+	vz_host_clear(&h);
+	write_file(root, "/etc/os-release",
+	           "PRETTY_NAME=\"Example Linux 13\"\n");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vz_host_probe(root, &h), VZ_OK);
+	assert_string_equal(h.os, "Example Linux 13");
+	vz_host_clear(&h);
+	remove_root(root);
+}
+
+/* ---- never out of the root; problems beyond the table still counted ---- */
+
+static void test_root_open_ci(void **state)
+{
+	char root[256], path[512];
+	int rfd, fd;
+
+	(void)state;
+	make_root(root, sizeof(root));
+	write_file(root, "/inside/etc/hosts", "127.0.0.1 localhost\n");
+	write_file(root, "/secret", "outside the scanned root\n");
+	snprintf(path, sizeof(path), "%s/inside", root);
+	rfd = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(rfd >= 0);
+	/* Found ignoring case, as on a Windows or macOS volume... */
+	fd = vz__root_open_ci(rfd, "/ETC/Hosts", O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	/* ... but ".." never leads out of the root, after a case-folded
+	 * component either. */
+	errno = 0;
+	fd = vz__root_open_ci(rfd, "/ETC/../../secret", O_RDONLY);
+	assert_int_equal(fd, -1);
+	assert_int_equal(errno, EXDEV);
+	fd = vz__root_open_ci(rfd, "/Etc/../../secret", O_RDONLY);
+	assert_int_equal(fd, -1);
+	close(rfd);
+	remove_root(root);
+}
+
+/* The size of the problem table (lib/collect/stats.c); 300 distinct
+ * reasons are more than it holds. */
+#define MANY_PROBLEMS 300
+
+static void test_problems_overflow(void **state)
+{
+	vz_stats *st = vz_stats_new();
+	char reason[64];
+	unsigned long total = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MANY_PROBLEMS; i++) {
+		snprintf(reason, sizeof(reason), "reason %zu", i);
+		vz__stats_problem(st, "files", 1, reason, "/x");
+	}
+	/* The table is bounded; the count is not. */
+	assert_true(vz_stats_problem_count(st) < MANY_PROBLEMS);
+	for (i = 0; i < vz_stats_problem_count(st); i++)
+		total += vz_stats_problem(st, i)->count;
+	assert_int_equal(total, MANY_PROBLEMS);
+	vz_stats_free(st);
+}
+
 /* ---- kernel-module names in the matcher ---------------------------------- */
 
 /* The scan test catalogue with one Linux kernel-module fingerprint more
@@ -409,6 +530,33 @@ static void test_match_modules(void **state)
 	vz_catalog_free(cat);
 }
 
+/* A process whose executable was deleted (upgraded, or removed while it
+ * runs) is still the product's, by its executable's name: here comm is
+ * something else, as a process may set it. */
+static void test_match_deleted_exe(void **state)
+{
+	vz_catalog *cat = catalog_with_module("vz-test-klfs");
+	vz_matcher *m = NULL;
+	vz_record r;
+	char items[512];
+
+	(void)state;
+	assert_int_equal(vz_matcher_new(cat, &m, NULL), VZ_OK);
+	memset(&r, 0, sizeof(r));
+	r.kind = VZ_REC_PROCESS;
+	r.source = "procs";
+	r.origin = "/proc";
+	r.name = "worker";
+	r.path = "/opt/kaspersky/kesl/libexec/kesl (deleted)";
+	r.pid = 42;
+	r.detail = "pid 42: worker /opt/kaspersky/kesl/libexec/kesl (deleted)";
+	feed(m, &r);
+	assert_int_equal(hit(m, items, sizeof(items)), VZ_STATE_RUNNING);
+	assert_string_equal(items, "process:kesl");
+	vz_matcher_free(m);
+	vz_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,7 +564,12 @@ int main(void)
 		cmocka_unit_test(test_dpkg_state_words),
 		cmocka_unit_test(test_dpkg_journal),
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_procs),
+		cmocka_unit_test(test_host_os),
+		cmocka_unit_test(test_root_open_ci),
+		cmocka_unit_test(test_problems_overflow),
 		cmocka_unit_test(test_match_modules),
+		cmocka_unit_test(test_match_deleted_exe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
