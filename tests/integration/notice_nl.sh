@@ -84,6 +84,7 @@ check "no English headings in the Dutch notice" \
 VOORZORG_STATE_DIR=$tmp/state2 "$vz" diff "$root/catalog/voorzorg.json" \
 	"$tmp/new.json" --format markdown --lang en --allow-unsigned \
 	>"$tmp/en.md" 2>/dev/null
+check "--lang en: exit 0 (got $?)" test $? = 0
 check "--lang en: the English notice" \
 	grep -q '^## What the measures require$' "$tmp/en.md"
 VOORZORG_STATE_DIR=$tmp/state3 "$vz" diff "$root/catalog/voorzorg.json" \

@@ -61,8 +61,11 @@ agree() {
 	local prod=$1 r=$tmp/$2 sector=$3 want_m=$4 want_a=$5
 	"$vz" scan --root "$r" --sector "$sector" --catalog "$cat" \
 		--format json >"$tmp/scan.json" 2>"$tmp/scan.err"
+	check "$prod on $2 for $sector: scan exits 0 or 1 (got $?)" \
+		test $? -le 1
 	"$vz" assess "$prod" --catalog "$cat" --format json \
 		>"$tmp/assess.json" 2>"$tmp/assess.err"
+	check "$prod: assess exits 0 (got $?)" test $? = 0
 	"$py" - "$tmp/scan.json" "$tmp/assess.json" "$prod" "$sector" \
 		"$want_m" "$want_a" <<'PY'
 import json, sys

@@ -104,6 +104,7 @@ rev=()
 for ((i = ${#mac[@]} - 1; i > 0; i -= 2)); do rev+=(--osquery "${mac[$i]}"); done
 (cd "$here" && "$vz" scan "${rev[@]}" --sector central-government \
 	--format json) >"$tmp/macos-rev.json" 2>/dev/null
+check "the files in reverse order: exit 1 (got $?)" test $? = 1
 normalise "$tmp/macos-rev.json" >"$tmp/macos-rev.norm"
 same_findings() {
 	"$py" -c '

@@ -135,6 +135,7 @@ done
 # ---- collect ----------------------------------------------------------------------
 cp "$exe" "$work/voorzorg-collect.exe"
 "$vz" collect --windows-keys "$work/keys.txt" >/dev/null 2>"$work/keys.err"
+check "voorzorg collect --windows-keys: exit 0 (got $?)" test $? = 0
 check "voorzorg collect --windows-keys writes the catalogue's keys" \
 	grep -qx 'HKLM\\software\\kasperskylab\\protected' "$work/keys.txt"
 winpath() { echo "Z:$(echo "$1" | tr / '\\')"; }
