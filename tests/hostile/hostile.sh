@@ -173,6 +173,9 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
 		$T "$TMP/pub/vz" scan --root "$TMP/pub/unr" \
 		--catalog "$TMP/pub/cat.json" --allow-unsigned \
 		>"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = 2 ]; then ok "unreadable root: exit 2"; else
+		bad "unreadable root: exit 2 (got $rc)"; fi
 	expect_grep "unreadable root: the reason is given" \
 		"cannot open the root: Permission denied" "$TMP/err"
 fi

@@ -79,6 +79,10 @@ equiv() {
 		i=$?
 		check "$name ($fmt): same exit code (direct $d, inventory $i)" \
 			test "$d" = "$i"
+		# ... and one a scan gives (a crash or sanitizer abort twice
+		# over is the same code too).
+		check "$name ($fmt): a scan's exit code (0, 1 or 4; got $i)" \
+			test "$i" = 0 -o "$i" = 1 -o "$i" = 4
 	done
 	if strip_time "$tmp/$name.d.json" >"$tmp/$name.d.norm" &&
 		strip_time "$tmp/$name.i.json" >"$tmp/$name.i.norm" &&
@@ -132,6 +136,9 @@ if [ "$have_win" = 1 ]; then
 	# verified is said to be missing, never silently clean.
 	"$vz" scan --inventory "$tmp/root-win-installed.inv" --catalog "$scat" \
 		--allow-unsigned --format json >"$tmp/other.json" 2>/dev/null
+	rc=$?
+	check "another catalogue: a scan's exit code (0, 1 or 4; got $rc)" \
+		test "$rc" -le 1 -o "$rc" = 4
 	check "another catalogue: the inventory says which catalogue it was collected for" \
 		grep -q '"collected_for":{"catalog":"voorzorg-win-tests"' \
 		"$tmp/root-win-installed.inv"

@@ -44,7 +44,51 @@ cleanup() {
 trap cleanup EXIT
 
 bundled=$src/catalog/voorzorg.json
-"$vz" scan --catalog "$bundled" --format json >"$tmp/live.json" 2>"$tmp/live.err"
+
+# live USER ARGS...: `voorzorg scan ARGS` of this machine, on stdout and
+# stderr, as USER (root or nobody).
+#
+# The live scan walks the whole machine, and the scratch areas of a
+# developer's or CI's machine hold other tests' fixture roots: files that
+# look like Kaspersky's on purpose. As root the scan therefore runs in a
+# private mount namespace in which /tmp, /var/tmp, the source tree and the
+# build tree are empty; everything else (/usr, /etc, /var, /opt, /home,
+# processes, kernel modules) is the live host as it is. Without root (no
+# namespace) it scans the machine as it is, scratch areas included.
+bin=$tmp/bin-live
+mkdir -p "$bin"
+cp "$vz" "$bundled" "$bundled.minisig" "$src/catalog/voorzorg.pub" "$bin/"
+chmod -R a+rX "$bin"
+chmod a+rx "$tmp"
+build=${VZ_BUILD_ROOT:-$(dirname "$(dirname "$vz")")}
+live() {
+	local who=$1
+	shift
+	if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
+		"$vz" scan --catalog "$bundled" "$@"
+		return
+	fi
+	unshare -m --propagation private /bin/bash -c '
+		bin=$1 who=$2 src=$3 build=$4
+		shift 4
+		mount -t tmpfs vz-live /mnt || exit 90
+		cp "$bin"/* /mnt/ || exit 90
+		mkdir -p /mnt/state && chmod 777 /mnt/state
+		for d in /tmp /var/tmp "$src" "$build"; do
+			[ -d "$d" ] && { mount -t tmpfs vz-hide "$d" || exit 90; }
+		done
+		export VOORZORG_STATE_DIR=/mnt/state
+		if [ "$who" = nobody ]; then
+			exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+				/mnt/voorzorg scan --catalog /mnt/voorzorg.json \
+				--pubkey /mnt/voorzorg.pub "$@"
+		fi
+		exec /mnt/voorzorg scan --catalog /mnt/voorzorg.json \
+			--pubkey /mnt/voorzorg.pub "$@"
+	' live "$bin" "$who" "$src" "$build" "$@"
+}
+
+live root --format json >"$tmp/live.json" 2>"$tmp/live.err"
 rc=$?
 check "live scan, bundled catalogue: exit 0 (got $rc)" test "$rc" = 0
 check "live scan: no finding" test "$(jq_py "$tmp/live.json" 'len(d["findings"])')" = 0
@@ -100,15 +144,7 @@ pid=
 # host cannot be examined: that is an incomplete scan (exit 4), never a
 # clean one.
 if [ "$(id -u)" = 0 ]; then
-	u=$tmp/user
-	mkdir -p "$u/state"
-	cp "$vz" "$bundled" "$bundled.minisig" "$u/"
-	chmod -R a+rX "$u"
-	chmod 777 "$u/state"
-	chmod a+rx "$tmp"
-	VOORZORG_STATE_DIR=$u/state setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$u/voorzorg" scan --catalog "$u/voorzorg.json" \
-		--format json >"$tmp/nobody.json" 2>"$tmp/nobody.err"
+	live nobody --format json >"$tmp/nobody.json" 2>"$tmp/nobody.err"
 	rc=$?
 	check "live scan as nobody: exit 4, incomplete (got $rc)" test "$rc" = 4
 	check "live scan as nobody: the reason is the unreadable processes" test \
