@@ -412,6 +412,23 @@ check "a truncated archive: one line naming the file" test \
 	"$(grep -v 'NOT SIGNED' "$tmp/trunc.err")" = \
 	"voorzorg: $roots/archives/truncated.tar: cannot read the archive: Truncated tar archive"
 check "a truncated archive: nothing on stdout" test ! -s "$tmp/trunc.out"
+# A member that names itself with ".." is read at its normalised place,
+# never above the archive's root.
+"$py" - "$tmp/dotdot.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    data = b"kesl-control\n"
+    ti = tarfile.TarInfo("../../opt/kaspersky/kesl/bin/kesl-control")
+    ti.size = len(data)
+    t.addfile(ti, io.BytesIO(data))
+PY
+"$vz" scan "$tmp/dotdot.tar" --catalog "$cat" --allow-unsigned --format json \
+	>"$tmp/dotdot.json" 2>/dev/null
+rc=$?
+check "a member named ../../opt/...: exit 1 (got $rc)" test "$rc" = 1
+check "a member named ../../opt/...: found at /opt/..." test \
+	"$(jq_py "$tmp/dotdot.json" '[e["item"] for f in d["findings"] for e in f["evidence"]]')" = \
+	"['/opt/kaspersky/kesl/bin/kesl-control']"
 # A decompression bomb: a member that says it expands to 8 GB in an
 # archive of a few kilobytes is not read, counted, and the scan says
 # incomplete (exit 4), rather than spend minutes or lose the scan.

@@ -424,6 +424,41 @@ static void test_match_hash(void **state)
 	vz_catalog_free(cat);
 }
 
+/*
+ * The coverage verdict (docs/report.md): a failed collector, a source
+ * read in part, most processes unreadable, and under strict any item.
+ */
+static int verdict(const char *name, uint64_t examined, uint64_t bad,
+                   int strict)
+{
+	struct vz__coverage cov;
+	vz_stats *st = vz_stats_new();
+	int complete;
+
+	assert_non_null(st);
+	vz__stats_run_n(st, name, "ran", "target", examined);
+	if (bad > 0)
+		vz__stats_problem_n(st, name, 1, "Permission denied", "/x", bad);
+	assert_int_equal(vz__coverage_build(&cov, st, strict), VZ_OK);
+	complete = cov.ngaps == 0;
+	vz__coverage_free(&cov);
+	vz_stats_free(st);
+	return complete;
+}
+
+static void test_coverage_verdict(void **state)
+{
+	(void)state;
+	assert_true(verdict("procs", 10, 0, 0));
+	assert_true(verdict("procs", 10, 5, 0));  /* half: still complete */
+	assert_false(verdict("procs", 10, 6, 0)); /* most: incomplete */
+	assert_false(verdict("procs", 0, 1, 0));  /* read nothing: failed */
+	assert_false(verdict("dpkg", 10, 1, 0));  /* a source, in part */
+	assert_true(verdict("files", 10, 1, 0));  /* a file: --strict only */
+	assert_false(verdict("files", 10, 1, 1));
+	assert_true(verdict("files", 10, 0, 1));
+}
+
 static void test_state_rule(void **state)
 {
 	(void)state;
@@ -648,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_match_names),
 		cmocka_unit_test(test_match_hash),
 		cmocka_unit_test(test_state_rule),
+		cmocka_unit_test(test_coverage_verdict),
 		cmocka_unit_test(test_walk_vanishing),
 		cmocka_unit_test(test_scan_alloc_failures),
 	};
