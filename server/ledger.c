@@ -366,13 +366,16 @@ int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
 /* ---- the fast path for counts as of now ---------------------------- */
 
 /* Hosts that cannot be counted in groups: named by an exemption one by
- * one, or with a latest report dated after the instant asked for. */
+ * one, with a latest report dated after the instant asked for, or
+ * enrolled after it. Each part is an index lookup. */
 #define SPECIAL_HOSTS                                            \
 	"SELECT CAST(e.scope_value AS BIGINT) FROM exemptions e" \
 	" WHERE e.scope_kind = 'host'"                           \
 	" UNION SELECT s2.host_id FROM host_state s2"            \
 	" WHERE s2.scanned_at > CAST($4 AS BIGINT)"              \
-	" OR s2.received_at > CAST($4 AS BIGINT)"
+	" OR s2.received_at > CAST($4 AS BIGINT)"                \
+	" UNION SELECT h2.id FROM hosts h2"                      \
+	" WHERE h2.enrolled_at > CAST($4 AS BIGINT)"
 
 #define HOST_FILTERS                                       \
 	" WHERE (CAST($1 AS TEXT) IS NULL OR h.org = $1)"  \
@@ -394,16 +397,42 @@ static const char sql_special_reports[] =
     " AND r.received_at <= CAST($4 AS BIGINT)"
     " ORDER BY r.host_id, r.scanned_at, r.received_at, r.report_id";
 
-/* $5: reports scanned before this make a host stale. */
+/*
+ * The other hosts, grouped by organisation, group, latest products and
+ * kind (0 never reported, 1 stale, 2 reported since $5), from the counts
+ * the triggers keep (table state_counts, per day of latest scan): a day
+ * before $6, the day of $5, is stale, a day after it is not; the hosts
+ * of day $6 itself are looked at one by one ($7..$8 bounds that day's
+ * instants for the index), and the special hosts are taken out of the
+ * counts they are in. The cost is that of the counts, that day's hosts
+ * and the special ones, not that of the fleet.
+ */
 static const char sql_groups[] =
-    "SELECT h.org, o.sector, h.grp, s.products,"
-    " CASE WHEN s.host_id IS NULL THEN 0"
-    "  WHEN s.scanned_at < CAST($5 AS BIGINT) THEN 1 ELSE 2 END,"
-    " count(*)"
-    " FROM hosts h JOIN organisations o ON o.id = h.org"
-    " LEFT JOIN host_state s ON s.host_id = h.id" HOST_FILTERS
-    " AND h.id NOT IN (" SPECIAL_HOSTS ")"
-    " GROUP BY h.org, o.sector, h.grp, s.products, 5";
+    "SELECT x.org, o.sector, NULLIF(x.grp, ''), x.products, x.kind,"
+    " sum(x.n) FROM ("
+    " SELECT c.org, c.grp, c.products, CASE WHEN c.seen = 0 THEN 0"
+    "  WHEN c.day < CAST($6 AS BIGINT) THEN 1 ELSE 2 END AS kind,"
+    "  c.n AS n FROM state_counts c"
+    "  WHERE c.seen = 0 OR c.day <> CAST($6 AS BIGINT)"
+    " UNION ALL"
+    " SELECT h.org, COALESCE(h.grp, ''), s.products,"
+    "  CASE WHEN s.scanned_at < CAST($5 AS BIGINT) THEN 1 ELSE 2 END, 1"
+    "  FROM host_state s JOIN hosts h ON h.id = s.host_id"
+    "  WHERE s.scanned_at >= CAST($7 AS BIGINT)"
+    "  AND s.scanned_at <= CAST($8 AS BIGINT)"
+    "  AND s.scanned_at / 86400 = CAST($6 AS BIGINT)"
+    " UNION ALL"
+    " SELECT h.org, COALESCE(h.grp, ''), COALESCE(s.products, ''),"
+    "  CASE WHEN s.host_id IS NULL THEN 0"
+    "  WHEN s.scanned_at < CAST($5 AS BIGINT) THEN 1 ELSE 2 END, -1"
+    "  FROM hosts h LEFT JOIN host_state s ON s.host_id = h.id"
+    "  WHERE h.id IN (" SPECIAL_HOSTS ")"
+    ") x JOIN organisations o ON o.id = x.org"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR x.org = $1)"
+    " AND (CAST($2 AS TEXT) IS NULL OR o.sector = $2)"
+    " AND (CAST($3 AS TEXT) IS NULL OR x.grp = $3)"
+    " GROUP BY x.org, o.sector, x.grp, x.products, x.kind"
+    " HAVING sum(x.n) <> 0";
 
 struct groupctx {
 	struct vzs_ledger *l;
@@ -466,8 +495,10 @@ int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
 {
 	struct vzs_ledger *l = calloc(1, sizeof(*l));
 	struct groupctx g;
-	char t[24], stale[24];
-	const char *p[5] = {q->org, q->sector, q->group, t, stale};
+	char t[24], stale[24], day[24], lo[24], hi[24];
+	const char *p[8] = {q->org, q->sector, q->group, t,
+	                    stale, day,       lo,       hi};
+	int64_t sb = now - (int64_t)s->stale_days * 86400;
 	const char *pe[3] = {q->org, q->sector, t};
 	int rc;
 
@@ -479,8 +510,14 @@ int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
 	if (q->measure != NULL)
 		snprintf(l->measure, sizeof(l->measure), "%s", q->measure);
 	snprintf(t, sizeof(t), "%lld", (long long)now);
-	snprintf(stale, sizeof(stale), "%lld",
-	         (long long)(now - (int64_t)s->stale_days * 86400));
+	snprintf(stale, sizeof(stale), "%lld", (long long)sb);
+	/* The day as SQL computes it (integer division truncates, in C
+	 * too), and instants around it wide enough for any sign. */
+	snprintf(day, sizeof(day), "%lld", (long long)(sb / 86400));
+	snprintf(lo, sizeof(lo), "%lld",
+	         (long long)(sb / 86400 * 86400 - 86399));
+	snprintf(hi, sizeof(hi), "%lld",
+	         (long long)(sb / 86400 * 86400 + 86399));
 	g.l = l;
 	g.now = now;
 	pthread_mutex_lock(&s->db->lock);
@@ -488,7 +525,7 @@ int vzs_ledger_load_counts(struct vzs_server *s, const struct vzs_catview *cv,
 	if (rc == VZS_DB_OK && !l->oom)
 		rc = vzs_q(s->db, sql_special_reports, 4, p, report_row, l);
 	if (rc == VZS_DB_OK && !l->oom)
-		rc = vzs_q(s->db, sql_groups, 5, p, group_row, &g);
+		rc = vzs_q(s->db, sql_groups, 8, p, group_row, &g);
 	if (rc == VZS_DB_OK && !l->oom)
 		rc = vzs_q(s->db, sql_exempt, 3, pe, exempt_row, l);
 	if (rc == VZS_DB_OK && !l->oom)

@@ -292,8 +292,8 @@ int vzs_ledger_load(struct vzs_server *s, const struct vzs_catview *cv,
 /*
  * The same, for the compliance counts as of now only, for large fleets:
  * hosts that share organisation, group, latest products and staleness
- * are loaded as one weighted row (counted in the database from each
- * host's latest report, table host_state); hosts an exemption names one
+ * are loaded as one weighted row (from the counts the database keeps,
+ * table state_counts, per day of latest scan); hosts an exemption names one
  * by one, and hosts whose latest report is dated after `now`, are loaded
  * singly. Rows then carry weights; counts equal those of
  * vzs_ledger_load at the same instant (tested).

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/server/fastpath.sh STORE - the compliance view's fast path on one
+# store (sqlite or postgresql): the counts as of now, read from table
+# state_counts that triggers keep, equal the full computation from every
+# stored report (as_of the same instant) on a randomised fleet
+# (tests/server/fleet.py), under several clocks: now, later (past a
+# deadline, exemptions ending, hosts turning stale), and earlier than
+# some reports were received. The kept counts equal counts recomputed
+# from scratch. And a database of schema version 3 (before the counts)
+# upgrades at start, keeps its data and answers the same.
+. "$(dirname "$0")/lib.sh"
+store=${1:?usage: fastpath.sh sqlite|postgresql}
+
+db_for "$store" || finish
+bash "$VZ_SOURCE_ROOT/tests/scan/mkroots.sh" "$TMP/roots" >/dev/null 2>&1 ||
+	{ bad "mkroots.sh failed"; finish; }
+# Deadlines near the fleet's clock for the 'vital' sector (the other
+# measure's are in 2017: overdue), as in tests/server/ledger.sh.
+"$PY" - "$VZ_SOURCE_ROOT/tests/scan/catalog.json" "$TMP/catalog.json" \
+	"$(day 10)" <<'PY'
+import json, sys
+src, out, remove = sys.argv[1:]
+c = json.load(open(src))
+for m in c["measures"]:
+    for s in m["sectors"]:
+        if s["sector"] == "vital" and m["id"] == "nl-2018-kaspersky-antivirus":
+            s["deadlines"] = [{"verb": "complete-removal", "date": remove,
+                               "sources": ["ro-2018"]}]
+json.dump(c, open(out, "w"), indent=1)
+PY
+CAT=(--catalog "$TMP/catalog.json" --allow-unsigned)
+"$VOORZORG" scan --root "$TMP/roots/dpkg" "${CAT[@]}" --format json \
+	--output "$TMP/report.json" >/dev/null 2>&1
+[ -s "$TMP/report.json" ] || { bad "fixture scan"; finish; }
+
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+T0=$(( $(date -u +%s) / 60 * 60 ))
+seed=${FLEET_SEED:-12}
+# Hosts enrol 3 hours before T0 and report at T0.
+export VOORZORG_NOW=$(iso $((T0 - 3 * 3600)))
+start_server "$DB" "${CAT[@]}" || finish
+"$PY" "$HERE/fleet.py" enrol "$URL" "$TMP/admin.token" "$seed" \
+	"$TMP/hosts.json" >"$TMP/fleet.log" 2>&1 ||
+	{ bad "enrolment"; sed 's/^/     | /' "$TMP/fleet.log"; }
+stop_server
+export VOORZORG_NOW=$(iso "$T0")
+start_server "$DB" "${CAT[@]}" || finish
+if "$PY" "$HERE/fleet.py" build "$URL" "$TMP/admin.token" \
+	"$TMP/report.json" "$seed" "$T0" "$TMP/hosts.json" \
+	>"$TMP/fleet.log" 2>&1; then
+	ok "randomised fleet: $(cat "$TMP/fleet.log")"
+else
+	bad "randomised fleet"; sed 's/^/     | /' "$TMP/fleet.log"
+fi
+stop_server
+
+# compare_at T NAME : restart with the clock at T and compare.
+compare_at() {
+	export VOORZORG_NOW=$(iso "$1")
+	start_server "$DB" "${CAT[@]}" || { bad "$2: start"; return; }
+	"$PY" "$HERE/fleet.py" compare "$URL" "$TMP/admin.token" "$1" \
+		>"$TMP/cmp" 2>&1 || echo "FAIL fleet.py compare" >>"$TMP/cmp"
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "$2: ${line#ok   }" ;;
+		*) bad "$2: ${line#FAIL }" ;;
+		esac
+	done <"$TMP/cmp"
+	stop_server
+}
+compare_at "$T0" "now"
+compare_at $((T0 + 5 * 3600)) "5 hours later"
+compare_at $((T0 + 12 * 86400 + 777)) "12 days later"
+compare_at $((T0 + 29 * 86400 + 13 * 3600)) "29.5 days later"
+compare_at $((T0 + 31 * 86400)) "31 days later"
+compare_at $((T0 - 7200)) "2 hours earlier (reports received later)"
+
+# The counts the triggers kept equal the counts recomputed from scratch
+# (by the statement migration 4 runs).
+dbq() { # dbq SQL : rows, '|'-separated
+	case $store in
+	sqlite) sqlite3 "${DB#sqlite:}" "$1" ;;
+	postgresql) psql_n "$1" ;;
+	esac
+}
+RECOUNT="SELECT h.org, COALESCE(h.grp, ''),
+ CASE WHEN s.host_id IS NULL THEN 0 ELSE 1 END, COALESCE(s.products, ''),
+ COALESCE(s.scanned_at / 86400, 0), count(*)
+ FROM hosts h LEFT JOIN host_state s ON s.host_id = h.id
+ GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+KEPT="SELECT org, grp, seen, products, day, n FROM state_counts
+ ORDER BY 1, 2, 3, 4, 5"
+dbq "$RECOUNT" >"$TMP/recount"
+dbq "$KEPT" >"$TMP/kept"
+if [ -s "$TMP/kept" ] && cmp -s "$TMP/kept" "$TMP/recount"; then
+	ok "kept counts = recomputed counts ($(wc -l <"$TMP/kept") rows)"
+else
+	bad "kept counts differ from recomputed counts"
+	diff "$TMP/kept" "$TMP/recount" | head -20 | sed 's/^/     | /'
+fi
+
+# Upgrade: take the database back to schema version 3 (what migration 4
+# added goes), keep its data, and start this server on it.
+case $store in
+sqlite) DOWN="DROP TRIGGER hosts_counted; DROP TRIGGER hosts_regrouped;
+ DROP TRIGGER host_state_counted; DROP TRIGGER host_state_moved;" ;;
+postgresql) DOWN="DROP TRIGGER hosts_counted ON hosts;
+ DROP TRIGGER host_state_counted ON host_state;
+ DROP FUNCTION vz_hosts_counted(); DROP FUNCTION vz_host_state_counted();
+ DROP FUNCTION vz_count(TEXT, TEXT, INTEGER, TEXT, BIGINT, BIGINT);" ;;
+esac
+dbq "BEGIN; $DOWN DROP TABLE state_counts; DROP INDEX hosts_enrolled;
+ DELETE FROM vz_schema WHERE version > 3; COMMIT;" >/dev/null
+check "database back at schema version 3" 3 \
+	"$(dbq 'SELECT max(version) FROM vz_schema')"
+nreports=$(dbq 'SELECT count(*) FROM reports')
+export VOORZORG_NOW=$(iso "$T0")
+start_server "$DB" "${CAT[@]}" || finish
+check "upgraded to schema version 4" 4 \
+	"$(dbq 'SELECT max(version) FROM vz_schema')"
+check "reports kept by the upgrade" "$nreports" \
+	"$(dbq 'SELECT count(*) FROM reports')"
+dbq "$KEPT" >"$TMP/kept2"
+if cmp -s "$TMP/kept2" "$TMP/recount"; then
+	ok "upgrade: counts filled from the stored data"
+else
+	bad "upgrade: counts differ"
+	diff "$TMP/kept2" "$TMP/recount" | head -20 | sed 's/^/     | /'
+fi
+stop_server
+compare_at "$T0" "after the upgrade"
+compare_at $((T0 + 31 * 86400)) "after the upgrade, 31 days later"
+finish
