@@ -49,14 +49,49 @@ CAT=(--catalog "$VZ_SOURCE_ROOT/tests/scan/catalog.json" --allow-unsigned)
 "$PY" tests/server/mktemplate.py "$TMP/report.json" "$TMP/template.json"
 echo "report template: $(wc -c <"$TMP/template.json") bytes"
 
+# CPU seconds (user + system) the processes PIDS... have used so far.
+cpu_of() {
+	local p t=0
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] || continue
+		# Fields 14 and 15 after the command name (which may hold
+		# spaces, hence from the last parenthesis).
+		t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | cut -d' ' -f12,13 |
+			tr ' ' '+')))
+	done
+	echo "$t"
+}
+pg_pids() {
+	local pm
+	[ -n "$PG_DIR" ] || return 0
+	pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+	echo "$pm" $(pgrep -P "$pm")
+}
+
 ingest() { # ingest STORE DB
+	local c0 p0 c1 p1 tick lg acked
 	start_server "$2" "${CAT[@]}" --threads 16 ||
 		{ echo "bench: server did not start"; return 1; }
 	api POST /organisations '{"id":"bench","name":"Bench","sector":"vital"}' >/dev/null
 	jx 'd["enroll_secret"]' <"$TMP/body" >"$TMP/secret"
-	printf '%-11s %s\n' "$1:" "$("$LOADGEN" "$PORT" "$TMP/secret" \
-		"$TMP/template.json" "$hosts" "$reports" "$conns" "$secs" \
-		"$TMP/acked.$1")"
+	c0=$(cpu_of "$SERVER_PID")
+	p0=$(cpu_of $(pg_pids))
+	TIMEFORMAT='%U %S'
+	{ time "$LOADGEN" "$PORT" "$TMP/secret" "$TMP/template.json" \
+		"$hosts" "$reports" "$conns" "$secs" "$TMP/acked.$1" \
+		>"$TMP/loadgen.out"; } 2>"$TMP/loadgen.time"
+	c1=$(cpu_of "$SERVER_PID")
+	p1=$(cpu_of $(pg_pids))
+	printf '%-11s %s\n' "$1:" "$(cat "$TMP/loadgen.out")"
+	# CPU per acknowledged report (enrolment included), the figure a
+	# shared machine's load disturbs least.
+	tick=$(getconf CLK_TCK)
+	lg=$(tail -n 1 "$TMP/loadgen.time" | awk '{print $1 + $2}')
+	acked=$(sed -n 's/.*acked=\([0-9]*\).*/\1/p' "$TMP/loadgen.out")
+	[ "${acked:-0}" -gt 0 ] && awk -v s=$((c1 - c0)) -v d=$((p1 - p0)) \
+		-v l="$lg" -v t="$tick" -v n="$acked" 'BEGIN {
+		printf "%-11s CPU ms per report: server %.3f, database %.3f, load generator %.3f\n",
+		"", s / t * 1000 / n, d / t * 1000 / n, l * 1000 / n }'
 	stop_server
 }
 

@@ -41,7 +41,10 @@ int vzs_copy24(void *ctx, int nc, const char *const *c)
  * whole queue and stores it in one transaction (a savepoint per report,
  * so one refusal does not touch the others), and every request is
  * answered only after that commit. One fsync then serves many reports,
- * and an acknowledged report is still always a durable one.
+ * and an acknowledged report is still always a durable one. On
+ * PostgreSQL the whole transaction is one round trip (a pipeline of one
+ * statement per report); should one of them fail, the batch is stored
+ * nowhere and each report is tried again alone.
  */
 struct item {
 	/* in */
@@ -75,7 +78,18 @@ static int ingest_row(void *ctx, int nc, const char *const *c)
 	return 1;
 }
 
-/* Store one report inside the open transaction; its own savepoint. */
+/* The key's outcome for an item: unknown or revoked, another machine. */
+static void ingest_outcome(struct item *it)
+{
+	if (it->k.n == 0 || it->k.revoked)
+		it->st = 401;
+	else if (strcmp(it->k.mid, it->r->machine_id) != 0)
+		it->st = 409;
+}
+
+/* Store one report inside the open transaction; its own savepoint. The
+ * path of a store without vzs_db_ops.batch (SQLite, in-process, where a
+ * statement costs no round trip). */
 static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 {
 	const struct vzs_report *r = it->r;
@@ -88,29 +102,6 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	snprintf(received, sizeof(received), "%lld", (long long)vzs_now());
 	snprintf(nf, sizeof(nf), "%zu", r->nfound);
 	snprintf(catver, sizeof(catver), "%lld", (long long)r->catalog_version);
-	if (db->ops->ingest != NULL) {
-		/* One statement does it all, atomically; no savepoint. */
-		const char *pi[14] = {
-		    it->keyhash, r->machine_id, r->report_id,  scanned,
-		    received,    r->coverage,   r->catalog_id, catver,
-		    nf,          r->products,   NULL,          r->hostname,
-		    r->fqdn,     r->os};
-
-		body = malloc(it->len + 1);
-		if (body == NULL)
-			return VZS_DB_ERROR;
-		memcpy(body, it->body, it->len);
-		body[it->len] = '\0';
-		pi[10] = body;
-		rc = vzs_q(db, db->ops->ingest, 14, pi, ingest_row, it);
-		free(body);
-		if (rc == VZS_DB_OK && (it->k.n == 0 || it->k.revoked))
-			it->st = 401;
-		else if (rc == VZS_DB_OK &&
-		         strcmp(it->k.mid, r->machine_id) != 0)
-			it->st = 409;
-		return rc;
-	}
 	/* Alone in its transaction, a report needs no savepoint: the
 	 * transaction is its own. */
 	rc = alone ? VZS_DB_OK
@@ -120,10 +111,8 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 		           "SELECT id, machine_id, key_revoked_at"
 		           " FROM hosts WHERE key_hash = $1",
 		           1, pk, key_row, &it->k);
-	if (rc == VZS_DB_OK && (it->k.n == 0 || it->k.revoked))
-		it->st = 401;
-	else if (rc == VZS_DB_OK && strcmp(it->k.mid, r->machine_id) != 0)
-		it->st = 409;
+	if (rc == VZS_DB_OK)
+		ingest_outcome(it);
 	if (rc == VZS_DB_OK && it->st == 0) {
 		/* The stored body is the bytes received. */
 		body = malloc(it->len + 1);
@@ -198,12 +187,98 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	return rc;
 }
 
+#define INGEST_N 14
+
+/*
+ * A batch where one statement stores a report, in one round trip
+ * (vzs_db_ops.batch): VZS_DB_OK with each item's outcome set, or else
+ * nothing of the batch is stored.
+ */
+static int store_pipelined(struct vzs_db *db, struct item *batch, int count)
+{
+	const char **pv = calloc((size_t)count * INGEST_N, sizeof(*pv));
+	char (*nums)[4][24] = calloc((size_t)count, sizeof(*nums));
+	char **bodies = calloc((size_t)count, sizeof(*bodies));
+	void **ctxs = calloc((size_t)count, sizeof(*ctxs));
+	struct item *it;
+	int i, rc = VZS_DB_ERROR;
+
+	if (pv == NULL || nums == NULL || bodies == NULL || ctxs == NULL)
+		goto out;
+	for (it = batch, i = 0; it; it = it->next, i++) {
+		const struct vzs_report *r = it->r;
+		const char **p = pv + (size_t)i * INGEST_N;
+
+		bodies[i] = malloc(it->len + 1);
+		if (bodies[i] == NULL)
+			goto out;
+		memcpy(bodies[i], it->body, it->len);
+		bodies[i][it->len] = '\0';
+		snprintf(nums[i][0], 24, "%lld", (long long)r->scanned_at);
+		snprintf(nums[i][1], 24, "%lld", (long long)vzs_now());
+		snprintf(nums[i][2], 24, "%zu", r->nfound);
+		snprintf(nums[i][3], 24, "%lld",
+		         (long long)r->catalog_version);
+		p[0] = it->keyhash;
+		p[1] = r->machine_id;
+		p[2] = r->report_id;
+		p[3] = nums[i][0];
+		p[4] = nums[i][1];
+		p[5] = r->coverage;
+		p[6] = r->catalog_id;
+		p[7] = nums[i][3];
+		p[8] = nums[i][2];
+		p[9] = r->products;
+		p[10] = bodies[i];
+		p[11] = r->hostname;
+		p[12] = r->fqdn;
+		p[13] = r->os;
+		ctxs[i] = it;
+	}
+	rc = db->ops->batch(db, db->ops->ingest, count, INGEST_N, pv,
+	                    ingest_row, ctxs);
+	for (it = batch; rc == VZS_DB_OK && it; it = it->next)
+		ingest_outcome(it);
+out:
+	for (i = 0; bodies != NULL && i < count; i++)
+		free(bodies[i]);
+	free(bodies);
+	free(nums);
+	free(pv);
+	free(ctxs);
+	return rc;
+}
+
 /* Store a batch in one transaction; each item gets its outcome. */
 static void store_batch(struct vzs_server *s, struct item *batch)
 {
-	int rc, any = 0;
+	int rc, any = 0, count = 0;
 
 	pthread_mutex_lock(&s->db->lock);
+	for (struct item *it = batch; it; it = it->next)
+		count++;
+	if (s->db->ops->batch != NULL && s->db->ops->ingest != NULL) {
+		rc = store_pipelined(s->db, batch, count);
+		if (rc == VZS_DB_OK || rc == VZS_DB_UNAVAILABLE || count == 1) {
+			for (struct item *it = batch; it; it = it->next)
+				it->rc = rc;
+			pthread_mutex_unlock(&s->db->lock);
+			return;
+		}
+		/* One report failed them all: each alone, in its own
+		 * transaction, so that only that one is refused. */
+		for (struct item *it = batch; it; it = it->next) {
+			struct item *next = it->next;
+
+			memset(&it->k, 0, sizeof(it->k));
+			it->inserted[0] = it->owner[0] = '\0';
+			it->next = NULL;
+			it->rc = store_pipelined(s->db, it, 1);
+			it->next = next;
+		}
+		pthread_mutex_unlock(&s->db->lock);
+		return;
+	}
 	rc = vzs_begin(s->db);
 	for (struct item *it = batch; rc == VZS_DB_OK && it; it = it->next) {
 		it->rc = ingest_one(s->db, it, batch->next == NULL);

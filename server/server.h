@@ -49,6 +49,15 @@ struct vzs_db_ops {
 	 * statement is a round trip, storing a report in one saves five.
 	 */
 	const char *ingest;
+	/*
+	 * NULL, or: open a transaction, run `sql` (a literal, as for
+	 * query) once per set of n parameters (params holds count * n),
+	 * commit, all in one round trip (PostgreSQL's pipeline mode); the
+	 * rows of run i go to fn(ctxs[i], ...). Anything but VZS_DB_OK:
+	 * nothing was committed and no transaction is left open.
+	 */
+	int (*batch)(struct vzs_db *db, const char *sql, int count, int n,
+	             const char *const *params, vzs_row_fn fn, void **ctxs);
 };
 
 struct vzs_db {
