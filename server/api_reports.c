@@ -56,10 +56,12 @@ struct item {
 	int st, rc, done;
 	char inserted[40], owner[24];
 	struct item *next;
+	/* Its request waits on this alone: woken when its report is
+	 * stored, or when it may lead (not all waiters for each batch). */
+	pthread_cond_t cv;
 };
 
 static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
 static struct item *q_head, **q_tail = &q_head;
 static int q_leader;
 
@@ -299,13 +301,14 @@ static void store_batch(struct vzs_server *s, struct item *batch)
 
 static void store_grouped(struct vzs_server *s, struct item *it)
 {
+	pthread_cond_init(&it->cv, NULL);
 	pthread_mutex_lock(&q_lock);
 	it->next = NULL;
 	*q_tail = it;
 	q_tail = &it->next;
 	while (!it->done) {
 		if (!q_leader) {
-			struct item *batch = q_head, *b;
+			struct item *batch = q_head, *b, *next;
 
 			q_leader = 1;
 			q_head = NULL;
@@ -313,15 +316,23 @@ static void store_grouped(struct vzs_server *s, struct item *it)
 			pthread_mutex_unlock(&q_lock);
 			store_batch(s, batch);
 			pthread_mutex_lock(&q_lock);
-			for (b = batch; b; b = b->next)
+			for (b = batch; b; b = next) {
+				/* Once done, b may go at any moment. */
+				next = b->next;
 				b->done = 1;
+				if (b != it)
+					pthread_cond_signal(&b->cv);
+			}
 			q_leader = 0;
-			pthread_cond_broadcast(&q_cond);
+			/* The next batch's first request leads it. */
+			if (q_head != NULL)
+				pthread_cond_signal(&q_head->cv);
 		} else {
-			pthread_cond_wait(&q_cond, &q_lock);
+			pthread_cond_wait(&it->cv, &q_lock);
 		}
 	}
 	pthread_mutex_unlock(&q_lock);
+	pthread_cond_destroy(&it->cv);
 }
 
 void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
