@@ -154,7 +154,9 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 
 		rc = vzs_q(db,
 		           "UPDATE hosts SET hostname = $2, fqdn = $3,"
-		           " os = $4 WHERE id = CAST($1 AS BIGINT)",
+		           " os = $4 WHERE id = CAST($1 AS BIGINT)"
+		           " AND (hostname, fqdn, os) IS DISTINCT FROM"
+		           " ($2, $3, $4)",
 		           4, ph, NULL, NULL);
 		/* The host's latest report, ordered as the ledger orders
 		 * them: scanned, then received, then report id. */

@@ -106,7 +106,9 @@ sqlite) DOWN="DROP TRIGGER hosts_counted; DROP TRIGGER hosts_regrouped;
  DROP TRIGGER host_state_counted; DROP TRIGGER host_state_moved;" ;;
 postgresql) DOWN="DROP TRIGGER hosts_counted ON hosts;
  DROP TRIGGER host_state_counted ON host_state;
+ DROP TRIGGER host_state_moved ON host_state;
  DROP FUNCTION vz_hosts_counted(); DROP FUNCTION vz_host_state_counted();
+ DROP FUNCTION vz_host_state_moved();
  DROP FUNCTION vz_count(TEXT, TEXT, INTEGER, TEXT, BIGINT, BIGINT);" ;;
 esac
 dbq "BEGIN; $DOWN DROP TABLE state_counts; DROP INDEX hosts_enrolled;
