@@ -5,22 +5,28 @@
 #   1. ingestion: a load generator (tests/server/loadgen.c) enrols
 #      BENCH_HOSTS synthetic hosts and posts BENCH_REPORTS realistic
 #      reports (a real scan report of a fixture root with KESL, about
-#      6 KB with evidence), over BENCH_CONNS keep-alive connections,
-#      stopping after BENCH_SECONDS whatever the count; printed: reports/s
-#      and the p50/p99 latency of an acknowledged report, for SQLite
+#      6 KB with evidence), over BENCH_CONNS keep-alive connections to
+#      a server with as many threads (BENCH_THREADS), stopping after
+#      BENCH_SECONDS whatever the count; printed: reports/s and the
+#      p50/p99 latency of an acknowledged report, and the CPU time per
+#      report of the server, the database and the load generator (the
+#      figures a shared machine's load disturbs least), for SQLite
 #      (WAL, synchronous=FULL) and PostgreSQL (a cluster this script
-#      starts in a temporary directory);
+#      starts in a temporary directory, default settings);
 #   2. the compliance view (GET /api/v1/compliance for one organisation)
 #      over 100,000 and 1,000,000 synthetic hosts on PostgreSQL, one
 #      report each, 10% with the product (BENCH_VIEW_HOSTS), median of 3.
-# Every number is bounded in count and in time. Targets on a 2-core
+# Every number is bounded in count and in time (about 3 minutes with the
+# defaults, most of it loading the million hosts). Targets on a 2-core
 # machine (issue 12): >= 2,000 reports/s on SQLite, >= 5,000/s on
-# PostgreSQL, the view over 1,000,000 hosts under 1 s.
+# PostgreSQL, the view over 1,000,000 hosts under 1 s. Build with
+# --buildtype=release for figures (the script prints the build type).
 # For comparison, Fleet's published reference sizing is quoted in
 # docs/api.md ("Sizing").
 # Environment: BUILD (build directory, default build), BENCH_HOSTS (1000),
-# BENCH_REPORTS (20000), BENCH_CONNS (16), BENCH_SECONDS (60),
-# BENCH_VIEW_HOSTS ("100000 1000000"; empty to skip step 2).
+# BENCH_REPORTS (20000), BENCH_CONNS (32), BENCH_THREADS (BENCH_CONNS, at
+# most 64), BENCH_SECONDS (60), BENCH_VIEW_HOSTS ("100000 1000000"; empty
+# to skip step 2).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,14 +39,19 @@ for f in "$VOORZORG" "$LOADGEN"; do
 done
 hosts=${BENCH_HOSTS:-1000}
 reports=${BENCH_REPORTS:-20000}
-conns=${BENCH_CONNS:-16}
+conns=${BENCH_CONNS:-32}
 secs=${BENCH_SECONDS:-60}
+threads=${BENCH_THREADS:-$conns}
 view_hosts=${BENCH_VIEW_HOSTS-100000 1000000}
 
 . tests/server/lib.sh
 trap cleanup EXIT
 
-echo "bench/server.sh: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench/server.sh: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+	"build type $("$PY" -c 'import json, sys
+for o in json.load(open(sys.argv[1])):
+    if o["name"] == "buildtype": print(o["value"])' \
+	"$BUILD/meson-info/intro-buildoptions.json" 2>/dev/null || echo unknown)"
 bash tests/scan/mkroots.sh "$TMP/roots" >/dev/null 2>&1 ||
 	{ echo "bench: mkroots.sh failed"; exit 3; }
 CAT=(--catalog "$VZ_SOURCE_ROOT/tests/scan/catalog.json" --allow-unsigned)
@@ -48,6 +59,8 @@ CAT=(--catalog "$VZ_SOURCE_ROOT/tests/scan/catalog.json" --allow-unsigned)
 	--output "$TMP/report.json" 2>/dev/null
 "$PY" tests/server/mktemplate.py "$TMP/report.json" "$TMP/template.json"
 echo "report template: $(wc -c <"$TMP/template.json") bytes"
+
+la() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # CPU seconds (user + system) the processes PIDS... have used so far.
 cpu_of() {
@@ -70,7 +83,7 @@ pg_pids() {
 
 ingest() { # ingest STORE DB
 	local c0 p0 c1 p1 tick lg acked
-	start_server "$2" "${CAT[@]}" --threads 16 ||
+	start_server "$2" "${CAT[@]}" --threads "$threads" ||
 		{ echo "bench: server did not start"; return 1; }
 	api POST /organisations '{"id":"bench","name":"Bench","sector":"vital"}' >/dev/null
 	jx 'd["enroll_secret"]' <"$TMP/body" >"$TMP/secret"
@@ -82,6 +95,7 @@ ingest() { # ingest STORE DB
 	c1=$(cpu_of "$SERVER_PID")
 	p1=$(cpu_of $(pg_pids))
 	printf '%-11s %s\n' "$1:" "$(cat "$TMP/loadgen.out")"
+	printf '%-11s load average at the end %s\n' "" "$(la)"
 	# CPU per acknowledged report (for server and database, enrolment
 	# included), the figure a shared machine's load disturbs least.
 	tick=$(getconf CLK_TCK)
@@ -147,8 +161,8 @@ ANALYZE;" >/dev/null
 		times+=("$(echo "$e - $s" | bc)")
 	done
 	med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
-	printf 'compliance view over %7d hosts (postgresql): %ss (median of 3; loading took %ss) %s\n' \
-		"$n" "$med" "$(echo "$t1 - $t0" | bc)" \
+	printf 'compliance view over %7d hosts (postgresql): %ss (median of 3; loading took %ss; load average %s) %s\n' \
+		"$n" "$med" "$(echo "$t1 - $t0" | bc)" "$(la)" \
 		"$(jx '"compliant=%d pending=%d overdue=%d stale=%d" % tuple(d["totals"][k] for k in ("compliant","pending","overdue","stale"))' <"$TMP/body")"
 done
 stop_server
