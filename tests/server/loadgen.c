@@ -4,7 +4,10 @@
  * posts N reports from them over T threads (HTTP/1.1 keep-alive on
  * 127.0.0.1), bounded in count and in time. Each report is a template
  * (a real scan report) with its report_id, machine_id, hostname and
- * scanned_at filled in per host.
+ * scanned_at filled in per host. Report i is of round i / H, and each
+ * round is a day later, up to today, as a fleet scanning daily sends
+ * them: each host's latest report moves to a new day (at most 29 days
+ * back; older rounds share the 29th).
  *
  * usage: loadgen PORT SECRET_FILE TEMPLATE HOSTS REPORTS THREADS SECONDS
  *                ACKED_FILE
@@ -217,7 +220,6 @@ static void *worker(void *arg)
 	time_t t = time(NULL);
 
 	(void)arg;
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	for (;;) {
 		long i;
 		char *body;
@@ -239,6 +241,14 @@ static void *worker(void *arg)
 		hex(rid, 16);
 		snprintf(host, sizeof(host), "synthetic-%06d",
 		         (int)(i % nhosts));
+		{
+			long rounds = (total + nhosts - 1) / nhosts;
+			long back = rounds - 1 - i / nhosts;
+			time_t ti = t - (time_t)(back > 29 ? 29 : back) * 86400;
+
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ",
+			         gmtime(&ti));
+		}
 		body = fill(rid, mids[i % nhosts], host, when);
 		t0 = now();
 		st = body ? request(fd, "/api/v1/reports", keys[i % nhosts],
