@@ -326,7 +326,9 @@ static int pg_rows(struct vzs_db *db, PGresult *res, vzs_row_fn fn,
  * BEGIN, the runs, COMMIT and a sync, sent at once; then the results in
  * order. An error aborts the rest of the pipeline, COMMIT included, so
  * nothing of the batch is committed; the transaction it leaves open is
- * rolled back here.
+ * rolled back here. Sending everything before reading cannot deadlock
+ * on a blocking connection: what comes back is a few small rows per
+ * report, far less than a socket buffer.
  */
 static int pg_batch(struct vzs_db *db, const char *sql, int count, int n,
                     const char *const *params, vzs_row_fn fn, void **ctxs)
