@@ -253,6 +253,33 @@ enum vzs_state {
 const char *vzs_state_name(enum vzs_state st);
 int vzs_state_parse(const char *s);
 
+/*
+ * A host's state for a measure at t before exemptions (state.c): stale
+ * if its last report (scanned at last_scanned; -1: none) is older than
+ * stale_days days, else compliant without the product, else overdue
+ * once the removal deadline's day (days since the epoch; -1: none) has
+ * ended, else pending.
+ */
+enum vzs_state vzs_state_of(int64_t t, int64_t last_scanned, int stale_days,
+                            int has_product, int64_t deadline);
+
+/* An exemption as stored (docs/api.md, "Exemptions"). */
+struct vzs_exemption {
+	int64_t id;
+	char *org, *measure, *kind, *value; /* measure NULL: all */
+	int64_t created, expires, expired;  /* expired: -1 never */
+};
+
+/*
+ * Whether e covers the host (id, organisation, group or NULL) for the
+ * measure at t: in force from created until expiry or an early end
+ * (exclusive), same organisation and measure, and a scope (host, group,
+ * organisation) that takes the host in.
+ */
+int vzs_exemption_covers(const struct vzs_exemption *e, int64_t host,
+                         const char *org, const char *grp,
+                         const char *measure, int64_t t);
+
 struct vzs_ledger_row {
 	int64_t host_id;
 	const char *hostname; /* borrowed from the ledger */
