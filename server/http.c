@@ -123,6 +123,15 @@ static enum MHD_Result send_static(struct MHD_Connection *c,
 	return ret;
 }
 
+size_t vzs_body_limit(const char *method, const char *url)
+{
+	/* A report may carry many findings with evidence; the rest of
+	 * the API takes small objects. */
+	if (strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/reports") == 0)
+		return VZS_REPORT_MAX;
+	return VZS_BODY_MAX;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -141,10 +150,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (cs == NULL)
 			return MHD_NO;
 		*state = cs;
-		cs->limit = strcmp(url, "/api/v1/reports") == 0 &&
-		                    strcmp(method, "POST") == 0
-		                ? VZS_REPORT_MAX
-		                : VZS_BODY_MAX;
+		cs->limit = vzs_body_limit(method, url);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                 "Content-Length");
 		if (cl != NULL && strtoull(cl, NULL, 10) > cs->limit) {
