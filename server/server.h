@@ -345,10 +345,18 @@ json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
 /* ---- the HTTP front (http.c) ------------------------------------------- */
 
 struct vzs_http_opts {
-	const char *listen; /* ADDR:PORT */
-	const char *tls_cert, *tls_key;
+	const char *listen;              /* ADDR:PORT */
+	const char *cert_pem, *key_pem;  /* NULL: plain HTTP */
 	unsigned threads;
 };
+
+/*
+ * Read and check --tls-cert and --tls-key (tls.c): a PEM certificate, an
+ * unencrypted PEM private key, the key of that certificate. 0 with both
+ * texts owned (free), else -1 with msg naming the file and what is wrong.
+ */
+int vzs_tls_load(const char *cert_path, const char *key_path, char **cert,
+                 char **key, char *msg, size_t size);
 
 int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o);
 
