@@ -25,6 +25,7 @@ export VOORZORG_STATE_DIR="$TMP/host"
 "$VOORZORG" scan --root "$TMP/roots/dpkg" --catalog "$BASE" \
 	--allow-unsigned --format json --output "$TMP/report.json" \
 	>/dev/null 2>&1
+check "scan of the dpkg root: findings (exit 1)" 1 $?
 FOUND=$("$PY" -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 c = json.load(open(sys.argv[2]))
@@ -82,6 +83,7 @@ export VOORZORG_STATE_DIR="$TMP/host"
 	--root "$TMP/roots/dpkg" >/dev/null 2>&1 || bad "enroll"
 "$VOORZORG" scan --root "$TMP/roots/dpkg" --catalog "$BASE" \
 	--allow-unsigned --submit "$URL" >/dev/null 2>"$TMP/err"
+check "scan --submit: findings (exit 1)" 1 $?
 grep -q 'stored$' "$TMP/err" && ok "report stored" || bad "report not stored"
 export VOORZORG_STATE_DIR="$TMP/state"
 
