@@ -3,7 +3,8 @@
  * pieces, without HTTP or a database: the report parser (report.c), the
  * ledger's rules (state.c: stale, pending, overdue; exemption scope and
  * expiry), CSV quoting and formula cells (csv.c), the body limits
- * (http.c), the admin token check and JSON bodies (api.c), dates and
+ * (http.c), the admin token check, JSON bodies, errors, query parameters
+ * and paging (api.c), dates and
  * tokens (util.c). The scripts beside this file test the same over HTTP.
  */
 #include <setjmp.h>
@@ -436,6 +437,64 @@ static void json_bodies(void **state)
 	    400);
 }
 
+static void errors_and_params(void **state)
+{
+	static const char *const allowed[] = {"organisation", "limit", NULL};
+	struct vzs_resp rs = {0, NULL, 0, NULL, 0};
+	struct vzs_req rq;
+	json_t *o;
+	size_t limit, off;
+
+	(void)state;
+	/* An error is {"error": msg}, JSON-escaped, with its status. */
+	vzs_error(&rs, 422, "host \"%s\": %d", "pc\n1", 7);
+	assert_int_equal(rs.status, 422);
+	assert_string_equal(rs.ctype, "application/json");
+	o = json_loads(rs.body, 0, NULL);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "error")),
+	                    "host \"pc\n1\": 7");
+	json_decref(o);
+	vzs_db_error(&rs, VZS_DB_UNAVAILABLE);
+	assert_int_equal(rs.status, 503);
+	vzs_db_error(&rs, VZS_DB_CONFLICT);
+	assert_int_equal(rs.status, 409);
+	vzs_db_error(&rs, VZS_DB_ERROR);
+	assert_int_equal(rs.status, 500);
+	free(rs.body);
+	rs.body = NULL;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.nparams = 2;
+	rq.pkey[0] = "organisation";
+	rq.pval[0] = "min-a";
+	rq.pkey[1] = "limit";
+	rq.pval[1] = "1000";
+	assert_int_equal(vzs_params_only(&rq, &rs, allowed), 0);
+	assert_string_equal(vzs_param(&rq, "organisation"), "min-a");
+	assert_null(vzs_param(&rq, "sector"));
+	assert_int_equal(vzs_paging(&rq, &rs, &limit, &off), 0);
+	assert_int_equal(limit, 1000);
+	rq.pval[1] = "1001";
+	assert_int_equal(vzs_paging(&rq, &rs, &limit, &off), -1);
+	assert_int_equal(rs.status, 400);
+	rq.pval[1] = "-1";
+	assert_int_equal(vzs_paging(&rq, &rs, &limit, &off), -1);
+	/* Unknown, repeated or empty parameters are refused, not ignored. */
+	rq.pkey[1] = "organsation";
+	assert_int_equal(vzs_params_only(&rq, &rs, allowed), -1);
+	assert_int_equal(rs.status, 400);
+	assert_non_null(strstr(rs.body, "organsation"));
+	rq.pkey[1] = "organisation";
+	assert_int_equal(vzs_params_only(&rq, &rs, allowed), -1);
+	assert_non_null(strstr(rs.body, "twice"));
+	rq.nparams = 1;
+	rq.pval[0] = "";
+	assert_int_equal(vzs_params_only(&rq, &rs, allowed), -1);
+	assert_non_null(strstr(rs.body, "empty"));
+	free(rs.body);
+}
+
 /* ---- util.c --------------------------------------------------------- */
 
 static void dates_and_tokens(void **state)
@@ -479,7 +538,9 @@ int main(void)
 	    cmocka_unit_test(state_rules),   cmocka_unit_test(exemption_scope),
 	    cmocka_unit_test(csv_fields),    cmocka_unit_test(csv_response),
 	    cmocka_unit_test(body_limits),   cmocka_unit_test(admin_token),
-	    cmocka_unit_test(json_bodies),   cmocka_unit_test(dates_and_tokens),
+	    cmocka_unit_test(json_bodies),
+	    cmocka_unit_test(errors_and_params),
+	    cmocka_unit_test(dates_and_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
