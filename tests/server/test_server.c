@@ -4,8 +4,8 @@
  * ledger's rules (state.c: stale, pending, overdue; exemption scope and
  * expiry), CSV quoting and formula cells (csv.c), the body limits
  * (http.c), the admin token check, JSON bodies, errors, query parameters
- * and paging (api.c), dates and
- * tokens (util.c). The scripts beside this file test the same over HTTP.
+ * and paging (api.c), dates and tokens (util.c). The scripts beside this
+ * file test the same over HTTP.
  */
 #include <setjmp.h>
 #include <stdarg.h>
