@@ -222,6 +222,20 @@ static void test_hexval(void **state)
 	assert_int_equal(vz__hexval('\0'), -1);
 }
 
+/* Lowercase, high nibble first, NUL-terminated; nothing for no bytes. */
+static void test_hex_encode(void **state)
+{
+	static const unsigned char b[] = {0x00, 0x0f, 0xa5, 0xff, 0x10};
+	char out[11];
+
+	(void)state;
+	memset(out, 'x', sizeof(out));
+	vz__hex_encode(b, sizeof(b), out);
+	assert_string_equal(out, "000fa5ff10");
+	vz__hex_encode(b, 0, out);
+	assert_string_equal(out, "");
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -330,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_hexval),
+		cmocka_unit_test(test_hex_encode),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_diags_limit),
