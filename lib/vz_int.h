@@ -162,6 +162,9 @@ const char *vz__errstr(int e);
 
 /* The value of a hexadecimal digit (either case), or -1. */
 int vz__hexval(int c);
+/* The n bytes at p as 2n lowercase hex digits and a NUL into out, which
+ * holds 2n + 1 chars. */
+void vz__hex_encode(const unsigned char *p, size_t n, char *out);
 
 /* ---- dates (util/date.c) ------------------------------------------- */
 

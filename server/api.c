@@ -352,6 +352,21 @@ int vzs_catalog_reload(struct vzs_server *s, char *msg, size_t size)
 		return status;
 	pthread_rwlock_wrlock(&s->cat_lock);
 	old = s->cat;
+	/*
+	 * vz_catalog_open refuses a version below the one recorded in the
+	 * state file, but records only signed catalogues and only where it
+	 * can write: the one in use is the floor in any case.
+	 */
+	if (strcmp(vz_catalog_id(cv->cat), vz_catalog_id(old->cat)) == 0 &&
+	    vz_catalog_version(cv->cat) < vz_catalog_version(old->cat)) {
+		pthread_rwlock_unlock(&s->cat_lock);
+		snprintf(msg, size,
+		         "%s: version %lld is older than version %lld in use",
+		         cv->path, (long long)vz_catalog_version(cv->cat),
+		         (long long)vz_catalog_version(old->cat));
+		vzs_catview_free(cv);
+		return 409;
+	}
 	s->cat = cv;
 	pthread_rwlock_unlock(&s->cat_lock);
 	vzs_catview_free(old);

@@ -123,6 +123,15 @@ static enum MHD_Result send_static(struct MHD_Connection *c,
 	return ret;
 }
 
+size_t vzs_body_limit(const char *method, const char *url)
+{
+	/* A report may carry many findings with evidence; the rest of
+	 * the API takes small objects. */
+	if (strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/reports") == 0)
+		return VZS_REPORT_MAX;
+	return VZS_BODY_MAX;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -141,10 +150,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (cs == NULL)
 			return MHD_NO;
 		*state = cs;
-		cs->limit = strcmp(url, "/api/v1/reports") == 0 &&
-		                    strcmp(method, "POST") == 0
-		                ? VZS_REPORT_MAX
-		                : VZS_BODY_MAX;
+		cs->limit = vzs_body_limit(method, url);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                 "Content-Length");
 		if (cl != NULL && strtoull(cl, NULL, 10) > cs->limit) {
@@ -223,28 +229,6 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state,
 	}
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    n < 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *v6)
 {
 	char host[128];
@@ -288,7 +272,8 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
-	char *cert = NULL, *key = NULL, msg[600];
+	const char *cert = o->cert_pem, *key = o->key_pem;
+	char msg[600];
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int v6 = 0, sig, rc = 0;
@@ -302,18 +287,8 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 	}
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	if (o->tls_cert != NULL) {
-		cert = slurp(o->tls_cert);
-		key = slurp(o->tls_key);
-		if (cert == NULL || key == NULL) {
-			fprintf(stderr, "voorzorg serve: %s: cannot be read\n",
-			        cert == NULL ? o->tls_cert : o->tls_key);
-			free(cert);
-			free(key);
-			return 2;
-		}
+	if (cert != NULL)
 		flags |= MHD_USE_TLS;
-	}
 	/* Signals are taken by this thread alone: block them before the
 	 * daemon's threads start, so that they inherit the mask. */
 	sigemptyset(&set);
@@ -337,10 +312,11 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 		    on_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
 		    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
 	if (d == NULL) {
-		fprintf(stderr, "voorzorg serve: cannot listen on %s: %s\n",
-		        o->listen, strerror(errno));
-		free(cert);
-		free(key);
+		fprintf(stderr, "voorzorg serve: cannot listen on %s%s: %s\n",
+		        o->listen,
+		        cert ? " (or libmicrohttpd refused the certificate)"
+		             : "",
+		        strerror(errno));
 		return 3;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -371,7 +347,5 @@ int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o)
 	if (s->verbosity >= 0)
 		fprintf(stderr, "voorzorg serve: stopping\n");
 	MHD_stop_daemon(d);
-	free(cert);
-	free(key);
 	return rc;
 }

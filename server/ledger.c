@@ -31,12 +31,6 @@ struct lhost {
 	long long weight; /* hosts it stands for (fast path); else 1 */
 };
 
-struct lexempt {
-	int64_t id;
-	char *org, *measure, *kind, *value;
-	int64_t created, expires, expired; /* expired: -1 never */
-};
-
 struct loverlay {
 	char *org, *measure;
 	int64_t created;
@@ -50,7 +44,7 @@ struct vzs_ledger {
 	size_t nhosts, caphosts;
 	struct lrep *reps;
 	size_t nreps, capreps;
-	struct lexempt *ex;
+	struct vzs_exemption *ex;
 	size_t nex, capex;
 	struct loverlay *ov;
 	size_t nov, capov;
@@ -208,7 +202,7 @@ static int report_row(void *ctx, int nc, const char *const *c)
 static int exempt_row(void *ctx, int nc, const char *const *c)
 {
 	struct vzs_ledger *l = ctx;
-	struct lexempt *e;
+	struct vzs_exemption *e;
 
 	if (nc < 8 || grow((void **)&l->ex, &l->capex, l->nex, sizeof(*e))) {
 		l->oom = 1;
@@ -649,26 +643,10 @@ json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
 static int64_t exemption_at(struct vzs_ledger *l, const struct lhost *h,
                             const char *measure, int64_t t)
 {
-	char hid[24];
-
-	snprintf(hid, sizeof(hid), "%lld", (long long)h->id);
-	for (size_t i = 0; i < l->nex; i++) {
-		const struct lexempt *e = &l->ex[i];
-		int64_t end = e->expires;
-
-		if (e->expired >= 0 && e->expired < end)
-			end = e->expired;
-		if (e->created > t || t >= end || strcmp(e->org, h->org) != 0)
-			continue;
-		if (e->measure != NULL && strcmp(e->measure, measure) != 0)
-			continue;
-		if ((strcmp(e->kind, "host") == 0 &&
-		     strcmp(e->value, hid) == 0) ||
-		    (strcmp(e->kind, "group") == 0 && h->grp != NULL &&
-		     strcmp(e->value, h->grp) == 0) ||
-		    strcmp(e->kind, "organisation") == 0)
-			return e->id;
-	}
+	for (size_t i = 0; i < l->nex; i++)
+		if (vzs_exemption_covers(&l->ex[i], h->id, h->org, h->grp,
+		                         measure, t))
+			return l->ex[i].id;
 	return 0;
 }
 
@@ -706,7 +684,6 @@ static void compute(struct vzs_ledger *l, const struct lhost *h, size_t mi,
 {
 	const struct vzs_measure *m = &l->cv->measures[mi];
 	const struct lrep *last = NULL;
-	int64_t stale_before = t - (int64_t)l->s->stale_days * 86400;
 
 	memset(row, 0, sizeof(*row));
 	row->host_id = h->id;
@@ -740,16 +717,13 @@ static void compute(struct vzs_ledger *l, const struct lhost *h, size_t mi,
 			products_of(m, last->products, row->products,
 			            sizeof(row->products));
 	}
-	if (last == NULL || last->scanned < stale_before)
-		row->state = VZS_STALE;
-	else if (!row->has_product)
-		row->state = VZS_COMPLIANT;
-	else if ((row->exemption = exemption_at(l, h, m->id, t)) != 0)
+	row->state = vzs_state_of(t, last ? last->scanned : -1,
+	                          l->s->stale_days, row->has_product,
+	                          row->deadline);
+	/* An exemption covers a product still there, due or not. */
+	if ((row->state == VZS_PENDING || row->state == VZS_OVERDUE) &&
+	    (row->exemption = exemption_at(l, h, m->id, t)) != 0)
 		row->state = VZS_EXEMPTED;
-	else if (row->deadline >= 0 && t > row->deadline * 86400 + 86399)
-		row->state = VZS_OVERDUE;
-	else
-		row->state = VZS_PENDING;
 }
 
 int vzs_ledger_rows(struct vzs_ledger *l, int64_t t,

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "server.h"
 #include "vz_config.h"
 
@@ -25,7 +27,7 @@ static const char serve_help[] =
     "  --listen ADDR:PORT     address to listen on (port 0: any free\n"
     "                         port, printed on stderr)\n"
     "  --tls-cert FILE        serve HTTPS with this certificate (PEM)\n"
-    "  --tls-key FILE         and this private key (PEM)\n"
+    "  --tls-key FILE         and this private key (PEM, unencrypted)\n"
     "  --catalog FILE         the catalogue (default: the installed one)\n"
     "  --pubkey KEY           verify with this public key (file or base64)\n"
     "  --allow-unsigned       accept a catalogue without a signature\n"
@@ -43,9 +45,10 @@ static const char serve_help[] =
     "\n"
     "SIGHUP reloads the catalogue. VOORZORG_NOW=INSTANT sets the server's\n"
     "clock (tests only).\n"
-    "exit status: 0 stopped by a signal, 2 usage error, 3 environment\n"
-    "error (database, catalogue, address); 1 and 4 (incomplete scan)\n"
-    "are given by scan only\n";
+    "exit status: 0 stopped by a signal, 2 usage or input error (an\n"
+    "option, the admin token, the TLS certificate or key, the\n"
+    "catalogue), 3 environment error (database, address); 1 and 4\n"
+    "(incomplete scan) are given by scan only\n";
 
 static const char *default_catalog(void)
 {
@@ -141,7 +144,8 @@ int vzs_serve_main(int argc, char **argv)
 	    {NULL, 0, NULL, 0}};
 	struct vzs_server s;
 	struct vzs_http_opts ho = {NULL, NULL, NULL, 8};
-	const char *db = NULL, *token = NULL;
+	const char *db = NULL, *token = NULL, *cert = NULL, *key = NULL;
+	char *cert_pem = NULL, *key_pem = NULL;
 	char msg[1024];
 	int c, threads = 8, status, rc;
 
@@ -153,8 +157,8 @@ int vzs_serve_main(int argc, char **argv)
 		switch (c) {
 		case O_DB: db = optarg; break;
 		case O_LISTEN: ho.listen = optarg; break;
-		case O_CERT: ho.tls_cert = optarg; break;
-		case O_KEY: ho.tls_key = optarg; break;
+		case O_CERT: cert = optarg; break;
+		case O_KEY: key = optarg; break;
 		case O_CATALOG: s.cat_opts.path = optarg; break;
 		case O_PUBKEY: s.cat_opts.pubkey = optarg; break;
 		case O_UNSIGNED: s.cat_opts.allow_unsigned = 1; break;
@@ -190,7 +194,7 @@ int vzs_serve_main(int argc, char **argv)
 		                "required (see 'voorzorg serve --help')\n");
 		return 2;
 	}
-	if ((ho.tls_cert == NULL) != (ho.tls_key == NULL)) {
+	if ((cert == NULL) != (key == NULL)) {
 		fprintf(stderr, "voorzorg serve: --tls-cert and --tls-key go "
 		                "together\n");
 		return 2;
@@ -199,11 +203,21 @@ int vzs_serve_main(int argc, char **argv)
 	if (token != NULL &&
 	    read_token(token, s.admin_token, sizeof(s.admin_token)) != 0)
 		return 2;
+	/* Before the catalogue and the database: a wrong file changes
+	 * nothing, and says so in one line. */
+	if (cert != NULL &&
+	    vzs_tls_load(cert, key, &cert_pem, &key_pem, msg, sizeof(msg))) {
+		fprintf(stderr, "voorzorg serve: %s\n", msg);
+		return 2;
+	}
+	ho.cert_pem = cert_pem;
+	ho.key_pem = key_pem;
 	rc = vzs_clock_init();
 	if (rc < 0) {
 		fprintf(stderr, "voorzorg serve: VOORZORG_NOW: not an RFC 3339 "
 		                "instant\n");
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (rc > 0) {
 		char t[32];
@@ -219,12 +233,14 @@ int vzs_serve_main(int argc, char **argv)
 	if (vzs_catview_open(&s.cat_opts, &s.cat, &status, msg, sizeof(msg)) !=
 	    0) {
 		fprintf(stderr, "voorzorg serve: %s\n", msg);
-		return status == 500 ? 3 : 2;
+		rc = status == 500 ? 3 : 2;
+		goto out;
 	}
 	if (vzs_db_open(db, &s.db, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "voorzorg serve: %s\n", msg);
 		vzs_catview_free(s.cat);
-		return 3;
+		rc = 3;
+		goto out;
 	}
 	if (s.admin_token[0] == '\0')
 		fprintf(stderr,
@@ -236,5 +252,10 @@ int vzs_serve_main(int argc, char **argv)
 	pthread_rwlock_destroy(&s.cat_lock);
 	vzs_db_close(s.db);
 	vzs_catview_free(s.cat);
+out:
+	free(cert_pem);
+	if (key_pem != NULL)
+		OPENSSL_cleanse(key_pem, strlen(key_pem));
+	free(key_pem);
 	return rc;
 }

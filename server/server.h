@@ -184,6 +184,10 @@ struct vzs_server {
 #define VZS_REPORT_MAX (8u * 1024u * 1024u)
 #define VZS_BODY_MAX (64u * 1024u)
 
+/* The most a request body may hold: VZS_REPORT_MAX for POSTing a report,
+ * VZS_BODY_MAX for everything else (http.c; docs/api.md). */
+size_t vzs_body_limit(const char *method, const char *url);
+
 struct vzs_req {
 	const char *method;
 	const char *path;
@@ -262,6 +266,33 @@ enum vzs_state {
 const char *vzs_state_name(enum vzs_state st);
 int vzs_state_parse(const char *s);
 
+/*
+ * A host's state for a measure at t before exemptions (state.c): stale
+ * if its last report (scanned at last_scanned; -1: none) is older than
+ * stale_days days, else compliant without the product, else overdue
+ * once the removal deadline's day (days since the epoch; -1: none) has
+ * ended, else pending.
+ */
+enum vzs_state vzs_state_of(int64_t t, int64_t last_scanned, int stale_days,
+                            int has_product, int64_t deadline);
+
+/* An exemption as stored (docs/api.md, "Exemptions"). */
+struct vzs_exemption {
+	int64_t id;
+	char *org, *measure, *kind, *value; /* measure NULL: all */
+	int64_t created, expires, expired;  /* expired: -1 never */
+};
+
+/*
+ * Whether e covers the host (id, organisation, group or NULL) for the
+ * measure at t: in force from created until expiry or an early end
+ * (exclusive), same organisation and measure, and a scope (host, group,
+ * organisation) that takes the host in.
+ */
+int vzs_exemption_covers(const struct vzs_exemption *e, int64_t host,
+                         const char *org, const char *grp,
+                         const char *measure, int64_t t);
+
 struct vzs_ledger_row {
 	int64_t host_id;
 	const char *hostname; /* borrowed from the ledger */
@@ -323,10 +354,18 @@ json_t *vzs_ledger_deadlines(struct vzs_ledger *l, const char *org,
 /* ---- the HTTP front (http.c) ------------------------------------------- */
 
 struct vzs_http_opts {
-	const char *listen; /* ADDR:PORT */
-	const char *tls_cert, *tls_key;
+	const char *listen;              /* ADDR:PORT */
+	const char *cert_pem, *key_pem;  /* NULL: plain HTTP */
 	unsigned threads;
 };
+
+/*
+ * Read and check --tls-cert and --tls-key (tls.c): a PEM certificate, an
+ * unencrypted PEM private key, the key of that certificate. 0 with both
+ * texts owned (free), else -1 with msg naming the file and what is wrong.
+ */
+int vzs_tls_load(const char *cert_path, const char *key_path, char **cert,
+                 char **key, char *msg, size_t size);
 
 int vzs_http_run(struct vzs_server *s, const struct vzs_http_opts *o);
 

@@ -14,6 +14,7 @@
 #include <windows.h>
 
 #include "collect.h"
+#include "../lib/util/jsonstr.h"
 
 void out_raw(struct out *o, const char *s, size_t n)
 {
@@ -58,25 +59,15 @@ void out_printf(struct out *o, const char *fmt, ...)
 		                                        : sizeof(tmp) - 1);
 }
 
+static void out_sink(void *ctx, const char *p, size_t n)
+{
+	out_raw(ctx, p, n);
+}
+
+/* The library's own JSON string writer, so both inventories agree. */
 void out_str(struct out *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	char esc[8];
-
-	out_raw(o, "\"", 1);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			out_raw(o, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			out_raw(o, esc, 6);
-		} else {
-			out_raw(o, (const char *)p, 1);
-		}
-	}
-	out_raw(o, "\"", 1);
+	vz__json_quote(s, out_sink, o);
 }
 
 static void field(struct out *o, const char *key, const char *v)

@@ -183,6 +183,69 @@ static char *join(const char *prefix, const wchar_t *sub)
 	return j;
 }
 
+/* What is done with each subkey: s is open for reading, sub its name. */
+typedef void subkey_fn(struct out *o, struct stats *st, HKEY s,
+                       const wchar_t *sub, void *ctx);
+
+/*
+ * Every subkey of k, opened and passed to each(); one that cannot be
+ * opened is a problem of `collector` (`why`). Returns how many were
+ * opened. The Uninstall entries, the services and the vendor keys are
+ * all read this way.
+ */
+static unsigned long subkeys(struct out *o, struct stats *st, HKEY k,
+                             const char *collector, const char *why,
+                             subkey_fn *each, void *ctx)
+{
+	wchar_t sub[256];
+	unsigned long n = 0;
+	DWORD i, len;
+	HKEY s;
+
+	for (i = 0;; i++) {
+		LONG rc;
+
+		len = 256;
+		rc = RegEnumKeyExW(k, i, sub, &len, NULL, NULL, NULL, NULL);
+		if (rc == ERROR_NO_MORE_ITEMS)
+			break;
+		if (rc != ERROR_SUCCESS)
+			continue;
+		if (RegOpenKeyExW(k, sub, 0, KEY_READ, &s) != ERROR_SUCCESS) {
+			problem(st, collector, 1, why, sub);
+			continue;
+		}
+		each(o, st, s, sub, ctx);
+		RegCloseKey(s);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The SID of the next loaded user hive from index *i on, into sid, and
+ * *i moved past it; 0 when there is none. .DEFAULT and the users'
+ * _Classes hives are not users.
+ */
+static int next_user(DWORD *i, wchar_t sid[256])
+{
+	DWORD len;
+	LONG rc;
+
+	for (;; (*i)++) {
+		len = 256;
+		rc = RegEnumKeyExW(HKEY_USERS, *i, sid, &len, NULL, NULL, NULL,
+		                   NULL);
+		if (rc == ERROR_NO_MORE_ITEMS)
+			return 0;
+		if (rc == ERROR_SUCCESS && wcscmp(sid, L".DEFAULT") != 0 &&
+		    !(len > 8 && wcscmp(sid + len - 8, L"_Classes") == 0)) {
+			(*i)++;
+			return 1;
+		}
+	}
+}
+
 /* ---- installed programs ------------------------------------------------- */
 
 static void entry(struct out *o, struct stats *st, HKEY k, const char *key,
@@ -249,38 +312,31 @@ static void entry(struct out *o, struct stats *st, HKEY k, const char *key,
 	free(sn);
 }
 
+struct under {
+	const char *prefix; /* the parent key's name */
+	const char *origin;
+};
+
+/* The Uninstall entry `sub`, named PREFIX\SUB. */
+static void one_entry(struct out *o, struct stats *st, HKEY e,
+                      const wchar_t *sub, void *ctx)
+{
+	const struct under *u = ctx;
+	char *key = join(u->prefix, sub);
+
+	if (key != NULL)
+		entry(o, st, e, key, sub, u->origin);
+	free(key);
+}
+
 /* Every entry under the Uninstall key `k`, named PREFIX\ENTRY. */
 static unsigned long entries(struct out *o, struct stats *st, HKEY k,
                              const char *prefix, const char *origin)
 {
-	wchar_t sub[256];
-	unsigned long n = 0;
-	DWORD i, len;
-	HKEY e;
-	char *key;
+	struct under u = {prefix, origin};
 
-	for (i = 0;; i++) {
-		LONG rc;
-
-		len = 256;
-		rc = RegEnumKeyExW(k, i, sub, &len, NULL, NULL, NULL, NULL);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS)
-			continue;
-		if (RegOpenKeyExW(k, sub, 0, KEY_READ, &e) != ERROR_SUCCESS) {
-			problem(st, "uninstall", 1,
-			        "an Uninstall entry cannot be opened", sub);
-			continue;
-		}
-		key = join(prefix, sub);
-		if (key != NULL)
-			entry(o, st, e, key, sub, origin);
-		free(key);
-		RegCloseKey(e);
-		n++;
-	}
-	return n;
+	return subkeys(o, st, k, "uninstall",
+	               "an Uninstall entry cannot be opened", one_entry, &u);
 }
 
 void uninstall_collect(struct out *o, struct stats *st)
@@ -300,7 +356,7 @@ void uninstall_collect(struct out *o, struct stats *st)
 	wchar_t sid[256], path[512];
 	char detail[128], origin[300], *s;
 	unsigned long n = 0;
-	DWORD i, len;
+	DWORD i;
 	HKEY k;
 
 	for (i = 0; i < 2; i++) {
@@ -312,17 +368,7 @@ void uninstall_collect(struct out *o, struct stats *st)
 		RegCloseKey(k);
 	}
 	/* Every loaded user hive: what each user installed for himself. */
-	for (i = 0;; i++) {
-		LONG rc;
-
-		len = 256;
-		rc = RegEnumKeyExW(HKEY_USERS, i, sid, &len, NULL, NULL, NULL,
-		                   NULL);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS || wcscmp(sid, L".DEFAULT") == 0 ||
-		    (len > 8 && wcscmp(sid + len - 8, L"_Classes") == 0))
-			continue;
+	for (i = 0; next_user(&i, sid);) {
 		swprintf(path, 512, L"%ls\\%ls", sid, uninstall_sub);
 		if (RegOpenKeyExW(HKEY_USERS, path, 0, KEY_READ, &k) !=
 		    ERROR_SUCCESS)
@@ -366,8 +412,9 @@ static const char *start_type(DWORD s)
 }
 
 static void service(struct out *o, struct stats *st, HKEY k,
-                    const wchar_t *sub, struct images *im)
+                    const wchar_t *sub, void *ctx)
 {
+	struct images *im = ctx;
 	static const char prefix[] =
 	    "HKLM\\SYSTEM\\CurrentControlSet\\Services";
 	wchar_t *wimg = get_string(k, L"ImagePath");
@@ -424,11 +471,9 @@ out:
 
 void services_collect(struct out *o, struct stats *st, struct images *im)
 {
-	wchar_t sub[256];
-	unsigned long n = 0;
+	unsigned long n;
 	char detail[64];
-	DWORD i, len;
-	HKEY k, s;
+	HKEY k;
 
 	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE,
 	                  L"SYSTEM\\CurrentControlSet\\Services", 0,
@@ -439,24 +484,8 @@ void services_collect(struct out *o, struct stats *st, struct images *im)
 		    "the Services key cannot be opened", 0);
 		return;
 	}
-	for (i = 0;; i++) {
-		LONG rc;
-
-		len = 256;
-		rc = RegEnumKeyExW(k, i, sub, &len, NULL, NULL, NULL, NULL);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS)
-			continue;
-		if (RegOpenKeyExW(k, sub, 0, KEY_READ, &s) != ERROR_SUCCESS) {
-			problem(st, "services", 1,
-			        "a service key cannot be opened", sub);
-			continue;
-		}
-		service(o, st, s, sub, im);
-		RegCloseKey(s);
-		n++;
-	}
+	n = subkeys(o, st, k, "services", "a service key cannot be opened",
+	            service, im);
 	RegCloseKey(k);
 	snprintf(detail, sizeof(detail), "%lu service and driver keys", n);
 	ran(st, "services", "ran", detail, n);
@@ -487,6 +516,27 @@ static int read_elsewhere(const char *key)
 	return 0;
 }
 
+struct walking {
+	const char *key; /* the parent key's name */
+	const char *origin;
+	int depth; /* levels below the parent */
+	int with_values;
+};
+
+static void walk(struct out *o, struct stats *st, HKEY k, const char *key,
+                 const char *origin, int depth, int with_values);
+
+static void walk_sub(struct out *o, struct stats *st, HKEY s,
+                     const wchar_t *sub, void *ctx)
+{
+	const struct walking *w = ctx;
+	char *name = join(w->key, sub);
+
+	if (name != NULL)
+		walk(o, st, s, name, w->origin, w->depth - 1, w->with_values);
+	free(name);
+}
+
 /*
  * Walk k, named `key`, to `depth` more levels: a key record for each
  * key, and its values when `with_values`.
@@ -494,10 +544,7 @@ static int read_elsewhere(const char *key)
 static void walk(struct out *o, struct stats *st, HKEY k, const char *key,
                  const char *origin, int depth, int with_values)
 {
-	wchar_t sub[256];
-	DWORD i, len;
-	HKEY s;
-	char *name;
+	struct walking w = {key, origin, depth, with_values};
 
 	if (read_elsewhere(key))
 		return;
@@ -511,26 +558,7 @@ static void walk(struct out *o, struct stats *st, HKEY k, const char *key,
 		values(o, st, k, key, origin, 0, NULL, NULL);
 	if (depth == 0)
 		return;
-	for (i = 0;; i++) {
-		LONG rc;
-
-		len = 256;
-		rc = RegEnumKeyExW(k, i, sub, &len, NULL, NULL, NULL, NULL);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS)
-			continue;
-		if (RegOpenKeyExW(k, sub, 0, KEY_READ, &s) != ERROR_SUCCESS) {
-			problem(st, "registry", 1, "a key cannot be opened",
-			        sub);
-			continue;
-		}
-		name = join(key, sub);
-		if (name != NULL)
-			walk(o, st, s, name, origin, depth - 1, with_values);
-		free(name);
-		RegCloseKey(s);
-	}
+	subkeys(o, st, k, "registry", "a key cannot be opened", walk_sub, &w);
 }
 
 /*
@@ -595,7 +623,7 @@ static void walk_path(struct out *o, struct stats *st, const wchar_t *path)
 	wchar_t sid[256], full[1024], real[1024];
 	const wchar_t *rest;
 	char *name, origin[300], *s;
-	DWORD i, len;
+	DWORD i;
 	HKEY k, u;
 
 	if (_wcsnicmp(path, L"HKLM\\", 5) == 0 ||
@@ -620,17 +648,7 @@ static void walk_path(struct out *o, struct stats *st, const wchar_t *path)
 		return;
 	}
 	rest = wcschr(path, L'\\') + 1;
-	for (i = 0;; i++) {
-		LONG rc;
-
-		len = 256;
-		rc = RegEnumKeyExW(HKEY_USERS, i, sid, &len, NULL, NULL, NULL,
-		                   NULL);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS || wcscmp(sid, L".DEFAULT") == 0 ||
-		    (len > 8 && wcscmp(sid + len - 8, L"_Classes") == 0))
-			continue;
+	for (i = 0; next_user(&i, sid);) {
 		if (RegOpenKeyExW(HKEY_USERS, sid, 0, KEY_READ, &u) !=
 		    ERROR_SUCCESS)
 			continue;

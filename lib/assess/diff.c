@@ -245,6 +245,65 @@ void vz__scope_str(json_t *sc, struct vz_buf *b)
 	scope_str(sc, b);
 }
 
+static void md_cell(struct vz_buf *b, const char *s);
+
+/*
+ * The parts of a changed measure that the text and the Markdown notice
+ * show alike, each in its own words (md: Markdown): the scope, and then
+ * the actions, deadlines and reviews.
+ */
+static void measure_scope(json_t *m, struct vz_buf *b, int md)
+{
+	if (json_object_get(m, "scope_was") == NULL)
+		return;
+	vz__buf_puts(b, md ? "- Scope: " : "    scope     ");
+	scope_str(json_object_get(m, "scope_was"), b);
+	vz__buf_puts(b, md ? " → " : " -> ");
+	scope_str(json_object_get(m, "scope_now"), b);
+	vz__buf_puts(b, md ? ".\n" : "\n");
+}
+
+static void measure_steps(json_t *m, struct vz_buf *b, int md)
+{
+	json_t *ac = json_object_get(m, "actions");
+	json_t *dl = json_object_get(m, "deadlines");
+	json_t *rv = json_object_get(m, "new_reviews");
+	size_t k;
+
+	for (k = 0; k < json_array_size(ac); k++) {
+		json_t *a = json_array_get(ac, k);
+
+		vz__buf_printf(b,
+		               md ? "- %s: %s → %s.\n"
+		                  : "    action    %s: %s -> %s\n",
+		               vz__jstr(a, "sector"), or_none(a, "was"),
+		               or_none(a, "now"));
+	}
+	for (k = 0; k < json_array_size(dl); k++) {
+		json_t *d = json_array_get(dl, k);
+
+		vz__buf_printf(b,
+		               md ? "- Deadline, %s, %s: %s → %s.\n"
+		                  : "    deadline  %s %s: %s -> %s\n",
+		               vz__jstr(d, "sector"), vz__jstr(d, "verb"),
+		               or_none(d, "was"), or_none(d, "now"));
+	}
+	for (k = 0; k < json_array_size(rv); k++) {
+		json_t *r = json_array_get(rv, k);
+
+		vz__buf_printf(b,
+		               md ? "- New in its history: %s, %s (%s)"
+		                  : "    review    %s %s: %s",
+		               vz__jstr(r, "date"), vz__jstr(r, "kind"),
+		               vz__jstr(r, "outcome"));
+		if (md && *vz__jstr(r, "document")) {
+			vz__buf_puts(b, ": ");
+			md_cell(b, vz__jstr(r, "document"));
+		}
+		vz__buf_puts(b, md ? ".\n" : "\n");
+	}
+}
+
 /* Changes to what measures require: recorded, from the authorities. */
 static void render_measures_text(json_t *mc, struct vz_buf *b)
 {
@@ -257,49 +316,19 @@ static void render_measures_text(json_t *mc, struct vz_buf *b)
 		json_t *m = json_array_get(mc, i);
 		json_t *pa = json_object_get(m, "products_added");
 		json_t *pr = json_object_get(m, "products_removed");
-		json_t *ac = json_object_get(m, "actions");
-		json_t *dl = json_object_get(m, "deadlines");
-		json_t *rv = json_object_get(m, "new_reviews");
 
 		vz__buf_printf(b, "  [recorded] %s %s (%s; %s)\n",
 		               vz__jstr(m, "status"), vz__jstr(m, "id"),
 		               vz__jstr(m, "issuing_state"),
 		               vz__jstr(m, "reference"));
-		if (json_object_get(m, "scope_was")) {
-			vz__buf_puts(b, "    scope     ");
-			scope_str(json_object_get(m, "scope_was"), b);
-			vz__buf_puts(b, " -> ");
-			scope_str(json_object_get(m, "scope_now"), b);
-			vz__buf_puts(b, "\n");
-		}
+		measure_scope(m, b, 0);
 		for (k = 0; k < json_array_size(pa); k++)
 			vz__buf_printf(b, "    covers    + %s\n",
 			               vz__jstr(json_array_get(pa, k), "id"));
 		for (k = 0; k < json_array_size(pr); k++)
 			vz__buf_printf(b, "    covers    - %s\n",
 			               vz__jstr(json_array_get(pr, k), "id"));
-		for (k = 0; k < json_array_size(ac); k++) {
-			json_t *a = json_array_get(ac, k);
-
-			vz__buf_printf(b, "    action    %s: %s -> %s\n",
-			               vz__jstr(a, "sector"), or_none(a, "was"),
-			               or_none(a, "now"));
-		}
-		for (k = 0; k < json_array_size(dl); k++) {
-			json_t *d = json_array_get(dl, k);
-
-			vz__buf_printf(b, "    deadline  %s %s: %s -> %s\n",
-			               vz__jstr(d, "sector"),
-			               vz__jstr(d, "verb"), or_none(d, "was"),
-			               or_none(d, "now"));
-		}
-		for (k = 0; k < json_array_size(rv); k++) {
-			json_t *r = json_array_get(rv, k);
-
-			vz__buf_printf(b, "    review    %s %s: %s\n",
-			               vz__jstr(r, "date"), vz__jstr(r, "kind"),
-			               vz__jstr(r, "outcome"));
-		}
+		measure_steps(m, b, 0);
 	}
 }
 
@@ -478,6 +507,21 @@ static void render_reasons_md(json_t *cd, struct vz_buf *b)
 	vz__free(done);
 }
 
+/* "- LABEL (N): name, name." for products a measure gained or lost. */
+static void md_products(struct vz_buf *b, const char *label, json_t *a)
+{
+	size_t k;
+
+	if (json_array_size(a) == 0)
+		return;
+	vz__buf_printf(b, "- %s (%zu): ", label, json_array_size(a));
+	for (k = 0; k < json_array_size(a); k++) {
+		vz__buf_puts(b, k ? ", " : "");
+		md_cell(b, vz__jstr(json_array_get(a, k), "name"));
+	}
+	vz__buf_puts(b, ".\n");
+}
+
 static void render_measures_md(json_t *mc, struct vz_buf *b)
 {
 	size_t i, k;
@@ -487,11 +531,6 @@ static void render_measures_md(json_t *mc, struct vz_buf *b)
 	                "catalogue records them with their sources.\n");
 	for (i = 0; i < json_array_size(mc); i++) {
 		json_t *m = json_array_get(mc, i);
-		json_t *pa = json_object_get(m, "products_added");
-		json_t *pr = json_object_get(m, "products_removed");
-		json_t *ac = json_object_get(m, "actions");
-		json_t *dl = json_object_get(m, "deadlines");
-		json_t *rv = json_object_get(m, "new_reviews");
 		json_t *src = json_object_get(m, "sources");
 
 		vz__buf_printf(b, "\n### %s: ", vz__jstr(m, "status"));
@@ -499,60 +538,12 @@ static void render_measures_md(json_t *mc, struct vz_buf *b)
 		vz__buf_printf(b, "\n\n%s, %s (`%s`).\n\n",
 		               vz__jstr(m, "authority"),
 		               vz__jstr(m, "reference"), vz__jstr(m, "id"));
-		if (json_object_get(m, "scope_was")) {
-			vz__buf_puts(b, "- Scope: ");
-			scope_str(json_object_get(m, "scope_was"), b);
-			vz__buf_puts(b, " → ");
-			scope_str(json_object_get(m, "scope_now"), b);
-			vz__buf_puts(b, ".\n");
-		}
-		if (json_array_size(pa) > 0) {
-			vz__buf_printf(
-			    b, "- Now covers (%zu): ", json_array_size(pa));
-			for (k = 0; k < json_array_size(pa); k++) {
-				vz__buf_puts(b, k ? ", " : "");
-				md_cell(
-				    b, vz__jstr(json_array_get(pa, k), "name"));
-			}
-			vz__buf_puts(b, ".\n");
-		}
-		if (json_array_size(pr) > 0) {
-			vz__buf_printf(b, "- No longer covers (%zu): ",
-			               json_array_size(pr));
-			for (k = 0; k < json_array_size(pr); k++) {
-				vz__buf_puts(b, k ? ", " : "");
-				md_cell(
-				    b, vz__jstr(json_array_get(pr, k), "name"));
-			}
-			vz__buf_puts(b, ".\n");
-		}
-		for (k = 0; k < json_array_size(ac); k++) {
-			json_t *a = json_array_get(ac, k);
-
-			vz__buf_printf(b, "- %s: %s → %s.\n",
-			               vz__jstr(a, "sector"), or_none(a, "was"),
-			               or_none(a, "now"));
-		}
-		for (k = 0; k < json_array_size(dl); k++) {
-			json_t *d = json_array_get(dl, k);
-
-			vz__buf_printf(b, "- Deadline, %s, %s: %s → %s.\n",
-			               vz__jstr(d, "sector"),
-			               vz__jstr(d, "verb"), or_none(d, "was"),
-			               or_none(d, "now"));
-		}
-		for (k = 0; k < json_array_size(rv); k++) {
-			json_t *r = json_array_get(rv, k);
-
-			vz__buf_printf(b, "- New in its history: %s, %s (%s)",
-			               vz__jstr(r, "date"), vz__jstr(r, "kind"),
-			               vz__jstr(r, "outcome"));
-			if (*vz__jstr(r, "document")) {
-				vz__buf_puts(b, ": ");
-				md_cell(b, vz__jstr(r, "document"));
-			}
-			vz__buf_puts(b, ".\n");
-		}
+		measure_scope(m, b, 1);
+		md_products(b, "Now covers",
+		            json_object_get(m, "products_added"));
+		md_products(b, "No longer covers",
+		            json_object_get(m, "products_removed"));
+		measure_steps(m, b, 1);
 		vz__buf_puts(b, "- Sources:");
 		for (k = 0; k < json_array_size(src); k++)
 			vz__buf_printf(

@@ -344,9 +344,8 @@ const char *vz_catalog_signature(const vz_catalog *cat)
 
 vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	out[0] = '\0';
 	if (cat->text == NULL ||
@@ -354,10 +353,6 @@ vz_status vz_catalog_sha256(const vz_catalog *cat, char out[65])
 	        1 ||
 	    n != 32)
 		return VZ_E_INTERNAL;
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	vz__hex_encode(md, n, out);
 	return VZ_OK;
 }

@@ -17,6 +17,7 @@
 
 #include "collect_int.h"
 #include "inventory_int.h"
+#include "util/jsonstr.h"
 
 struct vz_inventory_writer {
 	vz_write_fn write;
@@ -75,34 +76,27 @@ int vz__utf8_valid(const char *s)
 	return 1;
 }
 
+static void buf_sink(void *ctx, const char *p, size_t n)
+{
+	vz__buf_add(ctx, p, n);
+}
+
+/* A string that is not UTF-8 is written as {"hex":"..."} of its bytes. */
 static void put_str(struct vz_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	char two[3];
 
-	if (!vz__utf8_valid(s)) {
-		vz__buf_puts(b, "{\"hex\":\"");
-		for (; *p; p++) {
-			char two[2] = {hex[*p >> 4], hex[*p & 15]};
-
-			vz__buf_add(b, two, 2);
-		}
-		vz__buf_puts(b, "\"}");
+	if (vz__utf8_valid(s)) {
+		vz__json_quote(s, buf_sink, b);
 		return;
 	}
-	vz__buf_add(b, "\"", 1);
+	vz__buf_puts(b, "{\"hex\":\"");
 	for (; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			char esc[2] = {'\\', (char)*p};
-
-			vz__buf_add(b, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			vz__buf_printf(b, "\\u%04x", *p);
-		} else {
-			vz__buf_add(b, (const char *)p, 1);
-		}
+		vz__hex_encode(p, 1, two);
+		vz__buf_add(b, two, 2);
 	}
-	vz__buf_add(b, "\"", 1);
+	vz__buf_puts(b, "\"}");
 }
 
 /* ,"key":"value" when value is set. */
@@ -192,6 +186,7 @@ static vz_status on_record(void *ctx, const vz_record *r)
 {
 	vz_inventory_writer *w = ctx;
 	struct vz_buf *b = &w->line;
+	char hex[65];
 	size_t i;
 
 	if (w->rc != VZ_OK)
@@ -215,10 +210,8 @@ static vz_status on_record(void *ctx, const vz_record *r)
 	if (r->size != 0 || r->kind == VZ_REC_FILE)
 		field_u(b, "size", r->size);
 	if (r->sha256 != NULL) {
-		vz__buf_puts(b, ",\"sha256\":\"");
-		for (i = 0; i < 32; i++)
-			vz__buf_printf(b, "%02x", r->sha256[i]);
-		vz__buf_puts(b, "\"");
+		vz__hex_encode(r->sha256, 32, hex);
+		vz__buf_printf(b, ",\"sha256\":\"%s\"", hex);
 	}
 	if (r->pid != 0)
 		vz__buf_printf(b, ",\"pid\":%ld", r->pid);

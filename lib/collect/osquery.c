@@ -632,36 +632,46 @@ static vz_status t_apps(struct oq *q, vz_record *r, int *bad)
 	return emit(q, r, VZ_STAT_BUNDLES);
 }
 
-static vz_status t_kexts(struct oq *q, vz_record *r, int *bad)
+/*
+ * A kernel or system extension: known by its bundle identifier and named
+ * by its path, or by that identifier where the row gives no path. The
+ * two tables differ in their columns' names (and only system extensions
+ * have a team column).
+ */
+static vz_status extension(struct oq *q, vz_record *r, int *bad,
+                           const char *const cols[4], unsigned flags,
+                           const char *detail)
 {
-	r->ident = col(q, "name", bad);
-	r->name = col(q, "path", bad);
-	r->version = col(q, "version", bad);
+	r->ident = col(q, cols[0], bad);
+	r->name = col(q, cols[1], bad);
+	r->version = col(q, cols[2], bad);
+	r->team_id = cols[3] ? col(q, cols[3], bad) : NULL;
 	if (*bad || r->ident == NULL)
 		return *bad ? VZ_E_PARSE : VZ_OK;
 	if (r->name == NULL)
 		r->name = r->ident;
 	r->kind = VZ_REC_BUNDLE;
 	r->platform = "macos";
-	r->flags = VZ_RECF_DRIVER;
-	r->detail = "kernel extension (osquery kernel_extensions)";
+	r->flags = flags;
+	r->detail = detail;
 	return emit(q, r, VZ_STAT_BUNDLES);
+}
+
+static vz_status t_kexts(struct oq *q, vz_record *r, int *bad)
+{
+	static const char *const cols[4] = {"name", "path", "version", NULL};
+
+	return extension(q, r, bad, cols, VZ_RECF_DRIVER,
+	                 "kernel extension (osquery kernel_extensions)");
 }
 
 static vz_status t_sysext(struct oq *q, vz_record *r, int *bad)
 {
-	r->ident = col(q, "identifier", bad);
-	r->name = col(q, "bundle_path", bad);
-	r->version = col(q, "version", bad);
-	r->team_id = col(q, "team", bad);
-	if (*bad || r->ident == NULL)
-		return *bad ? VZ_E_PARSE : VZ_OK;
-	if (r->name == NULL)
-		r->name = r->ident;
-	r->kind = VZ_REC_BUNDLE;
-	r->platform = "macos";
-	r->detail = "system extension (osquery system_extensions)";
-	return emit(q, r, VZ_STAT_BUNDLES);
+	static const char *const cols[4] = {"identifier", "bundle_path",
+	                                    "version", "team"};
+
+	return extension(q, r, bad, cols, 0,
+	                 "system extension (osquery system_extensions)");
 }
 
 static vz_status t_launchd(struct oq *q, vz_record *r, int *bad)

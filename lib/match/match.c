@@ -148,6 +148,8 @@ void vz_matcher_free(vz_matcher *m)
 	names_free(&m->cipath);
 	vz__map_free(&m->parents);
 	vz__map_free(&m->ciparents);
+	vz__map_free(&m->run_procs);
+	vz__map_free(&m->run_exes);
 	for (i = 0; i < m->nowned; i++)
 		vz__free(m->owned[i]);
 	vz__free(m->owned);
@@ -552,6 +554,8 @@ vz_status vz__add_ev(vz_matcher *m, const struct fp *f, const vz_record *r,
 	snprintf(src, sizeof(src), "%s%s%s", r->source ? r->source : "",
 	         r->origin ? " " : "", r->origin ? r->origin : "");
 	p->flags |= flag;
+	if (vz__running_file(m, f->prod, f->kind, r, item) != VZ_OK)
+		return VZ_E_NOMEM;
 	for (i = 0; i < p->nev; i++)
 		if (same_ev(&p->ev[i], kind, src, item, detail))
 			return VZ_OK;
@@ -711,6 +715,8 @@ static vz_status on_process(vz_matcher *m, const vz_record *r)
 			exe[n - 10] = '\0';
 		base = exe;
 	}
+	if (vz__running_process(m, r) != VZ_OK)
+		return VZ_E_NOMEM;
 	/* comm is cut at 15 bytes; the executable's name is not. */
 	return match_names(m, &m->proc, base ? base : r->name, r->name, r,
 	                   base ? base : r->name, VZ_F_RUNNING);

@@ -166,6 +166,9 @@ struct vz_matcher {
 	size_t ntam, tamcap;
 	struct install *inst; /* owned */
 	size_t ninst, instcap;
+	/* Running executables (running.c): process executables -> where
+	 * read and pid, matched root files -> products; owned. */
+	struct vz_map run_procs, run_exes;
 };
 
 /* ---- shared helpers (match.c) ------------------------------------------ */
@@ -185,6 +188,15 @@ char *vz__lower_dup(const char *s);
 unsigned vz__path_flag(const vz_record *r);
 /* "directory", "regular file, N bytes", ...: what a file record is. */
 const char *vz__file_desc(const vz_record *r, char *buf, size_t n);
+
+/* ---- running executables (running.c) ----------------------------------- */
+
+/* A file of the root matched `prod` (evidence of `kind` for `item`): if
+ * a process runs it, the product is running. */
+vz_status vz__running_file(vz_matcher *m, size_t prod, enum ekind kind,
+                           const vz_record *r, const char *item);
+/* A process: if its executable matched a product, that one is running. */
+vz_status vz__running_process(vz_matcher *m, const vz_record *r);
 
 /* ---- Windows (match_win.c) --------------------------------------------- */
 

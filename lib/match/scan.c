@@ -270,17 +270,11 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 /* 128 random bits in hex: unique per report without a registry. */
 static int new_report_id(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
-	size_t i;
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		return -1;
-	for (i = 0; i < sizeof(r); i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[32] = '\0';
+	vz__hex_encode(r, sizeof(r), out);
 	return 0;
 }
 

@@ -193,6 +193,62 @@ static void policy_steps(const vz_scan_info *info, const vz_finding *f,
 	}
 }
 
+/* Is the scanned host Windows (or macOS)? Its own registry or version
+ * says so, or the evidence was read from Windows hives. */
+static int windows_host(const vz_scan_info *info, const vz_finding *f)
+{
+	return (info->os != NULL && strstr(info->os, "Windows") != NULL) ||
+	       count(f, "", "hive", NULL) > 0;
+}
+
+static int macos_host(const vz_scan_info *info, const vz_finding *f)
+{
+	return (info->os != NULL && strstr(info->os, "macOS") != NULL) ||
+	       count(f, "service", "launchd", NULL) > 0;
+}
+
+/* A running product: stop it the way its platform does. systemctl and a
+ * Linux module list mean nothing on Windows or a Mac. */
+static void stop_steps(const vz_scan_info *info, const vz_finding *f,
+                       struct vz_buf *b)
+{
+	int svc = count(f, "service", NULL, NULL) > 0;
+
+	if (windows_host(info, f)) {
+		if (svc) {
+			vz__buf_puts(b, "Stop and disable the services (on "
+			                "the host: sc stop NAME, then sc "
+			                "config NAME start= disabled):");
+			items(b, f, "service", NULL, NULL, NULL);
+		} else {
+			vz__buf_puts(b, "Stop the processes (on the host: "
+			                "Task Manager, or the vendor's removal "
+			                "tool, since the product may protect "
+			                "itself):");
+			items(b, f, "process", NULL, NULL, NULL);
+		}
+	} else if (macos_host(info, f)) {
+		if (svc) {
+			vz__buf_puts(b, "Stop the launchd jobs (on the Mac: "
+			                "launchctl bootout system/LABEL):");
+			items(b, f, "service", NULL, NULL, NULL);
+		} else {
+			vz__buf_puts(b, "Stop the processes (on the Mac: "
+			                "Activity Monitor, or kill PID):");
+			items(b, f, "process", NULL, NULL, NULL);
+		}
+	} else if (svc) {
+		vz__buf_puts(b, "Stop and disable the services:"
+		                " systemctl disable --now");
+		items(b, f, "service", NULL, NULL, NULL);
+	} else {
+		vz__buf_puts(b, "Stop the processes:");
+		items(b, f, "process", NULL, NULL, NULL);
+		items(b, f, "kernel-module", NULL, NULL, NULL);
+	}
+	vz__buf_puts(b, "\n");
+}
+
 void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
                     struct vz_buf *b)
 {
@@ -210,19 +266,8 @@ void vz__next_steps(const vz_scan_info *info, const vz_finding *f,
 		               f->measure_id, info->sector);
 		return;
 	}
-	if (f->state == VZ_STATE_RUNNING) {
-		if (count(f, "service", NULL, NULL) > 0) {
-			vz__buf_puts(b, "Stop and disable the services:"
-			                " systemctl disable --now");
-			items(b, f, "service", NULL, NULL, NULL);
-			vz__buf_puts(b, "\n");
-		} else {
-			vz__buf_puts(b, "Stop the processes:");
-			items(b, f, "process", NULL, NULL, NULL);
-			items(b, f, "kernel-module", NULL, NULL, NULL);
-			vz__buf_puts(b, "\n");
-		}
-	}
+	if (f->state == VZ_STATE_RUNNING)
+		stop_steps(info, f, b);
 	if (count(f, "package", "dpkg", NULL) > 0) {
 		if (root) {
 			vz__buf_puts(b, "Purge the packages (configuration "

@@ -92,14 +92,13 @@ static json_t *file_location(struct vz_buf *b, const vz_scan_info *in,
 static json_t *fingerprint(const vz_scan_info *in, const char *what,
                            const char *id)
 {
-	static const char hex[] = "0123456789abcdef";
 	const char *host = in->machine_id   ? in->machine_id
 	                   : in->hostname ? in->hostname
 	                   : in->root     ? in->root
 	                                  : "";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	char out[65];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
 	         EVP_DigestUpdate(c, host, strlen(host) + 1) == 1 &&
@@ -110,11 +109,7 @@ static json_t *fingerprint(const vz_scan_info *in, const char *what,
 	EVP_MD_CTX_free(c);
 	if (!ok)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	vz__hex_encode(md, n, out);
 	return json_pack("{s:s}", "voorzorgHostProduct/v1", out);
 }
 

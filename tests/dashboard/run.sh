@@ -95,6 +95,19 @@ check "report names the catalogue it rests on" 1 \
 	"$(grep -c 'voorzorg-scan-tests, version 1, signature: unsigned' "$TMP/r-min-jenv-en.markdown")"
 check "report lists the exemption in force with its expiry" 1 \
 	"$(grep -c 'CISO J. de Vries | 2027-01-30T23:59:59Z' "$TMP/r-min-jenv-en.markdown")"
+check "report markdown: a '|' in a server value stays in its table cell" 1 \
+	"$(grep -cF 'Air-gapped lab system \| replacement ordered (PO 4711).' "$TMP/r-min-jenv-en.markdown")"
+check "report: the previous report is 30 days before the state's date" ok \
+	"$("$PY" - "$TMP/r-min-jenv-en.markdown" <<'PY'
+import datetime, re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+a = re.search(r"^- \*\*State as of:\*\* (\d{4}-\d\d-\d\d)", t, re.M)
+s = re.search(r"^- \*\*Previous report:\*\* (\d{4}-\d\d-\d\d)$", t, re.M)
+d = lambda m: datetime.date.fromisoformat(m.group(1))
+print("ok" if a and s and (d(a) - d(s)).days == 30 else
+      "as of %s, previous %s" % (a and a.group(1), s and s.group(1)))
+PY
+)"
 PATH=/nonexistent "$VOORZORG" report --server "$URL" --organisation min-jenv \
 	--admin-token-file "$TMP/admin.token" --format pdf \
 	--output "$TMP/nochrome.pdf" 2>"$TMP/err"

@@ -118,7 +118,7 @@ def main():
               "measure": "nl-2018-kaspersky-antivirus",
               "scope": {"kind": "host",
                         "value": str(st["min-jenv/lab-0109"]["id"])},
-              "reason": "Air-gapped lab system; replacement ordered "
+              "reason": "Air-gapped lab system | replacement ordered "
                         "(PO 4711).",
               "approver": "CISO J. de Vries", "expires": day(60)})
     json.dump(st, open(state_path, "w"))

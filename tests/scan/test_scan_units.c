@@ -327,6 +327,91 @@ static void test_match_paths(void **state)
 	vz_catalog_free(cat);
 }
 
+static void proc_rec(vz_record *r, const char *name, const char *path,
+                     long pid)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = VZ_REC_PROCESS;
+	r->source = "procs";
+	r->name = name;
+	r->path = path;
+	r->pid = pid;
+}
+
+/* Evidence of `kind` for `item` in the product's list, or NULL. */
+static const vz_evidence *ev_of(vz_matcher *m, const char *id,
+                                const char *kind, const char *item)
+{
+	const vz_evidence *ev;
+	size_t i, j, nev, om;
+	vz_state st;
+	const char *p;
+
+	for (i = 0; (p = vz_matcher_hit(m, i, &st, &ev, &nev, &om)); i++)
+		for (j = 0; strcmp(p, id) == 0 && j < nev; j++)
+			if (strcmp(ev[j].kind, kind) == 0 &&
+			    strcmp(ev[j].item, item) == 0)
+				return &ev[j];
+	return NULL;
+}
+
+/*
+ * A process running a file that matched a product makes it running, in
+ * either order of the records; a process named otherwise, a member of an
+ * archive and an artefact named on the command line do not.
+ */
+static void test_match_running(void **state)
+{
+	static const char exe[] = "/opt/kaspersky/kesl/bin/kesl-control";
+	static const char *const id = "kaspersky-endpoint-security-linux";
+	vz_catalog *cat = load_catalog();
+	vz_matcher *m = NULL;
+	const vz_evidence *e;
+	vz_record r;
+	size_t nev;
+	int order;
+
+	(void)state;
+	for (order = 0; order < 2; order++) {
+		assert_int_equal(vz_matcher_new(cat, &m, NULL), VZ_OK);
+		if (order == 1) {
+			proc_rec(&r, "control", exe, 4242);
+			feed(m, &r);
+		}
+		file_rec(&r, exe, VZ_FT_REGULAR, 1);
+		feed(m, &r);
+		if (order == 0) {
+			proc_rec(&r, "control", exe, 4242);
+			feed(m, &r);
+		}
+		assert_int_equal(state_of(m, id, &nev), VZ_STATE_RUNNING);
+		e = ev_of(m, id, "process", exe);
+		assert_non_null(e);
+		assert_string_equal(e->detail,
+		                    "pid 4242: runs a matched executable");
+		assert_string_equal(e->source, "procs");
+		vz_matcher_free(m);
+	}
+	/* Another executable running, and the same path read from an
+	 * archive or as an artefact: installed or present, not running. */
+	assert_int_equal(vz_matcher_new(cat, &m, NULL), VZ_OK);
+	proc_rec(&r, "bash", "/usr/bin/bash", 1);
+	feed(m, &r);
+	proc_rec(&r, "control", exe, 4242);
+	feed(m, &r);
+	file_rec(&r, exe, VZ_FT_REGULAR, 1);
+	r.source = "archive";
+	r.origin = "kesl.deb:/data.tar.xz";
+	feed(m, &r);
+	file_rec(&r, exe, VZ_FT_REGULAR, 2);
+	r.flags = VZ_RECF_ARTEFACT;
+	feed(m, &r);
+	assert_true(state_of(m, id, &nev) != VZ_STATE_RUNNING);
+	assert_null(ev_of(m, id, "process", exe));
+	vz_matcher_free(m);
+	vz_catalog_free(cat);
+}
+
 static void test_match_names(void **state)
 {
 	vz_catalog *cat = load_catalog();
@@ -680,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_rpm_header),
 		cmocka_unit_test(test_rpm_header_rejects),
 		cmocka_unit_test(test_match_paths),
+		cmocka_unit_test(test_match_running),
 		cmocka_unit_test(test_match_names),
 		cmocka_unit_test(test_match_hash),
 		cmocka_unit_test(test_state_rule),

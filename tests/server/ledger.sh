@@ -133,6 +133,21 @@ jx 'dict(d, report_id="c"*32, host=dict(d["host"], machine_id="0"*32))' \
 check "another machine's report: 409" 409 "$(post_report "$TMP/bad4.json")"
 head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/big.json"
 check "9 MiB body: 413" 413 "$(post_report "$TMP/big.json")"
+check "9 MiB chunked (no length given): 413" 413 \
+	"$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST \
+	-H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-H 'Transfer-Encoding: chunked' --data-binary "@$TMP/big.json" \
+	"$URL/api/v1/reports")"
+head -c $((65 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/big64.json"
+check "65 KiB body elsewhere: 413" 413 \
+	"$(api POST /exemptions "$(cat "$TMP/big64.json")")"
+# The same report id from another host is not taken as a resend.
+jx "dict(d, report_id=$(jx 'd["report_id"]' <"$TMP/report-residue.json" |
+	"$PY" -c 'import json,sys; print(json.dumps(sys.stdin.read().strip()))'))" \
+	<"$TMP/report-dpkg.json" >"$TMP/bad5.json"
+check "another host's report id: 409" 409 "$(post_report "$TMP/bad5.json")"
+grep -q 'another host' "$TMP/body" && ok "says it is another host's" ||
+	bad "no word of another host"
 check "wrong content type: 415" 415 "$(curl -s -o "$TMP/body" -w '%{http_code}' \
 	-X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: text/plain' \
 	--data-binary "@$TMP/report-dpkg.json" "$URL/api/v1/reports")"

@@ -315,6 +315,161 @@ static void test_sink_questions(void **state)
 	vz_stats_free(st);
 }
 
+/* ---- names that are not UTF-8, rows of osquery tables -------------------- */
+
+/* What a sink was given: each record's name and version, and enabled. */
+struct got {
+	char text[8][64];
+	int enabled[8];
+	size_t n;
+};
+
+static vz_status capture(void *ctx, const vz_record *r)
+{
+	struct got *g = ctx;
+
+	if (g->n < 8) {
+		snprintf(g->text[g->n], sizeof(g->text[0]), "%s %s", r->name,
+		         r->version ? r->version : "-");
+		g->enabled[g->n] = r->enabled;
+	}
+	g->n++;
+	return VZ_OK;
+}
+
+/* Bytes that look like UTF-8 but are not (an encoded surrogate, an
+ * overlong form, a code point past U+10FFFF) are written as their hex
+ * bytes, not as a JSON string, and read back as they were. */
+static void test_not_utf8(void **state)
+{
+	static const char *const names[] = {
+		"/opt/\xed\xa0\x80",     /* U+D800 */
+		"/opt/\xe0\x80\xaf",     /* '/' in three bytes */
+		"/opt/\xf4\x90\x80\x80", /* U+110000 */
+	};
+	static const char *const hex[] = {
+		"\"name\":{\"hex\":\"2f6f70742feda080\"}",
+		"\"name\":{\"hex\":\"2f6f70742fe080af\"}",
+		"\"name\":{\"hex\":\"2f6f70742ff4908080\"}",
+	};
+	vz_stats *st = vz_stats_new();
+	vz_inventory_info info;
+	vz_sink in;
+	struct got g;
+	vz_record r;
+	char *text;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		memset(&r, 0, sizeof(r));
+		r.kind = VZ_REC_FILE;
+		r.source = "files";
+		r.name = names[i];
+		r.file_type = VZ_FT_REGULAR;
+		r.dirlen = 4;
+		text = NULL;
+		assert_int_equal(write_all(&r, 1, st, &text), VZ_OK);
+		assert_non_null(strstr(text, hex[i]));
+		memset(&g, 0, sizeof(g));
+		memset(&in, 0, sizeof(in));
+		in.ctx = &g;
+		in.record = capture;
+		assert_int_equal(vz_inventory_replay_mem(text, strlen(text),
+		                                         "t", NULL, &in, st,
+		                                         &info, NULL),
+		                 VZ_OK);
+		vz_inventory_info_clear(&info);
+		assert_int_equal(g.n, 1);
+		assert_memory_equal(g.text[0], names[i], strlen(names[i]));
+		vz_free(text);
+	}
+	vz_stats_free(st);
+}
+
+/* A name in hex may not hold a NUL byte, which would cut it short: the
+ * line is refused, naming the field. */
+static void test_hex_nul_refused(void **state)
+{
+	vz_stats *st = vz_stats_new();
+	vz_inventory_info info;
+	vz_error err;
+	vz_sink in;
+	struct got g;
+	vz_record r;
+	char *text = NULL, *h;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.kind = VZ_REC_FILE;
+	r.source = "files";
+	r.name = "/opt/\xff";
+	r.file_type = VZ_FT_REGULAR;
+	r.dirlen = 4;
+	assert_int_equal(write_all(&r, 1, st, &text), VZ_OK);
+	h = strstr(text, "{\"hex\":\"2f6f70742fff\"}");
+	assert_non_null(h);
+	memcpy(h + strlen("{\"hex\":\"2f6f70742f"), "00", 2);
+	memset(&g, 0, sizeof(g));
+	memset(&in, 0, sizeof(in));
+	in.ctx = &g;
+	in.record = capture;
+	vz_error_clear(&err);
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "t", NULL,
+	                                         &in, st, &info, &err),
+	                 VZ_E_PARSE);
+	/* The header was read before the bad line: its strings are ours. */
+	vz_inventory_info_clear(&info);
+	assert_non_null(strstr(err.msg, "\"name\""));
+	assert_non_null(strstr(err.msg, "NUL"));
+	assert_int_equal(g.n, 0);
+	vz_free(text);
+	vz_stats_free(st);
+}
+
+/* osquery rows: an rpm's epoch 0 is left out of its version (rpm -q
+ * leaves it out; catalogue versions do too), another epoch is kept; a
+ * Windows service whose start type is not given counts as enabled, a
+ * DISABLED one does not. */
+static void test_osquery_rows(void **state)
+{
+	static const char doc[] =
+	    "{\"rpm_packages\":["
+	    "{\"name\":\"a\",\"version\":\"1.2\",\"release\":\"3\","
+	    "\"epoch\":\"0\"},"
+	    "{\"name\":\"b\",\"version\":\"1.2\",\"release\":\"3\","
+	    "\"epoch\":\"2\"},"
+	    "{\"name\":\"c\",\"version\":\"1.2\",\"release\":\"3\"}],"
+	    "\"services\":["
+	    "{\"name\":\"s1\"},"
+	    "{\"name\":\"s2\",\"start_type\":\"DISABLED\"},"
+	    "{\"name\":\"s3\",\"start_type\":\"AUTO_START\"}]}";
+	vz_stats *st = vz_stats_new();
+	vz_host host;
+	vz_sink in;
+	struct got g;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	memset(&in, 0, sizeof(in));
+	in.ctx = &g;
+	in.record = capture;
+	memset(&host, 0, sizeof(host));
+	assert_int_equal(vz_osquery_replay_mem(doc, strlen(doc), "t.json",
+	                                       NULL, &in, st, &host, NULL),
+	                 VZ_OK);
+	assert_int_equal(g.n, 6);
+	assert_string_equal(g.text[0], "a 1.2-3");
+	assert_string_equal(g.text[1], "b 2:1.2-3");
+	assert_string_equal(g.text[2], "c 1.2-3");
+	assert_string_equal(g.text[3], "s1 -");
+	assert_int_equal(g.enabled[3], 1);
+	assert_int_equal(g.enabled[4], 0);
+	assert_int_equal(g.enabled[5], 1);
+	vz_host_clear(&host);
+	vz_stats_free(st);
+}
+
 /* ---- allocation failures ------------------------------------------------ */
 
 static vz_status ignore(void *ctx, const vz_record *r)
@@ -524,6 +679,9 @@ int main(void)
 		cmocka_unit_test(test_sink_questions),
 		cmocka_unit_test(test_machine_id),
 		cmocka_unit_test(test_inventory_machine_id),
+		cmocka_unit_test(test_not_utf8),
+		cmocka_unit_test(test_hex_nul_refused),
+		cmocka_unit_test(test_osquery_rows),
 		cmocka_unit_test(test_oom_replay),
 		cmocka_unit_test(test_oom_osquery),
 		cmocka_unit_test(test_oom_write),

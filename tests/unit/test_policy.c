@@ -137,6 +137,49 @@ static void test_torture(void **state)
 	vz_catalog_free(t);
 }
 
+/*
+ * osquery's programs table is matched with LIKE, which ignores case:
+ * a catalogue glob's '*' becomes '%', and a literal '_' or '%' of the
+ * name is escaped, or LIKE would take it for a wildcard and match other
+ * programs too.
+ */
+static void test_osquery_like(void **state)
+{
+	static const char from[] = "\"Example Agent & Co's *\"";
+	static const char to[] = "\"Example_Agent 100% *\"";
+	size_t len = 0;
+	char *text = vz_test_slurp("tests/policy/catalog.json", &len);
+	const char *at;
+	char *out = NULL;
+	vz_catalog *cat = NULL;
+	vz_policy_opts o;
+	struct vz_buf b;
+	vz_error err;
+
+	(void)state;
+	assert_non_null(text);
+	at = strstr(text, from);
+	assert_non_null(at);
+	vz__buf_init(&b);
+	vz__buf_add(&b, text, (size_t)(at - text));
+	vz__buf_puts(&b, to);
+	vz__buf_puts(&b, at + strlen(from));
+	assert_false(b.failed);
+	assert_int_equal(vz_catalog_load_buffer(b.data, b.len, "catalog.json",
+	                                        &cat, NULL),
+	                 VZ_OK);
+	vz_policy_opts_init(&o);
+	o.format = VZ_POLICY_OSQUERY;
+	o.measure = "example-measure";
+	assert_int_equal(vz_policy_render(cat, &o, &out, &err), VZ_OK);
+	assert_non_null(
+	    strstr(out, "name LIKE 'Example\\_Agent 100\\% %' ESCAPE '\\'"));
+	vz_free(out);
+	vz_catalog_free(cat);
+	vz__buf_free(&b);
+	free(text);
+}
+
 static void test_errors(void **state)
 {
 	vz_catalog *cat = load("catalog/voorzorg.json");
@@ -170,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_guid),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_osquery_like),
 		cmocka_unit_test(test_torture),
 	};
 

@@ -4,6 +4,7 @@
  * error formatting and diagnostic lists.
  */
 #include "../vz_test.h"
+#include "util/jsonstr.h"
 
 static void test_date_valid(void **state)
 {
@@ -222,6 +223,44 @@ static void test_hexval(void **state)
 	assert_int_equal(vz__hexval('\0'), -1);
 }
 
+/* Lowercase, high nibble first, NUL-terminated; nothing for no bytes. */
+static void test_hex_encode(void **state)
+{
+	static const unsigned char b[] = {0x00, 0x0f, 0xa5, 0xff, 0x10};
+	char out[11];
+
+	(void)state;
+	memset(out, 'x', sizeof(out));
+	vz__hex_encode(b, sizeof(b), out);
+	assert_string_equal(out, "000fa5ff10");
+	vz__hex_encode(b, 0, out);
+	assert_string_equal(out, "");
+}
+
+static void buf_sink(void *ctx, const char *p, size_t n)
+{
+	vz__buf_add(ctx, p, n);
+}
+
+/* The JSON string writer both inventory writers share: '"' and '\\' get
+ * a backslash, control characters and DEL become \u00xx, UTF-8 and the
+ * rest stay as they are. */
+static void test_json_quote(void **state)
+{
+	struct vz_buf b;
+
+	(void)state;
+	vz__buf_init(&b);
+	vz__json_quote("", buf_sink, &b);
+	vz__json_quote("a\"b\\c", buf_sink, &b);
+	vz__json_quote("\x01\t\x1f \x7f/\xc3\xa9", buf_sink, &b);
+	assert_false(b.failed);
+	assert_string_equal(b.data, "\"\""
+	                            "\"a\\\"b\\\\c\""
+	                            "\"\\u0001\\u0009\\u001f \\u007f/\xc3\xa9\"");
+	vz__buf_free(&b);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -330,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_hexval),
+		cmocka_unit_test(test_hex_encode),
+		cmocka_unit_test(test_json_quote),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_diags_limit),
