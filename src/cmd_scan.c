@@ -209,25 +209,6 @@ static int parse_format(const char *s, vz_report_format *f)
 	return 0;
 }
 
-/*
- * --jobs, else $VOORZORG_JOBS, else 0 (the library's default: one per
- * online CPU). -1 if the value is not a number from 1 to 1024.
- */
-static long jobs_value(const char *opt)
-{
-	const char *v = opt ? opt : getenv("VOORZORG_JOBS");
-	char *end;
-	long n;
-
-	if (v == NULL || (opt == NULL && *v == '\0'))
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 1024)
-		return -1;
-	return n;
-}
-
 int cmd_scan(int argc, char **argv)
 {
 	struct cli_opt opts[O_COUNT] = {
@@ -286,15 +267,9 @@ int cmd_scan(int argc, char **argv)
 		                opts[O_FORMAT].value);
 		return VZ_EXIT_USAGE;
 	}
-	jobs = jobs_value(opts[O_JOBS].value);
-	if (jobs < 0) {
-		cli_usage_error("scan", "%s '%s' is not a number of threads "
-		                        "from 1 to 1024",
-		                opts[O_JOBS].value ? "--jobs" : "VOORZORG_JOBS",
-		                opts[O_JOBS].value ? opts[O_JOBS].value
-		                                   : getenv("VOORZORG_JOBS"));
+	jobs = cli_jobs("scan", opts[O_JOBS].value);
+	if (jobs < 0)
 		return VZ_EXIT_USAGE;
-	}
 	root = opts[O_ROOT].value;
 	/*
 	 * One directory that holds a root filesystem, given alone: that is a
