@@ -234,6 +234,11 @@ void *vz__pool_take(struct vz__pool *p, int wait)
 	if (s->done) {
 		arg = s->arg;
 		p->head++;
+		/* A placeholder taken back before a worker skipped it: the
+		 * workers must never look at a slot behind the head (it is
+		 * reused for a later item). */
+		if (p->next < p->head)
+			p->next = p->head;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return arg;
