@@ -261,6 +261,22 @@ struct vz_authenticode {
 vz_status vz__authenticode_parse(const unsigned char *der, size_t len,
                                  struct vz_authenticode *a,
                                  const char **why);
+
+/*
+ * Certificates already decoded, by their DER bytes, for one thread: the
+ * files of a volume are signed with a few certificates, and decoding
+ * one costs OpenSSL 3.0 a decoder set-up for its key (most of the time
+ * an Authenticode check takes). Bounded in entries and entry size.
+ */
+struct vz_certcache;
+void vz__certcache_free(struct vz_certcache *cc);
+/* vz__authenticode_parse with a cache (*cc made on first use; NULL
+ * cc: none). The result is the same with or without it. */
+vz_status vz__authenticode_parse_cached(const unsigned char *der,
+                                        size_t len,
+                                        struct vz_certcache **cc,
+                                        struct vz_authenticode *a,
+                                        const char **why);
 void vz__authenticode_clear(struct vz_authenticode *a);
 
 /*
@@ -299,6 +315,7 @@ struct vz_pe_tools {
 	struct evp_md_st *mds[VZ_PE_MDS]; /* fetched once, by type */
 	int nids[VZ_PE_MDS];
 	unsigned char *buf;
+	struct vz_certcache *certs;
 };
 void vz__pe_tools_free(struct vz_pe_tools *t);
 

@@ -515,6 +515,7 @@ void vz__pe_tools_free(struct vz_pe_tools *t)
 	for (i = 0; i < VZ_PE_MDS; i++)
 		EVP_MD_free(t->mds[i]);
 	vz__free(t->buf);
+	vz__certcache_free(t->certs);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -613,7 +614,8 @@ void vz__pe_read(int fd, const vz_sink *sink, struct vz_pe_tools *t,
 	}
 	rc = vz__pe_signature(tab, pe.cert_size, &der, &derlen, &why);
 	if (rc == VZ_OK)
-		rc = vz__authenticode_parse(der, derlen, &o->a, &why);
+		rc = vz__authenticode_parse_cached(der, derlen, &t->certs,
+		                                   &o->a, &why);
 	if (rc == VZ_E_NOMEM) {
 		o->rc = rc;
 		goto out;
