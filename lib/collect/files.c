@@ -106,7 +106,6 @@ struct item {
 	/* A record: */
 	vz_record r;          /* name is path; sha256 set when applied */
 	const vz_sink *sink;  /* borrowed, for want_signer */
-	int hash;             /* the sink asked for the content */
 	int hash_fd;          /* -1: none (or the open failed) */
 	dev_t dev;            /* what the walk saw, to compare */
 	ino_t ino;
@@ -137,6 +136,7 @@ struct walker {
 };
 
 static vz_status drain(struct walker *w, int all);
+static vz_status room(struct walker *w);
 
 static void item_free(struct item *it)
 {
@@ -185,8 +185,7 @@ static void problem(struct walker *w, int unreadable, const char *reason)
 			it->unreadable = unreadable;
 			it->reason = vz__strdup(reason);
 		}
-		if (it != NULL && it->reason != NULL &&
-		    (vz__pool_full(w->pool) ? drain(w, 0) : VZ_OK) == VZ_OK &&
+		if (it != NULL && it->reason != NULL && room(w) == VZ_OK &&
 		    vz__pool_submit(w->pool, NULL, it) == 0)
 			return;
 		item_free(it);
@@ -600,6 +599,21 @@ static vz_status drain(struct walker *w, int all)
 	return w->failed;
 }
 
+/* Make room for one more item: if the window is full, wait for the
+ * oldest and apply it. Returns w->failed. */
+static vz_status room(struct walker *w)
+{
+	struct item *old;
+
+	if (!vz__pool_full(w->pool))
+		return w->failed;
+	old = vz__pool_take(w->pool, 1);
+	if (w->failed == VZ_OK)
+		w->failed = item_apply(w, old);
+	item_free(old);
+	return w->failed;
+}
+
 /* Items out at a time: enough to keep every worker busy while the walk
  * looks for the next file, few enough for the descriptors they hold. */
 static size_t window(unsigned workers)
@@ -655,22 +669,13 @@ static vz_status defer(struct walker *w, int dfd, const char *name,
 		if (w->pool == NULL)
 			return VZ_E_NOMEM;
 	}
-	if (vz__pool_full(w->pool)) {
-		/* The window is full: wait for the oldest. */
-		struct item *old = vz__pool_take(w->pool, 1);
-
-		if (w->failed == VZ_OK)
-			w->failed = item_apply(w, old);
-		item_free(old);
-		if (w->failed != VZ_OK)
-			return w->failed;
-	}
+	if (room(w) != VZ_OK)
+		return w->failed;
 	it = item_new(w->path);
 	if (it == NULL)
 		return VZ_E_NOMEM;
 	it->r = *r;
 	it->sink = w->c->sink;
-	it->hash = hash;
 	it->pe = pe;
 	if (hash) {
 		it->dev = st->st_dev;
