@@ -217,9 +217,15 @@ static X509 *cert_get(struct vz_certcache *cc, const unsigned char *der,
 	if (cc != NULL && len <= CC_MAX_DER) {
 		e = &cc->e[cc->n < CC_SLOTS ? cc->n : cc->next];
 		if (cc->n == CC_SLOTS) {
-			/* Full: replace in turn (a volume rarely has more). */
+			/* Full: replace in turn (a volume rarely has more).
+			 * The one replaced may be in use by this very
+			 * signature: it is freed with the caller's own. */
+			if (sk_X509_push(own, e->x) <= 0) {
+				X509_free(x);
+				*nomem = 1;
+				return NULL;
+			}
 			vz__free(e->der);
-			X509_free(e->x);
 			memset(e, 0, sizeof(*e));
 			cc->next = (cc->next + 1) % CC_SLOTS;
 		}
