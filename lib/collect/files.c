@@ -67,6 +67,12 @@
 #endif
 #define DENTS_BUF (64 * 1024)
 #define READ_BUF (256 * 1024)
+/*
+ * Files smaller than this are hashed by the walk itself: handing one to
+ * a worker (a wake-up, a context switch) costs more than reading and
+ * hashing it. Larger files and every PE signature go to the workers.
+ */
+#define INLINE_HASH_MAX (32 * 1024)
 
 struct level {
 	int fd; /* -1 while closed (deeper than the budget) */
@@ -123,6 +129,7 @@ struct item {
 struct walker {
 	struct vz_cctx *c;
 	struct vz__pool *pool; /* owned; made on the first item */
+	void *tools;           /* owned: the walk's own, for inline work */
 	vz_status failed;      /* the first failure applying an item */
 	char *path; /* owned */
 	size_t pathcap;
@@ -690,6 +697,9 @@ static vz_status defer(struct walker *w, int dfd, const char *name,
 			snprintf(it->pe_open_why, sizeof(it->pe_open_why), "%s",
 			         errno_reason(errno, eb, sizeof(eb)));
 	}
+	if (it->hash_fd >= 0 && it->pe_fd < 0 &&
+	    (uint64_t)st->st_size < INLINE_HASH_MAX)
+		item_work(it, &w->tools); /* cheap: the item keeps its place */
 	(void)vz__pool_submit(w->pool,
 	                      it->hash_fd >= 0 || it->pe_fd >= 0 ? item_work
 	                                                         : NULL,
@@ -917,6 +927,8 @@ static vz_status files_collect(struct vz_cctx *c)
 	rc = w.failed;
 out:
 	vz__pool_free(w.pool);
+	if (w.tools != NULL)
+		tools_free(w.tools);
 	while (w.depth > 0)
 		pop(&w);
 	vz__free(w.dents);

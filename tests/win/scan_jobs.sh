@@ -111,6 +111,10 @@ kinds = ["signed.exe", "tampered.exe", "badsig.exe", "corrupt.exe",
 daemon = (b"#!/bin/sh\n# voorzorg test fixture: stands in for the KESL "
           b"daemon binary.\nexit 0\n")
 assert len(daemon) == 80
+# Files of 40,000 bytes: large enough to be hashed by the workers (the
+# walk hashes small ones itself); one of them matches a fingerprint.
+big = lambda d, i: (b"%07d-%07d|" % (d, i)) * 2500
+import hashlib
 for d in range(40):
     dd = os.path.join(root, "d%02d" % d, "sub")
     os.makedirs(dd)
@@ -118,6 +122,8 @@ for d in range(40):
         # A fingerprint's size, mostly other content: hashed, no match.
         body = daemon if (d * 12 + i) % 97 == 0 else (b"%079d\n" % (d * i))
         open(os.path.join(dd, "f%02d.bin" % i), "wb").write(body)
+    for i in range(2):
+        open(os.path.join(dd, "big%d.dat" % i), "wb").write(big(d, i))
     k = kinds[d % len(kinds)]
     shutil.copy(os.path.join(pe, k), os.path.join(dd, "p%02d-%s" % (d, k)))
     open(os.path.join(dd, "notpe%02d.dll" % d), "w").write("text\n")
@@ -130,6 +136,9 @@ fp = dict(fp, sources=[cat["sources"][0]["id"]])
 prod = [p for p in cat["products"]
         if p["id"] == "kaspersky-endpoint-security-linux"][0]
 prod["fingerprints"].append(fp)
+assert len(big(23, 1)) == 40000
+prod["fingerprints"].append(dict(
+    fp, sha256=hashlib.sha256(big(23, 1)).hexdigest(), size=40000))
 json.dump(cat, open(out, "w"), indent=1)
 PY
 mcat=$tmp/many.json
@@ -178,11 +187,12 @@ print(s["hashed_files"], s["verified_signatures"],
       len(d.get("tampered", [])), len(reasons), len(d["findings"]) >= 1)
 PY
 )
-# 40 directories of 12 files of the fingerprint's size; a copy of one
+# 40 directories of 12 small and 2 large files of the fingerprints'
+# sizes; a copy of one
 # of 7 PE files each (signed, tampered and badsig verified: 18; the two
 # changed ones tampered: 12); 3 reasons (corrupt, truncated, not a PE).
-if [ "$got" = "480 18 12 3 True" ]; then
-	ok "many: 480 files hashed, 18 signatures verified, 12 tampered, 3 reasons of problems"
+if [ "$got" = "560 18 12 3 True" ]; then
+	ok "many: 560 files hashed, 18 signatures verified, 12 tampered, 3 reasons of problems"
 else
 	not_ok "many: the work was not done as expected" "got: $got"
 fi
