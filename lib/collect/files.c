@@ -41,6 +41,8 @@
  *   record and problem of the walk queues behind it, so the sink sees
  *   exactly the sequence a walk without workers produces, whatever the
  *   number of threads. At most a window of items is out at a time.
+ *   Files under INLINE_HASH_MAX are hashed by the walk itself (in the
+ *   same order): handing them over would cost more than the work.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
