@@ -197,8 +197,35 @@ fuzz_expected() { # fuzz_expected SRC
 # Run every harness fuzz/meson.build defines, from the build tree FDIR,
 # for SECONDS each. A harness that was not built, fails, or executed no
 # input is a failure; so is a definition list that names none.
-run_fuzz() { # run_fuzz SRC FDIR SECONDS
-	local src=$1 fdir=$2 secs=$3 name h work runs dict n=0
+# fuzz_one FDIR SRC NAME SECONDS: run one harness in a scratch directory
+# and write its verdict to FDIR/fuzz_NAME.verdict ("ok RUNS", "idle" or
+# "crash"); run in the background by run_fuzz, so it touches no counter.
+fuzz_one() {
+	local fdir=$1 src=$2 name=$3 secs=$4 work runs dict=() v
+	local h=$fdir/fuzz/fuzz_$name
+	work=$(mktemp -d)
+	cp -r "$src/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+	[[ -f $src/fuzz/$name.dict ]] && dict=("-dict=$src/fuzz/$name.dict")
+	if (cd "$work" && "$h" -max_total_time="$secs" -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" "$work" \
+		>"$fdir/fuzz_$name.log" 2>&1); then
+		runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' \
+			"$fdir/fuzz_$name.log" | grep -oE '[0-9]+$')
+		if [[ -z $runs || $runs == 0 ]]; then v=idle; else v="ok $runs"; fi
+	else
+		v=crash
+	fi
+	rm -rf "$work"
+	echo "$v" >"$fdir/fuzz_$name.verdict"
+}
+
+# run_fuzz SRC FDIR SECONDS: every harness fuzz/meson.build defines, for
+# SECONDS each. libFuzzer runs on one core, so FUZZ_JOBS harnesses (one
+# per core by default) run at once: the same seconds per harness in half
+# the wall time on two cores. Verdicts are read back in the list's order.
+run_fuzz() {
+	local src=$1 fdir=$2 secs=$3 name h v n=0 running=0
+	local jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 	local -a want
 	# The harnesses run in a scratch directory: absolute paths only.
 	[[ $fdir == /* ]] || fdir=$PWD/$fdir
@@ -208,34 +235,42 @@ run_fuzz() { # run_fuzz SRC FDIR SECONDS
 		fail "fuzz" "fuzz/meson.build defines no harness (or cannot be read)"
 		return 1
 	fi
+	((jobs >= 1)) || jobs=1
+	for name in "${want[@]}"; do
+		rm -f "$fdir/fuzz_$name.verdict"
+		h=$fdir/fuzz/fuzz_$name
+		[[ -x $h && -f $h ]] || continue
+		if ((running >= jobs)); then
+			wait -n
+			running=$((running - 1))
+		fi
+		fuzz_one "$fdir" "$src" "$name" "$secs" &
+		running=$((running + 1))
+	done
+	wait
 	for name in "${want[@]}"; do
 		h=$fdir/fuzz/fuzz_$name
 		if [[ ! -x $h || ! -f $h ]]; then
 			fail "fuzz $name" "harness not built ($h)"
 			continue
 		fi
-		work=$(mktemp -d)
-		cp -r "$src/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
-		dict=()
-		[[ -f $src/fuzz/$name.dict ]] && dict=("-dict=$src/fuzz/$name.dict")
-		if (cd "$work" && "$h" -max_total_time="$secs" -timeout=10 \
-			-rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" "$work" \
-			>"$fdir/fuzz_$name.log" 2>&1); then
-			runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' \
-				"$fdir/fuzz_$name.log" | grep -oE '[0-9]+$')
-			if [[ -z $runs || $runs == 0 ]]; then
-				fail "fuzz $name" "executed no input"
-			else
-				echo "fuzz $name: ok ($runs inputs)"
-				passed=$((passed + 1))
-				n=$((n + 1))
-			fi
-		else
+		v=$(cat "$fdir/fuzz_$name.verdict" 2>/dev/null)
+		case $v in
+		ok\ [1-9]*)
+			echo "fuzz $name: ok (${v#ok } inputs)"
+			passed=$((passed + 1))
+			n=$((n + 1))
+			;;
+		idle)
+			fail "fuzz $name" "executed no input"
+			;;
+		*)
 			echo "fuzz $name: FAILED"
-			tail -60 "$fdir/fuzz_$name.log"
-			fail "fuzz $name" "crash, leak or timeout (log: $fdir/fuzz_$name.log)"
-		fi
-		rm -rf "$work"
+			tail -60 "$fdir/fuzz_$name.log" 2>/dev/null
+			fail "fuzz $name" \
+				"crash, leak or timeout (log: $fdir/fuzz_$name.log)"
+			;;
+		esac
 	done
 	echo "fuzz: $n of ${#want[@]} harnesses ran clean"
 	((n == ${#want[@]}))

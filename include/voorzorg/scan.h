@@ -35,12 +35,17 @@ typedef struct vz_finding {
 	size_t nevidence;
 	size_t omitted; /* evidence beyond VZ_EVIDENCE_MAX, not kept */
 	/*
-	 * The governing measure: of those covering the product, the one
-	 * with the strictest action for the sector (the latest on a tie);
-	 * NULL fields when no measure covers the product.
+	 * The governing measure: of those covering the product, one issued
+	 * by the catalogue's assessing state if any covers it, else one of
+	 * another state; among those, the strictest action for the sector
+	 * (the latest on a tie). NULL fields when no measure covers the
+	 * product. `foreign`: 1 when the governing measure is another
+	 * state's (no measure of the assessing state covers the product).
 	 */
 	const char *measure_id;
 	const char *measure_title;
+	const char *issuing_state; /* the measure's state (ISO 3166) */
+	int foreign;
 	const char *reference;
 	const char *action; /* for the sector; NULL without a sector */
 	const char *deadline_identify; /* NULL when not set */
@@ -160,6 +165,9 @@ typedef struct vz_scan_info {
 	/* The trusted catalogue's version when this one is older, else -1
 	 * (see vz_catalog_trusted_version). */
 	int64_t catalog_trusted_version;
+	/* The state whose catalogue this is (ISO 3166, e.g. "nl"); NULL if
+	 * the catalogue names none. */
+	const char *assessing_state;
 } vz_scan_info;
 
 VZ_API const vz_scan_info *vz_scan_get_info(const vz_scan *scan);

@@ -338,9 +338,16 @@ void vz__pe_out_clear(struct vz_pe_out *o);
 vz_status vz__hive_read(struct vz_cctx *c, int fd, const char *origin,
                         const char *mount, vz_error *err);
 
-/* The computer name and Windows version of a Windows volume's hives;
- * each left as it is when unknown (or already set). */
-void vz__hive_host(int rootfd, char **hostname, char **os);
+/* The computer name, Windows version and MachineGuid (as a machine id:
+ * vz__machine_id_canon) of a Windows volume's hives; each left as it is
+ * when unknown (or already set). */
+void vz__hive_host(int rootfd, char **hostname, char **os,
+                   char **machine_id);
+
+/* 32 lowercase hex digits (and a NUL) in `out` from a machine-id(5) or
+ * a GUID (braces and case as Windows writes them): 0; -1 for anything
+ * else. */
+int vz__machine_id_canon(const char *s, char out[33]);
 
 /* The macOS version of a macOS volume (SystemVersion.plist). */
 void vz__macos_host(int rootfd, char **os);

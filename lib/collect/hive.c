@@ -1028,9 +1028,11 @@ static hive_node_h node_at(hive_h *h, const char *path)
 	return n;
 }
 
-void vz__hive_host(int rootfd, char **hostname, char **os)
+void vz__hive_host(int rootfd, char **hostname, char **os,
+                   char **machine_id)
 {
 	char *ccs, *prod = NULL, *disp = NULL, *build = NULL, *name = NULL;
+	char *guid = NULL, id[33];
 	char path[128];
 	struct vz_buf b;
 	hive_node_h n;
@@ -1075,6 +1077,12 @@ void vz__hive_host(int rootfd, char **hostname, char **os)
 			*os = vz__buf_take(&b);
 		vz__buf_free(&b);
 	}
+	n = node_at(h, "Microsoft\\Cryptography");
+	guid = n ? get_string(h, n, "MachineGuid") : NULL;
+	if (guid != NULL && *machine_id == NULL &&
+	    vz__machine_id_canon(guid, id) == 0)
+		*machine_id = vz__strdup(id);
+	vz__libc_free(guid);
 	vz__libc_free(prod);
 	vz__libc_free(disp);
 	vz__libc_free(build);

@@ -2,8 +2,8 @@
  * lib/collect/host.c - what host a root belongs to: its name and its
  * operating system, read from inside the root (never from the scanning
  * machine, unless the root is the live host): os-release(5) and
- * /etc/hostname; on a Windows volume the registry, on a macOS volume
- * SystemVersion.plist.
+ * /etc/hostname and machine-id(5); on a Windows volume the registry
+ * (with its MachineGuid), on a macOS volume SystemVersion.plist.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -74,24 +74,63 @@ static char *os_release(int rootfd)
 	return res;
 }
 
+/*
+ * A host's identity in one spelling: 32 lowercase hex digits. machine-id(5)
+ * is that already (any case is accepted); a Windows MachineGuid is a GUID,
+ * 8-4-4-4-12 hex digits, perhaps in braces, and names the same 128 bits.
+ * Anything else (a hostile image's or inventory's text) is -1: an
+ * identity must never carry text into a report or a server's key.
+ */
+int vz__machine_id_canon(const char *s, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = 0, len;
+	int braces;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	braces = len == 38 && s[0] == '{' && s[37] == '}';
+	if (len != 32 && len != 36 && !braces)
+		return -1;
+	for (i = braces; i < len - braces; i++) {
+		size_t at = i - braces;
+		const char *d;
+
+		if (len != 32 &&
+		    (at == 8 || at == 13 || at == 18 || at == 23)) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		d = strchr(hex, s[i] >= 'A' && s[i] <= 'F' ? s[i] + 32 : s[i]);
+		if (s[i] == '\0' || d == NULL || n == 32)
+			return -1;
+		out[n++] = *d;
+	}
+	if (n != 32)
+		return -1;
+	out[32] = '\0';
+	return 0;
+}
+
 /* /etc/machine-id (or D-Bus's copy), only if it is what machine-id(5)
  * says it is: a hostile image's file must not inject anything. */
 static char *machine_id(int rootfd)
 {
 	static const char *const files[] = {"/etc/machine-id",
 	                                    "/var/lib/dbus/machine-id"};
-	size_t i, k;
+	char id[33];
+	size_t i;
 
 	for (i = 0; i < 2; i++) {
 		char *s = first_line(rootfd, files[i]);
+		int ok = s != NULL && strlen(s) == 32 &&
+		         vz__machine_id_canon(s, id) == 0;
 
-		for (k = 0; s != NULL && k < 32; k++)
-			if (!((s[k] >= '0' && s[k] <= '9') ||
-			      (s[k] >= 'a' && s[k] <= 'f')))
-				break;
-		if (s != NULL && k == 32 && s[32] == '\0')
-			return s;
 		vz__free(s);
+		if (ok)
+			return vz__strdup(id);
 	}
 	return NULL;
 }
@@ -192,9 +231,10 @@ vz_status vz_host_probe(const char *root, vz_host *out)
 	out->os = os_release(fd);
 	out->machine_id = machine_id(fd);
 #if VZ_HAVE_HIVEX
-	/* A Windows volume: its registry knows its name and version. */
+	/* A Windows volume: its registry knows its name, version and
+	 * MachineGuid. */
 	if (!out->live && out->os == NULL)
-		vz__hive_host(fd, &out->hostname, &out->os);
+		vz__hive_host(fd, &out->hostname, &out->os, &out->machine_id);
 #endif
 #if VZ_HAVE_PLIST
 	if (!out->live && out->os == NULL)

@@ -520,6 +520,28 @@ static vz_status dup_str(struct rd *r, json_t *o, const char *key,
 	return *out ? VZ_OK : VZ_E_NOMEM;
 }
 
+/*
+ * host.machine_id: a machine-id(5) or a Windows MachineGuid (what
+ * voorzorg-collect.exe writes), kept as 32 lowercase hex digits; any
+ * other text is refused, since it becomes the report's and the fleet
+ * server's identity of the host.
+ */
+static vz_status machine_id(struct rd *r, json_t *h, char **out)
+{
+	const char *s;
+	char id[33];
+	vz_status rc = str_value(r, "machine_id",
+	                         json_object_get(h, "machine_id"), &s);
+
+	if (rc != VZ_OK || s == NULL)
+		return rc;
+	if (vz__machine_id_canon(s, id) != 0)
+		return bad_field(r, "machine_id",
+		                 "not a machine-id or a GUID (32 hex digits)");
+	*out = vz__strdup(id);
+	return *out != NULL ? VZ_OK : VZ_E_NOMEM;
+}
+
 static vz_status only_keys(struct rd *r, json_t *o, const char *const *keys)
 {
 	const char *k;
@@ -575,7 +597,7 @@ static vz_status header(struct rd *r, json_t *o)
 	if (rc == VZ_OK)
 		rc = dup_str(r, o, "collected_at", &in->collected_at);
 	if (rc == VZ_OK)
-		rc = dup_str(r, h, "machine_id", &in->machine_id);
+		rc = machine_id(r, h, &in->machine_id);
 	if (rc == VZ_OK)
 		rc = dup_str(r, h, "hostname", &in->hostname);
 	if (rc == VZ_OK)

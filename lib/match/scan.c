@@ -240,8 +240,14 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 	f->vendor = v ? str(v, "name") : NULL;
 	m = governing(cat, f->product_id, sector, &f->nmeasures);
 	if (m != NULL) {
+		const char *own = str(vz__catalog_root(cat),
+		                      "assessing_state");
+
 		f->measure_id = str(m, "id");
 		f->measure_title = str(m, "title");
+		f->issuing_state = str(m, "issuing_state");
+		f->foreign = own != NULL && f->issuing_state != NULL &&
+		             strcmp(own, f->issuing_state) != 0;
 		f->reference = str(m, "reference");
 		se = sector_entry(m, sector);
 		f->action = se ? str(se, "action") : NULL;
@@ -403,6 +409,8 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
 	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);
+	s->info.assessing_state =
+	    str(vz__catalog_root(cat), "assessing_state");
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
 	s->info.fqdn = s->host.fqdn;

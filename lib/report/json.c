@@ -107,9 +107,11 @@ json_t *vz__finding_json(const vz_scan_info *in, const vz_finding *f)
 	json_t *o, *m = NULL, *a = NULL;
 
 	if (f->measure_id != NULL)
-		m = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, "
-		              "s:s?, s:I}",
+		m = json_pack("{s:s, s:s?, s:s?, s:b, s:s?, s:s?, s:s?, s:s?, "
+		              "s:s?, s:o, s:s?, s:I}",
 		              "id", f->measure_id, "title", f->measure_title,
+		              "issuing_state", f->issuing_state, "foreign",
+		              f->foreign,
 		              "action", f->action, "reference", f->reference,
 		              "exemption_policy", f->exemption_policy,
 		              "exemption_note", f->exemption_note, "deadline",
@@ -159,10 +161,11 @@ json_t *vz__catalog_json(const vz_scan_info *in)
 {
 	/* An older catalogue than the trusted one says so, with the
 	 * trusted version: an auditor must see what a report rests on. */
-	json_t *o = json_pack("{s:s?, s:I, s:s, s:s?}", "id", in->catalog_id,
-	                      "version", (json_int_t)in->catalog_version,
-	                      "signature", in->signature, "sha256",
-	                      in->catalog_sha256);
+	json_t *o = json_pack("{s:s?, s:I, s:s, s:s?, s:s?}", "id",
+	                      in->catalog_id, "version",
+	                      (json_int_t)in->catalog_version, "signature",
+	                      in->signature, "sha256", in->catalog_sha256,
+	                      "assessing_state", in->assessing_state);
 
 	if (o != NULL && in->catalog_trusted_version >= 0 &&
 	    json_object_set_new(o, "trusted_version",

@@ -142,6 +142,13 @@ static void detail(struct vz_buf *b, const vz_scan_info *in,
 			vz__buf_printf(b, "; %zu measures cover it",
 			               f->nmeasures);
 		vz__buf_puts(b, "\n");
+		/* Another state's measure has no force here: say whose. */
+		if (f->foreign)
+			vz__buf_printf(b,
+			               "    %-11s a measure of %s; no measure "
+			               "of %s covers this product\n",
+			               "", f->issuing_state,
+			               in->assessing_state);
 		if (f->action) {
 			const char *dl = vz__deadline(f);
 

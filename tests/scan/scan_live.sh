@@ -91,7 +91,14 @@ live() {
 live root --format json >"$tmp/live.json" 2>"$tmp/live.err"
 rc=$?
 check "live scan, bundled catalogue: exit 0 (got $rc)" test "$rc" = 0
-check "live scan: no finding" test "$(jq_py "$tmp/live.json" 'len(d["findings"])')" = 0
+found=$(jq_py "$tmp/live.json" '[(f["product_id"], f["state"], [e["item"] for e in f["evidence"]][:3]) for f in d["findings"]]')
+if [ "$found" = "[]" ]; then
+	ok "live scan: no finding"
+else
+	# Name what was found: on a shared machine it is usually another
+	# test's fixture process or file, which the namespace cannot hide.
+	not_ok "live scan: no finding" "$found"
+fi
 check "live scan: the host is the live one" test \
 	"$(jq_py "$tmp/live.json" '(d["host"]["live"], d["host"]["root"])')" = "(True, '/')"
 check "live scan: processes were read" test \

@@ -418,6 +418,87 @@ static void torture(const char *file, op_fn op)
 	free(data);
 }
 
+/* ---- machine ids -------------------------------------------------------- */
+
+/* A machine-id and a Windows MachineGuid in every spelling Windows uses
+ * give the same 32 digits; anything else is refused. */
+static void test_machine_id(void **state)
+{
+	static const char *const bad[] = {
+	    "", "0123456789abcdef0123456789abcde",
+	    "0123456789abcdef0123456789abcdefa",
+	    "0123456789abcdef0123456789abcdeg",
+	    "3F2504E0-4F89-11D3-9A0C-0305E82C330",
+	    "3F2504E04-F89-11D3-9A0C-0305E82C3301",
+	    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301",
+	    "(3F2504E0-4F89-11D3-9A0C-0305E82C3301)",
+	    "{3F2504E0-4F89-11D3-9A0C-0305E82C3301)",
+	    "3F2504E0-4F89-11D3-9A0C-0305E82C3301; x",
+	    "3f2504e0 4f89 11d3 9a0c 0305e82c3301",
+	    "{3F2504E04F8911D39A0C0305E82C3301}"};
+	char id[33];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vz__machine_id_canon(
+	                     "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}", id), 0);
+	assert_string_equal(id, "3f2504e04f8911d39a0c0305e82c3301");
+	memset(id, 0, sizeof(id));
+	assert_int_equal(vz__machine_id_canon(
+	                     "3f2504e0-4f89-11d3-9a0c-0305E82C3301", id), 0);
+	assert_string_equal(id, "3f2504e04f8911d39a0c0305e82c3301");
+	assert_int_equal(vz__machine_id_canon(meta.machine_id, id), 0);
+	assert_string_equal(id, meta.machine_id);
+	assert_int_equal(vz__machine_id_canon(
+	                     "0123456789ABCDEF0123456789ABCDEF", id), 0);
+	assert_string_equal(id, "0123456789abcdef0123456789abcdef");
+	assert_int_equal(vz__machine_id_canon(NULL, id), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(vz__machine_id_canon(bad[i], id), -1);
+}
+
+/* An inventory's host.machine_id: a GUID becomes the canonical id; text
+ * that is no id is refused at its line, not carried into a report. */
+static void test_inventory_machine_id(void **state)
+{
+	static const char head[] =
+	    "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":1,"
+	    "\"tool\":\"voorzorg-collect.exe\",\"tool_version\":\"0.1.0\","
+	    "\"collected_at\":\"2026-12-06T03:00:00Z\",\"host\":{\"live\":"
+	    "true,\"machine_id\":\"%s\",\"hostname\":\"ws\","
+	    "\"root\":\"C:\\\\\"}}\n"
+	    "{\"end\":true,\"records\":0,\"stats\":{},\"collectors\":[],"
+	    "\"problems\":[]}\n";
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new();
+	vz_sink in;
+	vz_error err;
+	char text[512];
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	in.record = count_record;
+	snprintf(text, sizeof(text), head,
+	         "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}");
+	vz_error_clear(&err);
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "w.jsonl",
+	                                         NULL, &in, st, &info, &err),
+	                 VZ_OK);
+	assert_string_equal(info.machine_id,
+	                    "3f2504e04f8911d39a0c0305e82c3301");
+	vz_inventory_info_clear(&info);
+	snprintf(text, sizeof(text), head, "$(reboot)");
+	assert_int_equal(vz_inventory_replay_mem(text, strlen(text), "w.jsonl",
+	                                         NULL, &in, st, &info, &err),
+	                 VZ_E_PARSE);
+	assert_string_equal(err.file, "w.jsonl");
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.msg, "machine_id"));
+	assert_null(info.machine_id);
+	vz_inventory_info_clear(&info);
+	vz_stats_free(st);
+}
+
 static void test_oom_replay(void **state)
 {
 	(void)state;
@@ -441,6 +522,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_sink_questions),
+		cmocka_unit_test(test_machine_id),
+		cmocka_unit_test(test_inventory_machine_id),
 		cmocka_unit_test(test_oom_replay),
 		cmocka_unit_test(test_oom_osquery),
 		cmocka_unit_test(test_oom_write),

@@ -277,6 +277,20 @@ for spelling in "$tmp/var/tmp/ProgramData/kes.exe" "var/tmp/ProgramData/kes.exe"
 	check "artefact named $spelling: present, and no rm of the evidence" \
 		test "$st" = "[('present', False)]"
 done
+# Another state's measure is never shown as the assessing state's: the
+# Network Agent is covered by no Dutch measure of the real catalogue,
+# and the text report says whose measure it is.
+(cd "$fx" && "$vz" scan --root win-installed --catalog "$cat" \
+	--sector central-government) >"$tmp/foreign.txt" 2>&1
+check "foreign measure: exit 1 (got $?)" test $? = 1
+check "foreign measure: the text report names its state" \
+	grep -qF 'a measure of au; no measure of nl covers this product' \
+	"$tmp/foreign.txt"
+check "foreign measure: only for the Network Agent" \
+	test "$(grep -c 'a measure of ' "$tmp/foreign.txt")" = 1
+check "foreign measure: the JSON says so" test "$(jq_py \
+	"$tmp/win-installed.json" 'sorted((f["product_id"], f["measure"]["issuing_state"], f["measure"]["foreign"]) for f in d["findings"])')" = \
+	"[('kaspersky-endpoint-security-windows', 'nl', False), ('kaspersky-network-agent-windows', 'au', True)]"
 (cd "$fx" && "$vz" scan pe/tampered.exe --catalog "$cat" --fail-on any) \
 	>"$tmp/tampered.txt" 2>&1
 check "tampered alone: exit 1 (it needs looking at)" test $? = 1

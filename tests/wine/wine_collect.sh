@@ -192,6 +192,18 @@ eq "the host: machine id, name, Windows version, live" \
 	>"$work/scan.json" 2>"$work/scan.err"
 rc=$?
 check "scan --inventory: exit 1, findings that need action (got $rc)" test "$rc" = 1
+# The judged report holds the prefix's MachineGuid as the contract's
+# machine id (32 lowercase hex digits), and is a valid report.
+guid=$(q "$inv" 'h["host"].get("machine_id", "")')
+eq "the report's machine id is the MachineGuid, canonical" \
+	"$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["host"]["machine_id"])' "$work/scan.json" 2>&1)" \
+	"$(printf '%s' "$guid" | tr -d '{}-' | tr 'A-F' 'a-f')"
+if out=$("$py" "$src/tests/integration/validate_report.py" \
+	"$src/docs/schema/report.schema.json" --json "$work/scan.json" 2>&1); then
+	ok "scan --inventory of the collector's inventory: a valid report"
+else
+	not_ok "scan --inventory of the collector's inventory: a valid report" "$out"
+fi
 "$py" - "$work/scan.json" >"$work/wine.norm" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
