@@ -5,6 +5,7 @@
  * Nth allocation fail and check that the caller cleans up and reports
  * VZ_E_NOMEM, as SQLite's faultsim and curl's torture tests do.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,30 +13,34 @@
 
 #include "vz_int.h"
 
-/* Allocations left before failing; negative means never fail. */
-static long fail_countdown = -1;
-static long alloc_count;
-static unsigned long failures;
+/*
+ * Allocations left before failing; negative means never fail. Atomic:
+ * the scan's worker threads allocate too (util/pool.c).
+ */
+static _Atomic long fail_countdown = -1;
+static _Atomic long alloc_count;
+static _Atomic unsigned long failures;
 
 static int should_fail(void)
 {
-	alloc_count++;
-	if (fail_countdown < 0)
-		return 0;
-	if (fail_countdown == 0) {
-		failures++;
+	long c = atomic_load(&fail_countdown);
+
+	atomic_fetch_add(&alloc_count, 1);
+	while (c > 0)
+		if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1))
+			return 0;
+	if (c == 0) {
+		atomic_fetch_add(&failures, 1);
 		return 1;
 	}
-	fail_countdown--;
 	return 0;
 }
 
 long vz__alloc_fail_after(long n)
 {
-	long made = alloc_count;
+	long made = atomic_exchange(&alloc_count, 0);
 
-	fail_countdown = n;
-	alloc_count = 0;
+	atomic_store(&fail_countdown, n);
 	return made;
 }
 

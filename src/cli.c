@@ -61,6 +61,25 @@ void cli_verbose(const char *fmt, ...)
 	va_end(ap);
 }
 
+long cli_jobs(const char *cmd, const char *opt)
+{
+	const char *v = opt ? opt : getenv("VOORZORG_JOBS");
+	char *end;
+	long n;
+
+	if (v == NULL || (opt == NULL && *v == '\0'))
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 1024) {
+		cli_usage_error(cmd, "%s '%s' is not a number of threads from "
+		                     "1 to 1024",
+		                opt ? "--jobs" : "VOORZORG_JOBS", v);
+		return -1;
+	}
+	return n;
+}
+
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -108,6 +108,13 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * Worker threads for scan and collect: `opt` (--jobs), else
+ * $VOORZORG_JOBS, else 0 (one per online CPU). -1 after a usage error
+ * if the value is not a number from 1 to 1024.
+ */
+long cli_jobs(const char *cmd, const char *opt);
+
+/*
  * The catalogue to use when none is given, and which step of the search
  * order in docs/catalog-lifecycle.md found it (vz_catalog_default_path).
  */

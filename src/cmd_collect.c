@@ -24,7 +24,7 @@
 static const char collect_help[] =
     "usage: voorzorg collect [--root DIR] [--hive FILE]... [--sbom FILE]...\n"
     "                        [PATH...] --output FILE [--catalog FILE]\n"
-    "                        [--pubkey KEY] [--allow-unsigned]\n"
+    "                        [--pubkey KEY] [--allow-unsigned] [--jobs N]\n"
     "       voorzorg collect --windows-keys FILE [--catalog FILE]\n"
     "\n"
     "Collect what a scan would read on this host (default), on an offline\n"
@@ -44,6 +44,9 @@ static const char collect_help[] =
     "  --sbom FILE       read this SBOM; may be repeated\n"
     "  PATH...           files or directories to examine\n"
     "  --output FILE     write the inventory to FILE (required), atomically\n"
+    "  --jobs N          threads that hash files and check signatures, as\n"
+    "                    for scan (default: $VOORZORG_JOBS, else one per\n"
+    "                    online CPU); the inventory is the same whatever N\n"
     "  --windows-keys FILE\n"
     "                    instead of collecting, write the registry keys\n"
     "                    the catalogue's fingerprints can match, one a\n"
@@ -63,6 +66,7 @@ enum {
 	O_HIVE,
 	O_SBOM,
 	O_KEYS,
+	O_JOBS,
 	O_HELP,
 	O_CATALOG,
 	O_PUBKEY,
@@ -144,7 +148,7 @@ int cmd_collect(int argc, char **argv)
 	struct cli_opt opts[O_COUNT] = {
 		{"root", 1, NULL}, {"output", 1, NULL},
 		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
-		{"windows-keys", 1, NULL},
+		{"windows-keys", 1, NULL}, {"jobs", 1, NULL},
 		{"help", 0, NULL}, CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts cco;
 	struct outfile of;
@@ -164,6 +168,7 @@ int cmd_collect(int argc, char **argv)
 	time_t now = time(NULL);
 	vz_status rc;
 	int npos, nhives, nsboms, ex, opened = 0;
+	long jobs;
 
 	vz_error_clear(&err);
 	memset(&host, 0, sizeof(host));
@@ -181,6 +186,9 @@ int cmd_collect(int argc, char **argv)
 		                nhives > 64 ? "hive" : "sbom");
 		return VZ_EXIT_USAGE;
 	}
+	jobs = cli_jobs("collect", opts[O_JOBS].value);
+	if (jobs < 0)
+		return VZ_EXIT_USAGE;
 	root = opts[O_ROOT].value;
 	output = opts[O_OUTPUT].value;
 	if (opts[O_KEYS].value != NULL) {
@@ -257,6 +265,7 @@ int cmd_collect(int argc, char **argv)
 	co.nsboms = (size_t)nsboms;
 	co.paths = (const char *const *)pos;
 	co.npaths = (size_t)npos;
+	co.jobs = (unsigned)jobs;
 	rc = vz_collect(&co, NULL, &sink, st, &err);
 	if (rc == VZ_OK)
 		rc = vz_inventory_writer_finish(w, st);

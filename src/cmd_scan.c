@@ -26,7 +26,7 @@ static const char scan_help[] =
     "                     [--sector NAME] [--catalog FILE]\n"
     "                     [--format text|json|jsonl|csv|sarif]\n"
     "                     [--output FILE|-] [--fail-on LEVEL] [--strict]\n"
-    "                     [--pubkey KEY]\n"
+    "                     [--jobs N] [--pubkey KEY]\n"
     "                     [--allow-unsigned] [--submit URL [--ca FILE]]\n"
     "\n"
     "Find the products of the catalogue on this host (default), on an\n"
@@ -83,6 +83,11 @@ static const char scan_options_help[] =
     "                    (by default only a source that may hide a\n"
     "                    product does: a package database, a registry\n"
     "                    hive, most processes of a live host)\n"
+    "  --jobs N          threads that hash files and check Authenticode\n"
+    "                    signatures while the walk goes on (default:\n"
+    "                    $VOORZORG_JOBS, else one per online CPU; 1: the\n"
+    "                    walk does it alone); the report is the same\n"
+    "                    whatever N\n"
     "  --fail-on LEVEL   exit 1 when a finding reaches LEVEL: action (the\n"
     "                    default: a measure asks something of the\n"
     "                    sector), any (any finding), never, or a risk\n"
@@ -117,6 +122,7 @@ enum {
 	O_HELP,
 	O_INVENTORY,
 	O_OSQUERY,
+	O_JOBS,
 	O_CATALOG,
 	O_PUBKEY,
 	O_UNSIGNED,
@@ -211,7 +217,7 @@ int cmd_scan(int argc, char **argv)
 		{"hive", CLI_REPEAT, NULL}, {"sbom", CLI_REPEAT, NULL},
 		{"submit", 1, NULL}, {"ca", 1, NULL}, {"strict", 0, NULL},
 		{"help", 0, NULL}, {"inventory", 1, NULL},
-		{"osquery", CLI_REPEAT, NULL},
+		{"osquery", CLI_REPEAT, NULL}, {"jobs", 1, NULL},
 		CLI_CATALOG_OPTIONS};
 	struct cli_catalog_opts co;
 	const char *root, *output, *failon;
@@ -225,6 +231,7 @@ int cmd_scan(int argc, char **argv)
 	struct cli_source src;
 	vz_status rc;
 	int npos, ex, fails = 0, nhives, nsboms, nosq, i;
+	long jobs;
 	struct stat st;
 
 	vz_error_clear(&err);
@@ -260,6 +267,9 @@ int cmd_scan(int argc, char **argv)
 		                opts[O_FORMAT].value);
 		return VZ_EXIT_USAGE;
 	}
+	jobs = cli_jobs("scan", opts[O_JOBS].value);
+	if (jobs < 0)
+		return VZ_EXIT_USAGE;
 	root = opts[O_ROOT].value;
 	/*
 	 * One directory that holds a root filesystem, given alone: that is a
@@ -328,6 +338,7 @@ int cmd_scan(int argc, char **argv)
 	so.npaths = (size_t)npos;
 	so.sector = opts[O_SECTOR].value;
 	so.strict = opts[O_STRICT].value != NULL;
+	so.jobs = (unsigned)jobs;
 	so.signature = vz_catalog_signature(cat);
 	so.source = cli_source_init(&src, cat, opts[O_INVENTORY].value, osq,
 	                            nosq);

@@ -126,6 +126,13 @@ typedef struct vz_collect_opts {
 	size_t nsboms;
 	const char *const *paths;
 	size_t npaths;
+	/*
+	 * Threads that hash files and check Authenticode signatures while
+	 * the walk goes on: 0 for one per online CPU, 1 for none (the
+	 * walking thread does it). Results are taken back in the walk's
+	 * order: what the sink sees does not depend on this number.
+	 */
+	unsigned jobs;
 } vz_collect_opts;
 
 /* The collectors of this build, by index; names are static. */

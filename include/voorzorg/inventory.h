@@ -170,6 +170,11 @@ typedef struct vz_record {
  * - `want_signer` (NULL: never): asked with a signature's subject and
  *   issuer; return non-zero to have the signature verified, which reads
  *   the whole file. An unverified signature is VZ_AUTH_UNCHECKED.
+ *   It may be called from the collector's worker threads, several at
+ *   once and while `record` runs (vz_collect_opts.jobs): it must only
+ *   read. Every other member is called from the thread that called
+ *   the collector, and `record` sees records in the same order
+ *   whatever the number of threads.
  */
 typedef struct vz_sink {
 	void *ctx;

@@ -106,6 +106,9 @@ typedef struct vz_scan_opts {
 	const vz_source *source;
 	/* Any unreadable item makes the scan incomplete (--strict). */
 	int strict;
+	/* Worker threads for hashing and signature checks (see
+	 * vz_collect_opts); 0: one per online CPU. */
+	unsigned jobs;
 } vz_scan_opts;
 
 typedef struct vz_scan vz_scan;

@@ -398,6 +398,7 @@ static vz_status collect_root(const vz_collect_opts *opts, const char *only,
 	if (opts != NULL) {
 		c.progress = opts->progress;
 		c.progress_ctx = opts->progress_ctx;
+		c.jobs = opts->jobs;
 	}
 	/* A scan that ends within the first interval shows no progress. */
 	clock_gettime(CLOCK_MONOTONIC, &c.last_progress);
@@ -442,6 +443,7 @@ vz_status vz__walk_dir(const char *dir, const vz_collect_opts *opts,
 	c.name = vz__collector_files.name;
 	c.progress = opts->progress;
 	c.progress_ctx = opts->progress_ctx;
+	c.jobs = opts->jobs;
 	clock_gettime(CLOCK_MONOTONIC, &c.last_progress);
 	rc = vz__collector_files.collect(&c);
 	if (rc != VZ_OK && rc != VZ_E_NOMEM)

@@ -39,6 +39,9 @@ struct vz_cctx {
 	int artefact;
 	/* Records emitted so far by this context: the run's "examined". */
 	uint64_t emitted;
+	/* Worker threads for hashing and signature checks (files.c);
+	 * 0: one per online CPU, 1: none (the walking thread does it). */
+	unsigned jobs;
 };
 
 struct vz_collector {
@@ -233,6 +236,7 @@ void vz__pe_version_buf(const unsigned char *file, size_t len,
                         char *product, size_t psize);
 
 struct evp_md_st;
+struct evp_md_ctx_st;
 
 /* The Authenticode digest of the PE file open at fd. 0; -1 if it cannot
  * be read; -2 when out of memory. */
@@ -257,6 +261,22 @@ struct vz_authenticode {
 vz_status vz__authenticode_parse(const unsigned char *der, size_t len,
                                  struct vz_authenticode *a,
                                  const char **why);
+
+/*
+ * Certificates already decoded, by their DER bytes, for one thread: the
+ * files of a volume are signed with a few certificates, and decoding
+ * one costs OpenSSL 3.0 a decoder set-up for its key (most of the time
+ * an Authenticode check takes). Bounded in entries and entry size.
+ */
+struct vz_certcache;
+void vz__certcache_free(struct vz_certcache *cc);
+/* vz__authenticode_parse with a cache (*cc made on first use; NULL
+ * cc: none). The result is the same with or without it. */
+vz_status vz__authenticode_parse_cached(const unsigned char *der,
+                                        size_t len,
+                                        struct vz_certcache **cc,
+                                        struct vz_authenticode *a,
+                                        const char **why);
 void vz__authenticode_clear(struct vz_authenticode *a);
 
 /*
@@ -267,6 +287,44 @@ void vz__authenticode_clear(struct vz_authenticode *a);
  */
 vz_status vz__pe_examine(struct vz_cctx *c, int fd, const char *path,
                          int direct, vz_error *err);
+
+/*
+ * vz__pe_examine in two halves, so that the costly one can run on a
+ * worker thread (files.c): vz__pe_read touches nothing shared (it asks
+ * sink->want_signer, which must only read) and keeps what it found in
+ * `o`; vz__pe_apply, on the walking thread, counts it, records its
+ * problem or emits its record, exactly as vz__pe_examine would.
+ */
+struct vz_pe_out {
+	vz_status rc; /* VZ_E_NOMEM, else VZ_OK */
+	int pe_file;   /* counts as a PE file */
+	int signature; /* a signature record is to be emitted */
+	int verified;  /* the whole file was read to check it */
+	int problem, unreadable;
+	char why[128]; /* the problem's reason */
+	struct vz_authenticode a; /* owned strings */
+	vz_auth_state auth;
+	int has_detail;
+	char detail[600];
+};
+
+/* What one thread keeps from file to file (zeroed at first). */
+#define VZ_PE_MDS 4
+struct vz_pe_tools {
+	struct evp_md_ctx_st *md;
+	struct evp_md_st *mds[VZ_PE_MDS]; /* fetched once, by type */
+	int nids[VZ_PE_MDS];
+	unsigned char *buf;
+	struct vz_certcache *certs;
+};
+void vz__pe_tools_free(struct vz_pe_tools *t);
+
+void vz__pe_read(int fd, const vz_sink *sink, struct vz_pe_tools *t,
+                 struct vz_pe_out *o);
+vz_status vz__pe_apply(struct vz_cctx *c, const char *path, int direct,
+                       const struct vz_pe_out *o, vz_error *err);
+/* Release what o owns and zero it. */
+void vz__pe_out_clear(struct vz_pe_out *o);
 
 /* ---- registry hives (hive.c) ----------------------------------------- */
 

@@ -30,6 +30,19 @@
  *   records: a scan without signer fingerprints opens no PE file. The
  *   PE reader reads the headers and the certificate table; the whole
  *   file only for a signer the sink asks about.
+ * - Both cores (all of them). Hashing a file and reading its signature
+ *   cost far more than walking to it, so they go to a small worker pool
+ *   (util/pool.h): the walk opens the file (the directory descriptor
+ *   may be gone by the time a worker runs) and hands over the
+ *   descriptor; the worker hashes it or reads its signature and keeps
+ *   what it found, problems included; the walk takes the results back
+ *   in the order it handed them out and only then counts, records and
+ *   emits them. While anything is out with the workers, every other
+ *   record and problem of the walk queues behind it, so the sink sees
+ *   exactly the sequence a walk without workers produces, whatever the
+ *   number of threads. At most a window of items is out at a time.
+ *   Files under INLINE_HASH_MAX are hashed by the walk itself (in the
+ *   same order): handing them over would cost more than the work.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -39,6 +52,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -47,6 +61,7 @@
 #include <openssl/evp.h>
 
 #include "collect_int.h"
+#include "util/pool.h"
 
 /* Directory descriptors held open at most (the rest are re-opened). */
 #ifndef VZ_FD_BUDGET
@@ -54,6 +69,12 @@
 #endif
 #define DENTS_BUF (64 * 1024)
 #define READ_BUF (256 * 1024)
+/*
+ * Files smaller than this are hashed by the walk itself: handing one to
+ * a worker (a wake-up, a context switch) costs more than reading and
+ * hashing it. Larger files and every PE signature go to the workers.
+ */
+#define INLINE_HASH_MAX (32 * 1024)
 
 struct level {
 	int fd; /* -1 while closed (deeper than the budget) */
@@ -66,8 +87,52 @@ struct level {
 	uint64_t id;
 };
 
+/*
+ * What a worker keeps from file to file: the digest context and the
+ * algorithm (fetched once: OpenSSL 3 otherwise looks it up at every
+ * init, measurable over many small files), the read buffer, and what
+ * the PE reader reuses.
+ */
+struct tools {
+	EVP_MD_CTX *md;
+	EVP_MD *sha256;
+	unsigned char *rbuf;
+	struct vz_pe_tools pe;
+};
+
+/*
+ * One step of the walk held back in order: a problem, or a file record
+ * with the work that goes with it (hashing, the PE signature) and what
+ * that work found.
+ */
+struct item {
+	int is_problem;
+	char *path; /* owned */
+	/* A problem: */
+	int unreadable;
+	char *reason; /* owned */
+	/* A record: */
+	vz_record r;          /* name is path; sha256 set when applied */
+	const vz_sink *sink;  /* borrowed, for want_signer */
+	int hash_fd;          /* -1: none (or the open failed) */
+	dev_t dev;            /* what the walk saw, to compare */
+	ino_t ino;
+	int hash_ok, hashed;  /* a digest; the whole file was read */
+	uint64_t hashed_bytes;
+	int hash_problem;
+	char hash_why[96];
+	unsigned char sha[32];
+	int pe;               /* a PE file to examine */
+	int pe_fd;            /* -1: none (the open failed) */
+	char pe_open_why[96]; /* why the open failed */
+	struct vz_pe_out pe_out;
+};
+
 struct walker {
 	struct vz_cctx *c;
+	struct vz__pool *pool; /* owned; made on the first item */
+	void *tools;           /* owned: the walk's own, for inline work */
+	vz_status failed;      /* the first failure applying an item */
 	char *path; /* owned */
 	size_t pathcap;
 	char *names; /* owned arena: entries "<d_type><name>\0" */
@@ -75,27 +140,87 @@ struct walker {
 	struct level *lv; /* owned stack */
 	size_t depth, lvcap;
 	unsigned char *dents; /* owned */
-	unsigned char *rbuf;  /* owned, allocated on first hash */
-	EVP_MD_CTX *md;
-	EVP_MD *sha256; /* owned: fetched once, not at every file */
 	unsigned long tick;
 	int noatime; /* O_NOATIME, until the kernel refuses it */
 };
 
+static vz_status drain(struct walker *w, int all);
+static vz_status room(struct walker *w);
+
+static void item_free(struct item *it)
+{
+	if (it == NULL)
+		return;
+	if (it->hash_fd >= 0)
+		close(it->hash_fd);
+	if (it->pe_fd >= 0)
+		close(it->pe_fd);
+	vz__pe_out_clear(&it->pe_out);
+	vz__free(it->path);
+	vz__free(it->reason);
+	vz__free(it);
+}
+
+static struct item *item_new(const char *path)
+{
+	struct item *it = vz__calloc(1, sizeof(*it));
+
+	if (it == NULL)
+		return NULL;
+	it->hash_fd = it->pe_fd = -1;
+	it->path = vz__strdup(path);
+	if (it->path == NULL) {
+		vz__free(it);
+		return NULL;
+	}
+	return it;
+}
+
+/* Is anything held back (so that what comes next must queue)? */
+static int held(const struct walker *w)
+{
+	return w->pool != NULL && vz__pool_pending(w->pool) > 0;
+}
+
 static void problem(struct walker *w, int unreadable, const char *reason)
 {
-	vz__stats_problem(w->c->st, w->c->name, unreadable, reason,
-	                  w->path[0] ? w->path : "/");
+	const char *path = w->path[0] ? w->path : "/";
+	struct item *it;
+
+	if (held(w)) {
+		it = item_new(path);
+		if (it != NULL) {
+			it->is_problem = 1;
+			it->unreadable = unreadable;
+			it->reason = vz__strdup(reason);
+		}
+		if (it != NULL && it->reason != NULL && room(w) == VZ_OK &&
+		    vz__pool_submit(w->pool, NULL, it) == 0)
+			return;
+		item_free(it);
+		/* No memory to queue it: let everything before it land. */
+		(void)drain(w, 1);
+	}
+	vz__stats_problem(w->c->st, w->c->name, unreadable, reason, path);
+}
+
+/* The reason for errno `e`, as the walk reports it. */
+static const char *errno_reason(int e, char *buf, size_t n)
+{
+	if (e == ENOENT)
+		return "vanished during the scan";
+	if (e == ELOOP || e == ENOTDIR)
+		return "changed during the scan";
+	if (e == VZ__ENOTREG || e == ENXIO)
+		return vz__errstr(e);
+	return strerror_r(e, buf, n);
 }
 
 static void errno_problem(struct walker *w, int e)
 {
-	if (e == ENOENT)
-		problem(w, 1, "vanished during the scan");
-	else if (e == ELOOP || e == ENOTDIR)
-		problem(w, 1, "changed during the scan");
-	else
-		problem(w, 1, vz__errstr(e));
+	char buf[96];
+
+	problem(w, 1, errno_reason(e, buf, sizeof(buf)));
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t unit)
@@ -338,72 +463,250 @@ static void pop(struct walker *w)
 	w->path[L->pathlen] = '\0';
 }
 
-/* Hash the regular file `name` in dfd; 0 on success. */
-static int hash_file(struct walker *w, int dfd, const char *name,
-                     const struct stat *st0, unsigned char out[32])
+static void tools_free(void *v)
 {
-	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct tools *t = v;
+
+	EVP_MD_CTX_free(t->md);
+	EVP_MD_free(t->sha256);
+	vz__free(t->rbuf);
+	vz__pe_tools_free(&t->pe);
+	vz__free(t);
+}
+
+static void hash_problem(struct item *it, const char *why)
+{
+	it->hash_problem = 1;
+	snprintf(it->hash_why, sizeof(it->hash_why), "%s", why);
+}
+
+/* Hash the file open at it->hash_fd (on a worker). */
+static void hash_item(struct tools *t, struct item *it)
+{
 	struct stat st;
 	uint64_t total = 0;
 	unsigned int mdlen = 0;
-	int fd, ok = 0;
+	char eb[96];
+	int fd = it->hash_fd;
 
-	if (w->rbuf == NULL || w->md == NULL || w->sha256 == NULL) {
-		if (w->rbuf == NULL)
-			w->rbuf = vz__malloc(READ_BUF);
-		if (w->md == NULL)
-			w->md = EVP_MD_CTX_new();
-		/* OpenSSL 3 looks the algorithm up at every init unless it
-		 * is fetched once: measurable over many small files. */
-		if (w->sha256 == NULL)
-			w->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-		if (w->rbuf == NULL || w->md == NULL || w->sha256 == NULL) {
-			problem(w, 1, "out of memory for hashing");
-			return -1;
-		}
-	}
-	fd = openat(dfd, name, flags | (w->noatime ? O_NOATIME : 0));
-	if (fd < 0 && errno == EPERM && w->noatime) {
-		w->noatime = 0;
-		fd = openat(dfd, name, flags);
-	}
-	if (fd < 0) {
-		errno_problem(w, errno);
-		return -1;
+	if (t == NULL || t->rbuf == NULL || t->md == NULL ||
+	    t->sha256 == NULL) {
+		hash_problem(it, "out of memory for hashing");
+		return;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_ino != st0->st_ino || st.st_dev != st0->st_dev) {
-		problem(w, 1, "changed during the scan");
-		goto out;
+	    st.st_ino != it->ino || st.st_dev != it->dev) {
+		hash_problem(it, "changed during the scan");
+		return;
 	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (EVP_DigestInit_ex(w->md, w->sha256, NULL) != 1)
-		goto out;
+	/* Read-ahead advice pays only beyond one read (a syscall saved
+	 * per small file, and most hashed files are small). */
+	if (st.st_size > READ_BUF)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (EVP_DigestInit_ex(t->md, t->sha256, NULL) != 1)
+		return;
 	for (;;) {
-		ssize_t n = read(fd, w->rbuf, READ_BUF);
+		ssize_t n = read(fd, t->rbuf, READ_BUF);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			errno_problem(w, errno);
-			goto out;
+			hash_problem(it, errno_reason(errno, eb, sizeof(eb)));
+			return;
 		}
 		if (n == 0)
 			break;
 		total += (uint64_t)n;
-		if (EVP_DigestUpdate(w->md, w->rbuf, (size_t)n) != 1)
-			goto out;
+		if (EVP_DigestUpdate(t->md, t->rbuf, (size_t)n) != 1)
+			return;
 	}
-	vz__stats_add(w->c->st, VZ_STAT_HASHED_FILES, 1);
-	vz__stats_add(w->c->st, VZ_STAT_HASHED_BYTES, total);
+	it->hashed = 1;
+	it->hashed_bytes = total;
 	if (total != (uint64_t)st.st_size) {
-		problem(w, 1, "changed during the scan (size)");
-		goto out;
+		hash_problem(it, "changed during the scan (size)");
+		return;
 	}
-	ok = EVP_DigestFinal_ex(w->md, out, &mdlen) == 1 && mdlen == 32;
-out:
-	close(fd);
-	return ok ? 0 : -1;
+	it->hash_ok = EVP_DigestFinal_ex(t->md, it->sha, &mdlen) == 1 &&
+	              mdlen == 32;
+}
+
+/* The work of one item, on a worker (or inline): touches only `it`
+ * and the worker's own tools. */
+static void item_work(void *arg, void **wctx)
+{
+	struct item *it = arg;
+	struct tools *t = *wctx;
+
+	if (t == NULL) {
+		t = *wctx = vz__calloc(1, sizeof(*t));
+		if (t != NULL) {
+			t->rbuf = vz__malloc(READ_BUF);
+			t->md = EVP_MD_CTX_new();
+			t->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+		}
+	}
+	if (it->hash_fd >= 0) {
+		hash_item(t, it);
+		close(it->hash_fd);
+		it->hash_fd = -1;
+	}
+	if (it->pe_fd >= 0) {
+		if (t == NULL)
+			it->pe_out.rc = VZ_E_NOMEM;
+		else
+			vz__pe_read(it->pe_fd, it->sink, &t->pe, &it->pe_out);
+		close(it->pe_fd);
+		it->pe_fd = -1;
+	}
+}
+
+/* Count, record and emit what an item found, in the walk's order. */
+static vz_status item_apply(struct walker *w, struct item *it)
+{
+	struct vz_cctx *c = w->c;
+	vz_status rc;
+
+	if (it->is_problem) {
+		vz__stats_problem(c->st, c->name, it->unreadable, it->reason,
+		                  it->path);
+		return VZ_OK;
+	}
+	if (it->hash_problem)
+		vz__stats_problem(c->st, c->name, 1, it->hash_why, it->path);
+	if (it->hashed) {
+		vz__stats_add(c->st, VZ_STAT_HASHED_FILES, 1);
+		vz__stats_add(c->st, VZ_STAT_HASHED_BYTES, it->hashed_bytes);
+	}
+	it->r.name = it->path;
+	it->r.sha256 = it->hash_ok ? it->sha : NULL;
+	rc = vz__emit(c, &it->r);
+	if (rc != VZ_OK || !it->pe)
+		return rc;
+	if (it->pe_open_why[0]) {
+		vz__stats_problem(c->st, c->name, 1, it->pe_open_why,
+		                  it->path);
+		return VZ_OK;
+	}
+	return vz__pe_apply(c, it->path, 0, &it->pe_out, NULL);
+}
+
+/*
+ * Take back what the workers have finished, in order, and apply it;
+ * with `all`, wait for everything out. After a failure (kept in
+ * w->failed) what comes back is dropped. Returns w->failed.
+ */
+static vz_status drain(struct walker *w, int all)
+{
+	struct item *it;
+
+	while (w->pool != NULL &&
+	       (it = vz__pool_take(w->pool, all)) != NULL) {
+		if (w->failed == VZ_OK)
+			w->failed = item_apply(w, it);
+		item_free(it);
+	}
+	return w->failed;
+}
+
+/* Make room for one more item: if the window is full, wait for the
+ * oldest and apply it. Returns w->failed. */
+static vz_status room(struct walker *w)
+{
+	struct item *old;
+
+	if (!vz__pool_full(w->pool))
+		return w->failed;
+	old = vz__pool_take(w->pool, 1);
+	if (w->failed == VZ_OK)
+		w->failed = item_apply(w, old);
+	item_free(old);
+	return w->failed;
+}
+
+/* Items out at a time: enough to keep every worker busy while the walk
+ * looks for the next file, few enough for the descriptors they hold. */
+static size_t window(unsigned workers)
+{
+	struct rlimit rl;
+	size_t n = 16 * (size_t)workers + 16, fit;
+
+	if (n > 256)
+		n = 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY) {
+		/* Two descriptors per item, besides the walk's own. */
+		fit = rl.rlim_cur > VZ_FD_BUDGET + 64
+		          ? (size_t)(rl.rlim_cur - VZ_FD_BUDGET - 64) / 2
+		          : 1;
+		if (n > fit)
+			n = fit;
+	}
+	return n ? n : 1;
+}
+
+static int open_file(struct walker *w, int dfd, const char *name)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd = openat(dfd, name, flags | (w->noatime ? O_NOATIME : 0));
+
+	if (fd < 0 && errno == EPERM && w->noatime) {
+		w->noatime = 0;
+		fd = openat(dfd, name, flags);
+	}
+	return fd;
+}
+
+/*
+ * Hand a file record to the pool: with its work (the content to hash,
+ * the PE file to read), or, when only held back behind earlier items,
+ * with none. The descriptors are opened here, while dfd is open.
+ */
+static vz_status defer(struct walker *w, int dfd, const char *name,
+                       const vz_record *r, const struct stat *st,
+                       int hash, int pe)
+{
+	struct item *it;
+	char eb[96];
+
+	if (w->pool == NULL) {
+		unsigned n = w->c->jobs ? w->c->jobs
+		                        : vz__pool_default_workers();
+
+		/* One job: no thread; the walk does the work itself. */
+		n = n > 1 ? n : 0;
+		w->pool = vz__pool_new(n, window(n), tools_free);
+		if (w->pool == NULL)
+			return VZ_E_NOMEM;
+	}
+	if (room(w) != VZ_OK)
+		return w->failed;
+	it = item_new(w->path);
+	if (it == NULL)
+		return VZ_E_NOMEM;
+	it->r = *r;
+	it->sink = w->c->sink;
+	it->pe = pe;
+	if (hash) {
+		it->dev = st->st_dev;
+		it->ino = st->st_ino;
+		it->hash_fd = open_file(w, dfd, name);
+		if (it->hash_fd < 0)
+			hash_problem(it, errno_reason(errno, eb, sizeof(eb)));
+	}
+	if (pe) {
+		it->pe_fd = open_file(w, dfd, name);
+		if (it->pe_fd < 0)
+			snprintf(it->pe_open_why, sizeof(it->pe_open_why), "%s",
+			         errno_reason(errno, eb, sizeof(eb)));
+	}
+	if (it->hash_fd >= 0 && it->pe_fd < 0 &&
+	    (uint64_t)st->st_size < INLINE_HASH_MAX)
+		item_work(it, &w->tools); /* cheap: the item keeps its place */
+	(void)vz__pool_submit(w->pool,
+	                      it->hash_fd >= 0 || it->pe_fd >= 0 ? item_work
+	                                                         : NULL,
+	                      it);
+	return drain(w, 0);
 }
 
 static vz_file_type type_of(mode_t m)
@@ -448,32 +751,27 @@ static const char *const bundle_exts[] = {".app", ".kext",
                                           ".systemextension", NULL};
 #endif
 
-/* Hand a file or directory to the reader its name calls for. */
+/* Hand a directory to the reader its name calls for. */
 static vz_status examine(struct walker *w, int dfd, const char *name,
                          vz_file_type type)
 {
-	int fl = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	vz_status rc = VZ_OK;
-	int fd;
 
-	if (type == VZ_FT_REGULAR && has_ext(name, pe_exts) &&
-	    vz__wants(w->c, VZ_REC_SIGNATURE)) {
-		fd = openat(dfd, name, fl | (w->noatime ? O_NOATIME : 0));
-		if (fd < 0 && errno == EPERM && w->noatime) {
-			w->noatime = 0;
-			fd = openat(dfd, name, fl);
-		}
-		if (fd < 0) {
-			errno_problem(w, errno);
-			return VZ_OK;
-		}
-		rc = vz__pe_examine(w->c, fd, w->path, 0, NULL);
-		close(fd);
-	}
 #if VZ_HAVE_PLIST
 	if (type == VZ_FT_DIRECTORY && has_ext(name, bundle_exts) &&
-	    vz__wants(w->c, VZ_REC_BUNDLE))
-		rc = vz__bundle_examine(w->c, dfd, name, w->path, 0, NULL);
+	    vz__wants(w->c, VZ_REC_BUNDLE)) {
+		/* Its records come after everything held back: rare enough
+		 * to wait for the workers rather than queue them. */
+		rc = drain(w, 1);
+		if (rc == VZ_OK)
+			rc = vz__bundle_examine(w->c, dfd, name, w->path, 0,
+			                        NULL);
+	}
+#else
+	(void)w;
+	(void)dfd;
+	(void)name;
+	(void)type;
 #endif
 	return rc;
 }
@@ -483,11 +781,10 @@ static vz_status entry(struct walker *w, int dfd, unsigned char dt)
 	const vz_sink *sink = w->c->sink;
 	struct level *L = &w->lv[w->depth - 1];
 	const char *name = w->path + L->pathlen + 1;
-	unsigned char sha[32];
 	struct stat st;
 	vz_record r;
 	vz_status rc;
-	int have_stat = 0;
+	int have_stat = 0, hash = 0, pe = 0;
 
 	memset(&r, 0, sizeof(r));
 	if (dt == DT_UNKNOWN || (dt == DT_REG && sink->want_content)) {
@@ -508,18 +805,20 @@ static vz_status entry(struct walker *w, int dfd, unsigned char dt)
 	switch (r.file_type) {
 	case VZ_FT_REGULAR:
 		vz__stats_add(w->c->st, VZ_STAT_FILES, 1);
-		if (have_stat && sink->want_content &&
-		    sink->want_content(sink->ctx, r.size) &&
-		    hash_file(w, dfd, name, &st, sha) == 0)
-			r.sha256 = sha;
+		hash = have_stat && sink->want_content &&
+		       sink->want_content(sink->ctx, r.size);
+		pe = has_ext(name, pe_exts) &&
+		     vz__wants(w->c, VZ_REC_SIGNATURE);
 		break;
 	case VZ_FT_DIRECTORY: vz__stats_add(w->c->st, VZ_STAT_DIRS, 1); break;
 	case VZ_FT_SYMLINK: vz__stats_add(w->c->st, VZ_STAT_SYMLINKS, 1); break;
 	default: vz__stats_add(w->c->st, VZ_STAT_OTHER, 1); break;
 	}
-	rc = vz__emit(w->c, &r);
-	if (rc == VZ_OK && (r.file_type == VZ_FT_REGULAR ||
-	                    r.file_type == VZ_FT_DIRECTORY))
+	if (hash || pe || held(w))
+		rc = defer(w, dfd, name, &r, &st, hash, pe);
+	else
+		rc = vz__emit(w->c, &r);
+	if (rc == VZ_OK && r.file_type == VZ_FT_DIRECTORY)
 		rc = examine(w, dfd, name, r.file_type);
 	if (rc != VZ_OK || r.file_type != VZ_FT_DIRECTORY)
 		return rc;
@@ -594,7 +893,7 @@ static vz_status files_collect(struct vz_cctx *c)
 	}
 	w.lv[0].names_end = w.nlen;
 	vz__stats_add(c->st, VZ_STAT_DIRS, 1);
-	while (w.depth > 0 && rc == VZ_OK) {
+	while (w.depth > 0 && rc == VZ_OK && w.failed == VZ_OK) {
 		struct level *L = &w.lv[w.depth - 1];
 		unsigned char dt;
 		size_t n;
@@ -622,12 +921,18 @@ static vz_status files_collect(struct vz_cctx *c)
 		if ((++w.tick & 1023) == 0)
 			vz__progress(c);
 	}
+	/* What is still out with the workers lands (or, after a failure,
+	 * is dropped) before the walk ends. */
+	if (rc != VZ_OK && w.failed == VZ_OK)
+		w.failed = rc;
+	(void)drain(&w, 1);
+	rc = w.failed;
 out:
+	vz__pool_free(w.pool);
+	if (w.tools != NULL)
+		tools_free(w.tools);
 	while (w.depth > 0)
 		pop(&w);
-	EVP_MD_CTX_free(w.md);
-	EVP_MD_free(w.sha256);
-	vz__free(w.rbuf);
 	vz__free(w.dents);
 	vz__free(w.names);
 	vz__free(w.lv);

@@ -412,6 +412,22 @@ static int hash_range(int fd, EVP_MD_CTX *md, unsigned char *buf,
 	return 0;
 }
 
+/* The digest with what the caller keeps (md, buf: READ_CHUNK bytes). */
+static int digest_with(int fd, const struct vz_pe *pe, const EVP_MD *type,
+                       EVP_MD_CTX *md, unsigned char *buf,
+                       unsigned char *out, unsigned int *outlen)
+{
+	return EVP_DigestInit_ex(md, type, NULL) == 1 &&
+	               hash_range(fd, md, buf, 0, pe->checksum_off) == 0 &&
+	               hash_range(fd, md, buf, pe->checksum_off + 4,
+	                          pe->certdir_off) == 0 &&
+	               hash_range(fd, md, buf, pe->certdir_off + 8,
+	                          pe->cert_off) == 0 &&
+	               EVP_DigestFinal_ex(md, out, outlen) == 1
+	           ? 0
+	           : -1;
+}
+
 int vz__pe_digest(int fd, const struct vz_pe *pe, const EVP_MD *type,
                   unsigned char *out, unsigned int *outlen)
 {
@@ -424,14 +440,7 @@ int vz__pe_digest(int fd, const struct vz_pe *pe, const EVP_MD *type,
 		vz__free(buf);
 		return -2;
 	}
-	ok = EVP_DigestInit_ex(md, type, NULL) == 1 &&
-	         hash_range(fd, md, buf, 0, pe->checksum_off) == 0 &&
-	         hash_range(fd, md, buf, pe->checksum_off + 4,
-	                    pe->certdir_off) == 0 &&
-	         hash_range(fd, md, buf, pe->certdir_off + 8, pe->cert_off) ==
-	             0 &&
-	         EVP_DigestFinal_ex(md, out, outlen) == 1;
-
+	ok = digest_with(fd, pe, type, md, buf, out, outlen) == 0;
 	EVP_MD_CTX_free(md);
 	vz__free(buf);
 	return ok ? 0 : -1;
@@ -494,137 +503,220 @@ void vz__pe_version_buf(const unsigned char *file, size_t len,
 		                       product, psize);
 }
 
-/* A problem with a PE file: an error when given directly, else counted. */
-static vz_status pe_problem(struct vz_cctx *c, const char *path, int direct,
-                            int unreadable, const char *why, vz_error *err)
+/* ---- one file: read (any thread), then applied (the walk's) ---------- */
+
+void vz__pe_tools_free(struct vz_pe_tools *t)
 {
-	if (direct) {
-		vz__error_set(err, VZ_E_PARSE, path, "%s", why);
-		return VZ_E_PARSE;
-	}
-	vz__stats_problem(c->st, "pe", unreadable, why, path);
-	return VZ_OK;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	EVP_MD_CTX_free(t->md);
+	for (i = 0; i < VZ_PE_MDS; i++)
+		EVP_MD_free(t->mds[i]);
+	vz__free(t->buf);
+	vz__certcache_free(t->certs);
+	memset(t, 0, sizeof(*t));
 }
 
-vz_status vz__pe_examine(struct vz_cctx *c, int fd, const char *path,
-                         int direct, vz_error *err)
+/*
+ * The digest algorithm `legacy` names, fetched once per thread: OpenSSL
+ * 3 otherwise looks it up in the provider at every EVP_DigestInit_ex.
+ * Falls back to `legacy` itself if the cache is full or the fetch fails.
+ */
+static const EVP_MD *fetched(struct vz_pe_tools *t, const EVP_MD *legacy)
 {
-	const vz_sink *sink = c->sink;
-	struct vz_authenticode a;
+	int nid = EVP_MD_get_type(legacy);
+	size_t i;
+
+	for (i = 0; i < VZ_PE_MDS && t->mds[i] != NULL; i++)
+		if (t->nids[i] == nid)
+			return t->mds[i];
+	if (i == VZ_PE_MDS)
+		return legacy;
+	t->mds[i] = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+	if (t->mds[i] == NULL)
+		return legacy;
+	t->nids[i] = nid;
+	return t->mds[i];
+}
+
+void vz__pe_out_clear(struct vz_pe_out *o)
+{
+	vz__authenticode_clear(&o->a);
+	memset(o, 0, sizeof(*o));
+}
+
+static void out_problem(struct vz_pe_out *o, int unreadable, const char *why)
+{
+	o->problem = 1;
+	o->unreadable = unreadable;
+	snprintf(o->why, sizeof(o->why), "%s", why);
+}
+
+void vz__pe_read(int fd, const vz_sink *sink, struct vz_pe_tools *t,
+                 struct vz_pe_out *o)
+{
 	unsigned char *hdr = NULL, *tab = NULL;
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
-	char company[256], product[256], detail[600];
+	char company[256], product[256];
 	const unsigned char *der;
 	size_t hlen, derlen;
 	const char *why = NULL;
 	struct vz_pe pe;
 	struct stat st;
-	vz_record r;
-	vz_status rc = VZ_OK;
+	vz_status rc;
 
-	memset(&a, 0, sizeof(a));
+	memset(o, 0, sizeof(*o));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = pe_problem(c, path, direct, 1, "not a regular file", err);
+		out_problem(o, 1, "not a regular file");
 		goto out;
 	}
 	hlen = (uint64_t)st.st_size < HEADERS_MAX ? (size_t)st.st_size
 	                                          : HEADERS_MAX;
 	hdr = vz__malloc(hlen ? hlen : 1);
 	if (hdr == NULL) {
-		rc = VZ_E_NOMEM;
+		o->rc = VZ_E_NOMEM;
 		goto out;
 	}
+	errno = 0;
 	if (preadn(fd, hdr, hlen, 0) != 0) {
-		rc = pe_problem(c, path, direct, 1, strerror(errno ? errno
-		                                                   : EIO),
-		                err);
+		char eb[96];
+		int e = errno ? errno : EIO;
+
+		out_problem(o, 1, strerror_r(e, eb, sizeof(eb)));
 		goto out;
 	}
-	vz__stats_add(c->st, VZ_STAT_PE_FILES, 1);
+	o->pe_file = 1;
 	if (vz__pe_headers(hdr, hlen, (uint64_t)st.st_size, &pe, &why) !=
 	    VZ_OK) {
 		int notpe = hlen < 2 || hdr[0] != 'M' || hdr[1] != 'Z';
 
-		rc = pe_problem(c, path, direct, !notpe,
-		                notpe ? "not a PE file (named like one)" : why,
-		                err);
+		out_problem(o, !notpe,
+		            notpe ? "not a PE file (named like one)" : why);
 		goto out;
 	}
 	if (pe.cert_size == 0)
 		goto out; /* unsigned: nothing to say who made it */
 	if (pe.cert_size > CERTS_MAX) {
-		rc = pe_problem(c, path, direct, 1,
-		                "PE certificate table larger than 16 MiB", err);
+		out_problem(o, 1, "PE certificate table larger than 16 MiB");
 		goto out;
 	}
 	tab = vz__malloc(pe.cert_size);
 	if (tab == NULL) {
-		rc = VZ_E_NOMEM;
+		o->rc = VZ_E_NOMEM;
 		goto out;
 	}
 	if (preadn(fd, tab, pe.cert_size, pe.cert_off) != 0) {
-		rc = pe_problem(c, path, direct, 1, "cannot read the PE "
-		                "certificate table", err);
+		out_problem(o, 1, "cannot read the PE certificate table");
 		goto out;
 	}
 	rc = vz__pe_signature(tab, pe.cert_size, &der, &derlen, &why);
 	if (rc == VZ_OK)
-		rc = vz__authenticode_parse(der, derlen, &a, &why);
-	if (rc != VZ_OK) {
-		if (rc != VZ_E_NOMEM)
-			rc = pe_problem(c, path, direct, 1, why, err);
+		rc = vz__authenticode_parse_cached(der, derlen, &t->certs,
+		                                   &o->a, &why);
+	if (rc == VZ_E_NOMEM) {
+		o->rc = rc;
 		goto out;
 	}
-	vz__stats_add(c->st, VZ_STAT_SIGNATURES, 1);
+	if (rc != VZ_OK) {
+		out_problem(o, 1, why);
+		goto out;
+	}
+	o->signature = 1;
+	o->auth = VZ_AUTH_UNCHECKED;
+	if (sink->want_signer == NULL ||
+	    !sink->want_signer(sink->ctx, o->a.subject, o->a.issuer, o->a.cn))
+		goto out;
+	/* Only now is the whole file read. */
+	o->verified = 1;
+	if (t->md == NULL)
+		t->md = EVP_MD_CTX_new();
+	if (t->buf == NULL)
+		t->buf = vz__malloc(READ_CHUNK);
+	if (t->md == NULL || t->buf == NULL) {
+		o->rc = VZ_E_NOMEM;
+		goto out;
+	}
+	if (digest_with(fd, &pe, fetched(t, o->a.md), t->md, t->buf, digest,
+	                &dlen) != 0) {
+		o->signature = 0;
+		out_problem(o, 1, "cannot read the file to check its digest");
+		goto out;
+	}
+	if (dlen != o->a.dlen || memcmp(digest, o->a.digest, dlen) != 0 ||
+	    (uint64_t)pe.cert_off + pe.cert_size != (uint64_t)st.st_size)
+		o->auth = VZ_AUTH_TAMPERED;
+	else if (!o->a.sig_ok)
+		o->auth = VZ_AUTH_BAD;
+	else
+		o->auth = VZ_AUTH_VALID;
+	if (version_info(fd, hdr, &pe, company, sizeof(company), product,
+	                 sizeof(product)) != 0) {
+		o->rc = VZ_E_NOMEM;
+		goto out;
+	}
+	o->has_detail = 1;
+	if (company[0] || product[0])
+		snprintf(o->detail, sizeof(o->detail),
+		         "version resource: CompanyName \"%s\", "
+		         "ProductName \"%s\"",
+		         company, product);
+out:
+	vz__free(hdr);
+	vz__free(tab);
+}
+
+vz_status vz__pe_apply(struct vz_cctx *c, const char *path, int direct,
+                       const struct vz_pe_out *o, vz_error *err)
+{
+	vz_record r;
+
+	if (o->pe_file)
+		vz__stats_add(c->st, VZ_STAT_PE_FILES, 1);
+	if (o->signature || (o->verified && o->problem))
+		vz__stats_add(c->st, VZ_STAT_SIGNATURES, 1);
+	if (o->verified)
+		vz__stats_add(c->st, VZ_STAT_VERIFIED, 1);
+	if (o->rc != VZ_OK)
+		return o->rc;
+	if (o->problem) {
+		if (direct) {
+			vz__error_set(err, VZ_E_PARSE, path, "%s", o->why);
+			return VZ_E_PARSE;
+		}
+		vz__stats_problem(c->st, "pe", o->unreadable, o->why, path);
+		return VZ_OK;
+	}
+	if (!o->signature)
+		return VZ_OK;
 	memset(&r, 0, sizeof(r));
 	r.kind = VZ_REC_SIGNATURE;
 	r.name = path;
 	r.platform = "windows";
-	r.subject = a.subject;
-	r.issuer = a.issuer;
-	r.common_name = a.cn;
-	r.auth = VZ_AUTH_UNCHECKED;
-	if (sink->want_signer != NULL &&
-	    sink->want_signer(sink->ctx, a.subject, a.issuer, a.cn)) {
-		/* Only now is the whole file read. */
-		int d = vz__pe_digest(fd, &pe, a.md, digest, &dlen);
+	r.subject = o->a.subject;
+	r.issuer = o->a.issuer;
+	r.common_name = o->a.cn;
+	r.auth = o->auth;
+	r.detail = o->has_detail ? o->detail : NULL;
+	return vz__emit_as(c, &r, "pe");
+}
 
-		vz__stats_add(c->st, VZ_STAT_VERIFIED, 1);
-		if (d == -2) {
-			rc = VZ_E_NOMEM;
-			goto out;
-		}
-		if (d != 0) {
-			rc = pe_problem(c, path, direct, 1, "cannot read the "
-			                "file to check its digest", err);
-			goto out;
-		}
-		if (dlen != a.dlen || memcmp(digest, a.digest, dlen) != 0 ||
-		    (uint64_t)pe.cert_off + pe.cert_size !=
-		        (uint64_t)st.st_size)
-			r.auth = VZ_AUTH_TAMPERED;
-		else if (!a.sig_ok)
-			r.auth = VZ_AUTH_BAD;
-		else
-			r.auth = VZ_AUTH_VALID;
-		if (version_info(fd, hdr, &pe, company, sizeof(company),
-		                 product, sizeof(product)) != 0) {
-			rc = VZ_E_NOMEM;
-			goto out;
-		}
-		detail[0] = '\0';
-		if (company[0] || product[0])
-			snprintf(detail, sizeof(detail),
-			         "version resource: CompanyName \"%s\", "
-			         "ProductName \"%s\"",
-			         company, product);
-		r.detail = detail;
-	}
-	rc = vz__emit_as(c, &r, "pe");
-out:
-	vz__authenticode_clear(&a);
-	vz__free(hdr);
-	vz__free(tab);
+vz_status vz__pe_examine(struct vz_cctx *c, int fd, const char *path,
+                         int direct, vz_error *err)
+{
+	struct vz_pe_tools t;
+	struct vz_pe_out *o = vz__malloc(sizeof(*o));
+	vz_status rc;
+
+	if (o == NULL)
+		return VZ_E_NOMEM;
+	memset(&t, 0, sizeof(t));
+	vz__pe_read(fd, c->sink, &t, o);
+	rc = vz__pe_apply(c, path, direct, o, err);
+	vz__pe_out_clear(o);
+	vz__free(o);
+	vz__pe_tools_free(&t);
 	return rc;
 }

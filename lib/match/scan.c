@@ -368,6 +368,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	co.nsboms = opts->nsboms;
 	co.paths = opts->paths;
 	co.npaths = opts->npaths;
+	co.jobs = opts->jobs;
 	rc = opts->source != NULL
 	         ? opts->source->run(opts->source->ctx, &sink, s->st,
 	                             &s->host, &s->root, err)

@@ -552,6 +552,77 @@ static int temp_file(const unsigned char *d, size_t n)
 	return fd;
 }
 
+/* Two parses of a signature agree in everything they say. */
+static void same_parse(const unsigned char *der, size_t len,
+                       struct vz_certcache **cc)
+{
+	struct vz_authenticode a, b;
+	const char *wa = NULL, *wb = NULL;
+	vz_status ra = vz__authenticode_parse(der, len, &a, &wa);
+	vz_status rb = vz__authenticode_parse_cached(der, len, cc, &b, &wb);
+
+	assert_int_equal(ra, rb);
+	if (ra == VZ_OK) {
+		assert_string_equal(a.subject, b.subject);
+		assert_string_equal(a.issuer, b.issuer);
+		assert_string_equal(a.cn, b.cn);
+		assert_ptr_equal(a.md, b.md);
+		assert_int_equal(a.dlen, b.dlen);
+		assert_memory_equal(a.digest, b.digest, a.dlen);
+		assert_int_equal(a.sig_ok, b.sig_ok);
+	} else {
+		assert_string_equal(wa, wb);
+	}
+	vz__authenticode_clear(&a);
+	vz__authenticode_clear(&b);
+}
+
+/*
+ * The per-thread certificate cache changes no outcome: every corpus
+ * signature, and each with one byte flipped (certificates among them,
+ * so that the cache fills and replaces entries), reads the same with
+ * the cache (hits and misses) as without.
+ */
+static void test_authenticode_cache(void **state)
+{
+	static const char *const files[] = {
+		"fuzz/corpus/pe/signed.exe", "fuzz/corpus/pe/badsig.exe",
+		"fuzz/corpus/pe/tampered.exe",
+		"fuzz/corpus/pe/driver-sha1.sys"};
+	struct vz_certcache *cc = NULL;
+	const unsigned char *der;
+	const char *why;
+	struct vz_pe pe;
+	size_t i, n, derlen, k;
+	unsigned char *d, *t;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		d = slurp_u(files[i], &n);
+		assert_int_equal(vz__pe_headers(d, n, n, &pe, &why), VZ_OK);
+		assert_int_equal(vz__pe_signature(d + pe.cert_off,
+		                                  pe.cert_size, &der, &derlen,
+		                                  &why),
+		                 VZ_OK);
+		same_parse(der, derlen, &cc); /* a miss */
+		same_parse(der, derlen, &cc); /* a hit */
+		same_parse(der, derlen, NULL);
+		t = malloc(derlen);
+		for (k = 0; k < derlen; k += 3) {
+			memcpy(t, der, derlen);
+			t[k] ^= 0x5a;
+			same_parse(t, derlen, &cc);
+		}
+		for (k = 0; k < derlen; k += 97)
+			same_parse(der, k, &cc); /* cut short */
+		free(t);
+		free(d);
+	}
+	assert_non_null(cc);
+	vz__certcache_free(cc);
+	vz__certcache_free(NULL);
+}
+
 static void test_pe(void **state)
 {
 	struct vz_authenticode a;
@@ -885,6 +956,7 @@ int main(void)
 		cmocka_unit_test(test_components),
 		cmocka_unit_test(test_purl_parse),
 		cmocka_unit_test(test_pe),
+		cmocka_unit_test(test_authenticode_cache),
 #if VZ_HAVE_PLIST
 		cmocka_unit_test(test_plist),
 		cmocka_unit_test(test_macho_team),
