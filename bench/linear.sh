@@ -17,14 +17,16 @@
 #      --jobs 1;  peer: find (the issue asks ~1x; it was 3.5x before the
 #      binary search; find reads no file, voorzorg reads every one);
 #      second peer, the same work: find | xargs -P(cores) sha256sum
+#   5. the same tree with fingerprints of sizes no file has: nothing is
+#      read, and the walk with its size lookups is against find
 # Prints, per case, the seconds at N and 2N, the growth t(2N)/t(N)
 # (2.0 is linear, 4.0 quadratic) and the ratio to the peer at 2N; and
 # the load average, since the machine may be shared.
 # Environment: BENCH_DIR (default a new directory under /var/tmp,
 # removed at the end unless BENCH_KEEP=1), BENCH_N (default 20000 for
 # 1 and 50000 for 2 and 100000 for 3; one number scales all three),
-# BENCH_CASES (default "1 2 3 4": the cases to run), BENCH_MILLION
-# (the file count of case 4, default 1000000; 0 skips it).
+# BENCH_CASES (default "1 2 3 4 5": the cases to run), BENCH_MILLION
+# (the file count of cases 4 and 5, default 1000000; 0 skips them).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -116,7 +118,7 @@ def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
 
-cases = os.environ.get("BENCH_CASES", "1 2 3 4").split()
+cases = os.environ.get("BENCH_CASES", "1 2 3 4 5").split()
 print(f"load average {loadavg()} (1, 5, 15 min), {os.cpu_count()} CPUs",
       flush=True)
 lint = lambda p: [vz, "catalog", "lint", p]
@@ -179,6 +181,32 @@ if "4" in cases and nm > 0:
           f"sha256sum {t_sum:.2f} s: {t_all / t_sum:.2f}x; load "
           f"{loadavg()}", flush=True)
 
+# 5. the same tree, with 100,000 fingerprints none of whose sizes is a
+# file's: the size set rejects every file, nothing is read; the walk
+# with its size lookups against the floor.
+walk = []
+if "5" in cases and nm > 0:
+    root = tree(nm)
+    nocat = copy.deepcopy(fps_cat)
+    k5 = [p for p in nocat["products"]
+          if p["id"] == "kaspersky-endpoint-security-linux"][0]
+    for f in k5["fingerprints"]:
+        if f["kind"] == "file-hash" and f["name"].startswith("bench-"):
+            f["size"] += 1000
+    ncat = f"{work}/hashes-nomatch.json"
+    json.dump(nocat, open(ncat, "w"))
+    scan5 = lambda r: [vz, "scan", "--root", r, "--catalog", ncat,
+                       "--allow-unsigned", "--format", "json",
+                       "--fail-on", "never"]
+    run(scan5(root))  # warm
+    t5 = median(scan5(root))
+    t_find = median(find(root))
+    walk = [(nm, t5, t_find)]
+    print(f"5. scan, {nm} files, 100,000 hash fingerprints, no size "
+          f"matching: {t5:.2f} s, find {t_find:.2f} s: "
+          f"{t5 / t_find:.2f}x the find floor; load {loadavg()}",
+          flush=True)
+
 print(f"\nload average at the end: {loadavg()}")
 print("case | N | t(N) s | t(2N) s | growth | vs peer")
 for name, n, a, b, g, r in rows:
@@ -188,4 +216,7 @@ for n, a, one, f, h in million:
           f"--jobs 1 {one:.2f} s | find {f:.2f} s | {a / f:.2f}x find "
           f"(issue: ~1x) | sha256sum of the same files {h:.2f} s | "
           f"{a / h:.2f}x")
+for n, a, f in walk:
+    print(f"5. scan, {n} files, no size matching | {a:.2f} s | find "
+          f"{f:.2f} s | {a / f:.2f}x find")
 PY
