@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "schema.h"
 #include "server.h"
 
 #define CACHE_SIZE 64
@@ -61,20 +62,10 @@ static const char *const sqlite_migrations[] = {
     "CREATE INDEX overlays_org ON overlays (org, measure, id);",
     /* 2: each host's latest report, kept at ingestion, for the
      * compliance view of large fleets (server/ledger.c, fast path). */
-    "CREATE TABLE host_state ("
-    " host_id BIGINT PRIMARY KEY REFERENCES hosts(id),"
-    " report_id TEXT NOT NULL, scanned_at BIGINT NOT NULL,"
-    " received_at BIGINT NOT NULL, coverage TEXT NOT NULL,"
-    " products TEXT NOT NULL);"
-    "INSERT INTO host_state SELECT r.host_id, r.report_id, r.scanned_at,"
-    " r.received_at, r.coverage, r.products FROM reports r"
-    " WHERE r.report_id = (SELECT r2.report_id FROM reports r2"
-    "  WHERE r2.host_id = r.host_id ORDER BY r2.scanned_at DESC,"
-    "  r2.received_at DESC, r2.report_id DESC LIMIT 1);",
+    VZS_MIGRATION_2,
     /* 3: find the reports dated after an instant without a scan (the
      * fast compliance path sets those hosts apart). */
-    "CREATE INDEX host_state_scanned ON host_state (scanned_at);"
-    "CREATE INDEX host_state_received ON host_state (received_at);",
+    VZS_MIGRATION_3,
     /* 4: how many hosts share organisation, group, latest products and
      * day of latest scan, kept by triggers in the transaction that
      * changes a host or its latest report, so that the compliance view
@@ -83,16 +74,7 @@ static const char *const sqlite_migrations[] = {
      * time. seen = 0: hosts that never reported (products '', day 0);
      * grp '' stands for no group (a group has 1 to 64 characters). A
      * count that reaches 0 is deleted. */
-    "CREATE TABLE state_counts ("
-    " org TEXT NOT NULL, grp TEXT NOT NULL, seen INTEGER NOT NULL,"
-    " products TEXT NOT NULL, day BIGINT NOT NULL, n BIGINT NOT NULL,"
-    " PRIMARY KEY (org, grp, seen, products, day));"
-    "CREATE INDEX hosts_enrolled ON hosts (enrolled_at);"
-    "INSERT INTO state_counts SELECT h.org, COALESCE(h.grp, ''),"
-    " CASE WHEN s.host_id IS NULL THEN 0 ELSE 1 END,"
-    " COALESCE(s.products, ''), COALESCE(s.scanned_at / 86400, 0),"
-    " count(*) FROM hosts h LEFT JOIN host_state s ON s.host_id = h.id"
-    " GROUP BY 1, 2, 3, 4, 5;"
+    VZS_MIGRATION_4_COUNTS
     "CREATE TRIGGER hosts_counted AFTER INSERT ON hosts BEGIN"
     " INSERT INTO state_counts VALUES"
     " (new.org, COALESCE(new.grp, ''), 0, '', 0, 1)"
