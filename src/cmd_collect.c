@@ -79,35 +79,6 @@ static vz_status to_file(void *ctx, const char *data, size_t len)
 	return outfile_write(ctx, data, len) == 0 ? VZ_OK : VZ_E_IO;
 }
 
-/* Refuse an --output inside what is being collected. */
-static int output_inside(const char *root, char **pos, int npos,
-                         const char *output)
-{
-	struct stat st;
-	int i;
-
-	if (root != NULL && outfile_inside(root, output) &&
-	    !outfile_inside(root, "/")) {
-		fprintf(stderr,
-		        "%s: %s: refusing to write the inventory inside the "
-		        "root being collected (%s)\n",
-		        cli_prog, output, root);
-		return 1;
-	}
-	for (i = 0; i < npos; i++) {
-		if (stat(pos[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-		    outfile_inside(pos[i], output) &&
-		    !outfile_inside(pos[i], "/")) {
-			fprintf(stderr,
-			        "%s: %s: refusing to write the inventory "
-			        "inside a directory being collected (%s)\n",
-			        cli_prog, output, pos[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* --windows-keys FILE: the keys voorzorg-collect.exe is to read. */
 static int windows_keys(const struct cli_opt *opts)
 {
@@ -207,7 +178,8 @@ int cmd_collect(int argc, char **argv)
 		fprintf(stderr, "%s: %s: not a directory\n", cli_prog, root);
 		return VZ_EXIT_USAGE;
 	}
-	if (output_inside(root, pos, npos, output))
+	if (outfile_inside_input(output, root, pos, npos, "inventory",
+	                         "collected"))
 		return VZ_EXIT_USAGE;
 	cco.path = opts[O_CATALOG].value;
 	cco.pubkey = opts[O_PUBKEY].value;

@@ -11,13 +11,13 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "sources.h"
 
 static const char scan_help[] =
@@ -150,30 +150,6 @@ static void progress(void *ctx, const char *collector, const vz_stats *st)
 	progress_shown = 1;
 }
 
-/* Is `path` (which may not exist yet) inside directory `root`? */
-static int inside(const char *root, const char *path)
-{
-	char r[PATH_MAX], d[PATH_MAX], tmp[PATH_MAX];
-	const char *slash;
-	size_t n;
-
-	if (realpath(root, r) == NULL)
-		return 0;
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	slash = strrchr(tmp, '/');
-	if (slash == NULL)
-		snprintf(tmp, sizeof(tmp), ".");
-	else if (slash == tmp)
-		tmp[1] = '\0';
-	else
-		tmp[slash - tmp] = '\0';
-	if (realpath(tmp, d) == NULL)
-		return 0;
-	n = strlen(r);
-	return strcmp(r, "/") == 0 ||
-	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
-}
-
 /* --submit: the JSON report, spooled and sent (src/submit.c). */
 static int submit(const vz_scan *scan, vz_report_format fmt,
                   const char *rendered, const struct cli_opt *url,
@@ -230,7 +206,7 @@ int cmd_scan(int argc, char **argv)
 	const char *hives[64], *sboms[64], *osq[64];
 	struct cli_source src;
 	vz_status rc;
-	int npos, ex, fails = 0, nhives, nsboms, nosq, i;
+	int npos, ex, fails = 0, nhives, nsboms, nosq;
 	long jobs;
 	struct stat st;
 
@@ -294,25 +270,9 @@ int cmd_scan(int argc, char **argv)
 		        errno ? ": " : "", errno ? strerror(errno) : "");
 		return VZ_EXIT_USAGE;
 	}
-	if (root != NULL && output != NULL && inside(root, output) &&
-	    !inside(root, "/")) {
-		fprintf(stderr,
-		        "%s: %s: refusing to write the report inside the "
-		        "root being scanned (%s)\n",
-		        cli_prog, output, root);
+	if (outfile_inside_input(output, root, pos, npos, "report",
+	                         "scanned"))
 		return VZ_EXIT_USAGE;
-	}
-	for (i = 0; output != NULL && i < npos; i++) {
-		/* A directory given to walk is scanned like a root. */
-		if (stat(pos[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-		    inside(pos[i], output) && !inside(pos[i], "/")) {
-			fprintf(stderr,
-			        "%s: %s: refusing to write the report inside "
-			        "a directory being scanned (%s)\n",
-			        cli_prog, output, pos[i]);
-			return VZ_EXIT_USAGE;
-		}
-	}
 	/* Verify the catalogue before use; the report says how it went. */
 	co.path = opts[O_CATALOG].value;
 	co.pubkey = opts[O_PUBKEY].value;

@@ -125,3 +125,35 @@ int outfile_inside(const char *root, const char *path)
 	return strcmp(r, "/") == 0 ||
 	       (strncmp(d, r, n) == 0 && (d[n] == '/' || d[n] == '\0'));
 }
+
+int outfile_inside_input(const char *output, const char *root,
+                         char **pos, int npos, const char *what,
+                         const char *verb)
+{
+	struct stat st;
+	int i;
+
+	if (output == NULL)
+		return 0;
+	if (root != NULL && outfile_inside(root, output) &&
+	    !outfile_inside(root, "/")) {
+		fprintf(stderr,
+		        "%s: %s: refusing to write the %s inside the root "
+		        "being %s (%s)\n",
+		        cli_prog, output, what, verb, root);
+		return 1;
+	}
+	for (i = 0; i < npos; i++) {
+		/* A directory given to walk is read like a root. */
+		if (stat(pos[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    outfile_inside(pos[i], output) &&
+		    !outfile_inside(pos[i], "/")) {
+			fprintf(stderr,
+			        "%s: %s: refusing to write the %s inside a "
+			        "directory being %s (%s)\n",
+			        cli_prog, output, what, verb, pos[i]);
+			return 1;
+		}
+	}
+	return 0;
+}

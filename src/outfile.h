@@ -27,5 +27,14 @@ int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
 /* Is `path` (which may not exist yet) inside directory `root`? */
 int outfile_inside(const char *root, const char *path);
+/*
+ * Is `output` inside what is being read: the root, or a directory among
+ * the `npos` positional paths? Then prints why ("refusing to write the
+ * WHAT inside the root being VERB") and returns 1; 0 when it is not, or
+ * when output or root is NULL (standard output; the live host).
+ */
+int outfile_inside_input(const char *output, const char *root,
+                         char **pos, int npos, const char *what,
+                         const char *verb);
 
 #endif /* VZ_OUTFILE_H */
