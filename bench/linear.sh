@@ -56,7 +56,8 @@ if [[ -z ${BENCH_KEEP:-} ]]; then
 	trap 'rm -rf "$work"' EXIT
 fi
 
-exec /usr/bin/python3 - "$repo" "$bdir/src/voorzorg" "$work" <<'PY'
+# Not exec: the EXIT trap must outlive Python to remove the work tree.
+/usr/bin/python3 - "$repo" "$bdir/src/voorzorg" "$work" <<'PY'
 import copy, json, os, random, statistics, subprocess, sys, time
 
 repo, vz, work = sys.argv[1:4]

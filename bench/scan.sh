@@ -74,7 +74,8 @@ if [[ -z ${BENCH_KEEP:-} ]]; then
 	trap 'rm -rf "$work"' EXIT
 fi
 
-exec /usr/bin/python3 - "$repo" "$bdir/src/voorzorg" "$work" <<'PY'
+# Not exec: the EXIT trap must outlive Python to remove the work tree.
+/usr/bin/python3 - "$repo" "$bdir/src/voorzorg" "$work" <<'PY'
 import hashlib, json, os, random, re, shutil, statistics, subprocess
 import sys, time
 
