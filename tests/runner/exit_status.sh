@@ -20,7 +20,8 @@
 #
 # The server scripts (tests/server/*.sh STORE) run with the sqlite store
 # only: they run the same checks on PostgreSQL, and what is audited here
-# is the scripts' checks, not the store.
+# is the scripts' checks, not the store. tests/dashboard/run.sh gets a
+# directory for its screenshots.
 #
 # Prints "ok - ..." / "not ok - ..." and ends with "N passed, M failed".
 set -u
@@ -98,7 +99,10 @@ fi
 for t in $scripts; do
 	name=${t#"$src"/}
 	args=()
-	case $name in tests/server/*) args=(sqlite) ;; esac
+	case $name in
+	tests/server/*) args=(sqlite) ;;
+	tests/dashboard/run.sh) args=("$tmp/shots") ;;
+	esac
 	: >"$tmp/count"
 	: >"$tmp/started"
 	VOORZORG=$tmp/voorzorg VZ_SOURCE_ROOT=$src VZ_BUILD_ROOT=$build \
