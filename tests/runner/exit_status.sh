@@ -23,7 +23,8 @@
 # is the scripts' checks, not the store. tests/dashboard/run.sh gets a
 # directory for its screenshots.
 #
-# Prints "ok - ..." / "not ok - ..." and ends with "N passed, M failed".
+# Prints "ok - ..." / "not ok - ..." (with each script's seconds, for
+# the CI time budget) and ends with "N passed, M failed".
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -105,24 +106,28 @@ for t in $scripts; do
 	esac
 	: >"$tmp/count"
 	: >"$tmp/started"
+	t0=$SECONDS
 	VOORZORG=$tmp/voorzorg VZ_SOURCE_ROOT=$src VZ_BUILD_ROOT=$build \
 		VZ_LOADGEN=$build/tests/server/vz-loadgen \
 		VOORZORG_STATE_DIR=$tmp/state bash "$t" "${args[@]}" \
 		>"$tmp/out" 2>&1
 	rc=$?
+	took="$((SECONDS - t0)) s"
 	started=$(wc -l <"$tmp/started")
 	runs=$(wc -l <"$tmp/count")
 	fails=$(grep -cE '^(not ok|FAIL)\b' "$tmp/out")
 	if [ "$started" = 0 ]; then
-		ok "$name: runs the tool only for --help"
+		ok "$name: runs the tool only for --help ($took)"
 	elif [ "$runs" = 0 ]; then
-		not_ok "$name: $started runs, none ended through exit" \
+		not_ok "$name: $started runs, none ended through exit ($took)" \
 			"the audit saw no run it could give exit 134" \
 			"$(tail -5 "$tmp/out")"
 	elif [ "$rc" != 0 ] && [ "$fails" -ge "$runs" ]; then
-		ok "$name: $fails failed checks for $runs runs ending in exit 134"
+		what="$fails failed checks for $runs runs ending in exit 134"
+		ok "$name: $what ($took)"
 	else
-		not_ok "$name: exit $rc, $fails failed checks for $runs runs" \
+		what="exit $rc, $fails failed checks for $runs runs"
+		not_ok "$name: $what ($took)" \
 			"every run of the tool needs a check of its exit status" \
 			"$(grep -E '^ok' "$tmp/out" | head -20)"
 	fi
