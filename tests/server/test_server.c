@@ -291,6 +291,7 @@ static void jscan_verdicts(void **state)
 static void jscan_values(void **state)
 {
 	const char *text = "{\"s\":\"caf\\u00e9\", \"\\u0069\":-12,"
+	                   " \"e\":\"\\ud83d\\ude00\\/\\n\","
 	                   " \"r\":1.5, \"a\":[1,{\"x\":[]},\"z\"],"
 	                   " \"n\":null, \"long\":\"0123456789\"}";
 	struct vzs_jdoc d;
@@ -306,6 +307,10 @@ static void jscan_values(void **state)
 	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "s"), out, sizeof(out)),
 	                 5);
 	assert_string_equal(out, "caf\xc3\xa9");
+	/* A surrogate pair is one code point, four bytes of UTF-8. */
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "e"), out, sizeof(out)),
+	                 6);
+	assert_string_equal(out, "\xf0\x9f\x98\x80/\n");
 	/* A key written with an escape is found by its text. */
 	assert_int_equal(vzs_jint(&d, vzs_jget(&d, 0, "i"), &v), 0);
 	assert_int_equal(v, -12);
