@@ -95,7 +95,7 @@ static void ingest_outcome(struct item *it)
 static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 {
 	const struct vzs_report *r = it->r;
-	char scanned[24], received[24], nf[24], catver[24], *body;
+	char scanned[24], received[24], nf[24], catver[24];
 	const char *pk[1] = {it->keyhash};
 	const char *pr[1] = {r->report_id};
 	int rc;
@@ -116,17 +116,13 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 	if (rc == VZS_DB_OK)
 		ingest_outcome(it);
 	if (rc == VZS_DB_OK && it->st == 0) {
-		/* The stored body is the bytes received. */
-		body = malloc(it->len + 1);
-		if (body == NULL)
-			return VZS_DB_ERROR;
-		memcpy(body, it->body, it->len);
-		body[it->len] = '\0';
+		/* The stored body is the bytes received (NUL-terminated,
+		 * and with no NUL inside, since it parsed as JSON). */
 		{
 			const char *pi[10] = {
 			    r->report_id, it->k.id,      scanned, received,
 			    r->coverage,  r->catalog_id, catver,  nf,
-			    r->products,  body};
+			    r->products,  it->body};
 
 			rc = vzs_q(db,
 			           "INSERT INTO reports (report_id, host_id,"
@@ -140,7 +136,6 @@ static int ingest_one(struct vzs_db *db, struct item *it, int alone)
 			           " DO NOTHING RETURNING report_id",
 			           10, pi, vzs_copy24, it->inserted);
 		}
-		free(body);
 	}
 	if (rc == VZS_DB_OK && it->st == 0 && it->inserted[0] == '\0')
 		rc = vzs_q(db,
@@ -202,22 +197,16 @@ static int store_pipelined(struct vzs_db *db, struct item *batch, int count)
 {
 	const char **pv = calloc((size_t)count * INGEST_N, sizeof(*pv));
 	char (*nums)[4][24] = calloc((size_t)count, sizeof(*nums));
-	char **bodies = calloc((size_t)count, sizeof(*bodies));
 	void **ctxs = calloc((size_t)count, sizeof(*ctxs));
 	struct item *it;
 	int i, rc = VZS_DB_ERROR;
 
-	if (pv == NULL || nums == NULL || bodies == NULL || ctxs == NULL)
+	if (pv == NULL || nums == NULL || ctxs == NULL)
 		goto out;
 	for (it = batch, i = 0; it; it = it->next, i++) {
 		const struct vzs_report *r = it->r;
 		const char **p = pv + (size_t)i * INGEST_N;
 
-		bodies[i] = malloc(it->len + 1);
-		if (bodies[i] == NULL)
-			goto out;
-		memcpy(bodies[i], it->body, it->len);
-		bodies[i][it->len] = '\0';
 		snprintf(nums[i][0], 24, "%lld", (long long)r->scanned_at);
 		snprintf(nums[i][1], 24, "%lld", (long long)vzs_now());
 		snprintf(nums[i][2], 24, "%zu", r->nfound);
@@ -233,7 +222,7 @@ static int store_pipelined(struct vzs_db *db, struct item *batch, int count)
 		p[7] = nums[i][3];
 		p[8] = nums[i][2];
 		p[9] = r->products;
-		p[10] = bodies[i];
+		p[10] = it->body; /* as received; see ingest_one */
 		p[11] = r->hostname;
 		p[12] = r->fqdn;
 		p[13] = r->os;
@@ -244,9 +233,6 @@ static int store_pipelined(struct vzs_db *db, struct item *batch, int count)
 	for (it = batch; rc == VZS_DB_OK && it; it = it->next)
 		ingest_outcome(it);
 out:
-	for (i = 0; bodies != NULL && i < count; i++)
-		free(bodies[i]);
-	free(bodies);
 	free(nums);
 	free(pv);
 	free(ctxs);

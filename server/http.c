@@ -179,6 +179,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			}
 			memcpy(cs->buf + cs->len, upload, *upload_size);
 			cs->len += *upload_size;
+			/* Kept NUL-terminated (struct vzs_req.body). */
+			cs->buf[cs->len] = '\0';
 		} else {
 			/* Chunked and too large: read on, keep nothing. */
 			cs->too_big = 1;

@@ -193,7 +193,7 @@ struct vzs_req {
 	const char *path;
 	const char *auth;  /* the Authorization header or NULL */
 	const char *ctype; /* Content-Type or NULL */
-	const char *body;
+	const char *body; /* NULL, or len bytes and a NUL after them */
 	size_t len;
 	int nparams;
 	const char *pkey[VZS_MAX_PARAMS];

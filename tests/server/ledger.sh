@@ -131,6 +131,16 @@ check "finding without state: 400" 400 "$(post_report "$TMP/bad3.json")"
 jx 'dict(d, report_id="c"*32, host=dict(d["host"], machine_id="0"*32))' \
 	<"$TMP/report-dpkg.json" >"$TMP/bad4.json"
 check "another machine's report: 409" 409 "$(post_report "$TMP/bad4.json")"
+# A NUL byte after a number: jansson 2.14 would skip it, and the body
+# would have been stored cut short at it. Refused, and not stored.
+"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["report_id"] = "d" * 32
+t = json.dumps(d).replace("\"report_schema\": 2", "\"report_schema\": 2\0", 1)
+assert "\0" in t
+open(sys.argv[2], "wb").write(t.encode())' "$TMP/report-dpkg.json" "$TMP/bad6.json"
+check "a NUL byte in the body: 400" 400 "$(post_report "$TMP/bad6.json")"
+check "the NUL report is not stored" 404 "$(api GET "/reports/$(printf 'd%.0s' $(seq 32))")"
 head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/big.json"
 check "9 MiB body: 413" 413 "$(post_report "$TMP/big.json")"
 check "9 MiB chunked (no length given): 413" 413 \

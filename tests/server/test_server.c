@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "api.h"
+#include "jscan.h"
 
 /* ---- report.c ------------------------------------------------------ */
 
@@ -167,6 +168,180 @@ static void report_refusals(void **state)
 	assert_int_equal(
 	    vzs_report_parse("{\"a\":1,\"a\":2}", 13, &r, msg, sizeof(msg)),
 	    400);
+}
+
+/* ---- jscan.c: the JSON reader ------------------------------------- */
+
+struct jcase {
+	const char *text;
+	size_t len; /* 0: strlen */
+	int ok;     /* 1: accepted */
+	const char *what; /* a part of the message when refused */
+};
+
+static int jparse(const char *text, size_t len, char *msg, size_t size)
+{
+	struct vzs_jdoc d;
+	int rc = vzs_jdoc_parse(&d, text, len, msg, size);
+
+	if (rc == 0)
+		vzs_jdoc_free(&d);
+	return rc;
+}
+
+static void jscan_verdicts(void **state)
+{
+	static char deep_ok[2048 * 2 + 2], deep_bad[2049 * 2 + 2];
+	const struct jcase cases[] = {
+	    {"{}", 0, 1, NULL},
+	    {" [ ] ", 0, 1, NULL},
+	    {"", 0, 0, "'[' or '{' expected"},
+	    {"1", 0, 0, "'[' or '{' expected"},
+	    {"\"a\"", 0, 0, "'[' or '{' expected"},
+	    {"[1] [", 0, 0, "end of file expected"},
+	    {"[1,]", 0, 0, "invalid token"},
+	    {"{\"a\":1,}", 0, 0, "string or '}' expected"},
+	    {"{\"a\" 1}", 0, 0, "':' expected"},
+	    {"[1 2]", 0, 0, "',' or ']' expected"},
+	    {"{\"a\":1 \"b\":2}", 0, 0, "',' or '}' expected"},
+	    {"[01]", 0, 0, "invalid token"},
+	    {"[-]", 0, 0, "invalid token"},
+	    {"[1.]", 0, 0, "invalid token"},
+	    {"[1e]", 0, 0, "invalid token"},
+	    {"[-0, 0.5, 1E+2, 1e-2]", 0, 1, NULL},
+	    /* Integers within long long, as jansson's strtoll. */
+	    {"[9223372036854775807, -9223372036854775808]", 0, 1, NULL},
+	    {"[9223372036854775808]", 0, 0, "too big integer"},
+	    {"[-9223372036854775809]", 0, 0, "too big negative integer"},
+	    {"[12345678901234567890]", 0, 0, "too big integer"},
+	    /* Reals that overflow a double, and those that do not. */
+	    {"[1.7976931348623157e308, 1e-400, 0e999999999999]", 0, 1, NULL},
+	    {"[1.7976931348623159e308]", 0, 0, "real number overflow"},
+	    {"[1e309]", 0, 0, "real number overflow"},
+	    {"[-0.0001e313]", 0, 0, "real number overflow"},
+	    {"[truex]", 0, 0, "',' or ']' expected"},
+	    {"[nul]", 0, 0, "invalid token"},
+	    {"[true, false, null]", 0, 1, NULL},
+	    /* Strings: escapes, UTF-8, control characters. */
+	    {"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"]", 0, 1,
+	     NULL},
+	    {"[\"\\x\"]", 0, 0, "invalid escape"},
+	    {"[\"\\u12G4\"]", 0, 0, "invalid \\u escape"},
+	    {"[\"\\u0000\"]", 0, 0, "\\u0000"},
+	    {"[\"\\udc00\"]", 0, 0, "invalid Unicode '\\uDC00'"},
+	    {"[\"\\ud800\"]", 0, 0, "invalid Unicode '\\uD800'"},
+	    {"[\"\\ud800\\u0041\"]", 0, 0, "surrogate"},
+	    {"[\"a\tb\"]", 0, 0, "control character 0x9"},
+	    {"[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f\"]", 0, 1, NULL},
+	    {"[\"\xc0\xaf\"]", 0, 0, "invalid UTF-8 byte 0xc0"},
+	    {"[\"\xed\xa0\x80\"]", 0, 0, "invalid UTF-8 byte 0xed"},
+	    {"[\"\xf4\x90\x80\x80\"]", 0, 0, "invalid UTF-8 byte 0xf4"},
+	    {"[\"\xe2\x82\"]", 0, 0, "invalid UTF-8"},
+	    {"[\"abc", 0, 0, "premature end of input"},
+	    {"[\xc3\xa9]", 0, 0, "invalid token"},
+	    /* Duplicate keys, also when written differently. */
+	    {"{\"a\":1,\"a\":2}", 0, 0, "duplicate object key"},
+	    {"{\"k\":1,\"\\u006b\":2}", 0, 0, "duplicate object key"},
+	    {"{\"a\":{\"a\":1},\"b\":{\"a\":1}}", 0, 1, NULL},
+	    /* Every NUL byte is refused; jansson 2.14 takes this one. */
+	    {"[1\0]", 4, 0, "',' or ']' expected"},
+	    {"[\"a\0\"]", 6, 0, "control character 0x0"},
+	    {deep_ok, 0, 1, NULL},
+	    {deep_bad, 0, 0, "maximum parsing depth reached"},
+	};
+	char msg[256];
+
+	(void)state;
+	/* 2047 arrays and a number in the innermost: depth 2048, the most;
+	 * one more array puts the number at 2049. */
+	memset(deep_ok, '[', 2047);
+	deep_ok[2047] = '1';
+	memset(deep_ok + 2048, ']', 2047);
+	memset(deep_bad, '[', 2048);
+	deep_bad[2048] = '1';
+	memset(deep_bad + 2049, ']', 2048);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct jcase *c = &cases[i];
+		size_t len = c->len ? c->len : strlen(c->text);
+		int rc;
+
+		msg[0] = '\0';
+		rc = jparse(c->text, len, msg, sizeof(msg));
+		if ((rc == 0) != c->ok ||
+		    (c->what && strstr(msg, c->what) == NULL))
+			fail_msg("case %zu (%.40s): rc %d, message '%s'", i,
+			         c->text, rc, msg);
+		/* And jansson agrees, but for the NUL it skips. */
+		if (c->len == 0) {
+			json_t *j = json_loadb(c->text, len,
+			                       JSON_REJECT_DUPLICATES, NULL);
+
+			if ((j != NULL) != c->ok)
+				fail_msg("case %zu: jansson differs", i);
+			json_decref(j);
+		}
+	}
+	/* Where: line and column of the first wrong byte. */
+	assert_int_equal(jparse("{\n \"a\": 1,\n \"a\": 2}", 19, msg,
+	                        sizeof(msg)),
+	                 -1);
+	assert_string_equal(msg, "line 3 column 2: duplicate object key");
+}
+
+static void jscan_values(void **state)
+{
+	const char *text = "{\"s\":\"caf\\u00e9\", \"\\u0069\":-12,"
+	                   " \"e\":\"\\ud83d\\ude00\\/\\n\","
+	                   " \"r\":1.5, \"a\":[1,{\"x\":[]},\"z\"],"
+	                   " \"n\":null, \"long\":\"0123456789\"}";
+	struct vzs_jdoc d;
+	char msg[128], out[16];
+	long long v;
+	size_t a, e;
+	char *dup;
+
+	(void)state;
+	assert_int_equal(vzs_jdoc_parse(&d, text, strlen(text), msg,
+	                                sizeof(msg)),
+	                 0);
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "s"), out, sizeof(out)),
+	                 5);
+	assert_string_equal(out, "caf\xc3\xa9");
+	/* A surrogate pair is one code point, four bytes of UTF-8. */
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "e"), out, sizeof(out)),
+	                 6);
+	assert_string_equal(out, "\xf0\x9f\x98\x80/\n");
+	/* A key written with an escape is found by its text. */
+	assert_int_equal(vzs_jint(&d, vzs_jget(&d, 0, "i"), &v), 0);
+	assert_int_equal(v, -12);
+	/* Not an integer; not a string; absent. */
+	assert_int_equal(vzs_jint(&d, vzs_jget(&d, 0, "r"), &v), -1);
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "n"), out, sizeof(out)),
+	                 -1);
+	assert_int_equal(vzs_jget(&d, 0, "x"), 0);
+	/* A string that does not fit is refused, never cut. */
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "long"), out, 10), -1);
+	assert_int_equal(vzs_jstr(&d, vzs_jget(&d, 0, "long"), out, 11), 10);
+	dup = vzs_jstrdup(&d, vzs_jget(&d, 0, "long"));
+	assert_string_equal(dup, "0123456789");
+	free(dup);
+	/* Arrays: elements in order, a subtree skipped whole. */
+	a = vzs_jget(&d, 0, "a");
+	assert_int_equal(vzs_jarray_size(&d, a), 3);
+	e = vzs_jfirst(&d, a);
+	assert_int_equal(vzs_jint(&d, e, &v), 0);
+	e = d.t[e].next;
+	assert_int_equal(d.t[e].type, VZS_JOBJECT);
+	assert_int_equal(vzs_jarray_size(&d, vzs_jget(&d, e, "x")), 0);
+	assert_int_equal(vzs_jfirst(&d, vzs_jget(&d, e, "x")), 0);
+	e = d.t[e].next;
+	assert_int_equal(vzs_jstr(&d, e, out, sizeof(out)), 1);
+	assert_string_equal(out, "z");
+	assert_int_equal(d.t[e].next, d.t[a].next);
+	/* Member lookup in what is not an object. */
+	assert_int_equal(vzs_jget(&d, a, "x"), 0);
+	vzs_jdoc_free(&d);
+	assert_null(d.t);
 }
 
 /* ---- state.c: the ledger's rules ----------------------------------- */
@@ -535,6 +710,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(report_good),   cmocka_unit_test(report_refusals),
+	    cmocka_unit_test(jscan_verdicts), cmocka_unit_test(jscan_values),
 	    cmocka_unit_test(state_rules),   cmocka_unit_test(exemption_scope),
 	    cmocka_unit_test(csv_fields),    cmocka_unit_test(csv_response),
 	    cmocka_unit_test(body_limits),   cmocka_unit_test(admin_token),
