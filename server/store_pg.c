@@ -196,13 +196,12 @@ static const char *const pg_migrations[] = {
     /* 5: the same tables and counts, cheaper to keep at ingestion (on
      * PostgreSQL only; SQLite's migration 5 is empty, see there).
      * Measured with bench/server.sh, docs/api.md ("Sizing"). */
-    /* A body stays in its row, compressed, up to 4 KB: with the default
-     * target of 2 KB, a typical compressed body (about 2.8 KB for a 6 KB
-     * report) went to the TOAST table, one more heap row and index
-     * entry per report. (Storage MAIN for the body instead would keep it
-     * inline but push the other text columns out, to reach 2 KB.) Rows
-     * already stored stay as they are; both are read alike. */
-    "ALTER TABLE reports SET (toast_tuple_target = 4096);"
+    /* Report bodies stay in the TOAST table (a compressed 6 KB body is
+     * about 2.8 KB, over the 2 KB target): keeping them in their row
+     * (toast_tuple_target = 4096) saved about 5% of the database's
+     * instructions per report but made the rows of reports 25 times
+     * wider, and every reading of many reports (the ledger as of a
+     * date, CSV) 5 to 10 times slower (docs/api.md, "Sizing"). */
     /* The counting functions anew, two statements each where there
      * were four (PG_MOVE). The trigger on update loses its WHEN clause:
      * PostgreSQL reads that clause from its stored text once per
