@@ -26,7 +26,7 @@
 # Environment: BUILD (build directory, default build), BENCH_HOSTS (1000),
 # BENCH_REPORTS (20000), BENCH_CONNS (32), BENCH_THREADS (BENCH_CONNS, at
 # most 64), BENCH_SECONDS (60), BENCH_VIEW_HOSTS ("100000 1000000"; empty
-# to skip step 2).
+# to skip step 2), BENCH_STORES (the stores of step 1, "sqlite postgresql").
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -43,6 +43,7 @@ conns=${BENCH_CONNS:-32}
 secs=${BENCH_SECONDS:-60}
 threads=${BENCH_THREADS:-$conns}
 view_hosts=${BENCH_VIEW_HOSTS-100000 1000000}
+stores=${BENCH_STORES:-sqlite postgresql}
 
 . tests/server/lib.sh
 trap cleanup EXIT
@@ -109,9 +110,9 @@ ingest() { # ingest STORE DB
 }
 
 echo "ingestion: $hosts hosts, up to $reports reports, $conns connections, at most ${secs}s"
-ingest sqlite "sqlite:$TMP/bench.db"
+case " $stores " in *" sqlite "*) ingest sqlite "sqlite:$TMP/bench.db" ;; esac
 start_pg || { echo "bench: PostgreSQL did not start"; exit 3; }
-ingest postgresql "$PG_URI"
+case " $stores " in *" postgresql "*) ingest postgresql "$PG_URI" ;; esac
 
 [ -n "$view_hosts" ] || exit 0
 start_server "$PG_URI" "${CAT[@]}" || exit 3

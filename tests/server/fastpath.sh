@@ -6,8 +6,10 @@
 # (tests/server/fleet.py), under several clocks: now, later (past a
 # deadline, exemptions ending, hosts turning stale), and earlier than
 # some reports were received. The kept counts equal counts recomputed
-# from scratch. And a database of schema version 3 (before the counts)
-# upgrades at start, keeps its data and answers the same.
+# from scratch. A database of schema version 3 (before the counts)
+# upgrades at start, keeps its data and answers the same; so does one of
+# version 4 (before migration 5's cheaper triggers), which then keeps
+# its counts through more reports.
 . "$(dirname "$0")/lib.sh"
 store=${1:?usage: fastpath.sh sqlite|postgresql}
 
@@ -119,7 +121,7 @@ check "database back at schema version 3" 3 \
 nreports=$(dbq 'SELECT count(*) FROM reports')
 export VOORZORG_NOW=$(iso "$T0")
 start_server "$DB" "${CAT[@]}" || finish
-check "upgraded to schema version 4" 4 \
+check "upgraded to schema version 5" 5 \
 	"$(dbq 'SELECT max(version) FROM vz_schema')"
 check "reports kept by the upgrade" "$nreports" \
 	"$(dbq 'SELECT count(*) FROM reports')"
@@ -133,4 +135,76 @@ fi
 stop_server
 compare_at "$T0" "after the upgrade"
 compare_at $((T0 + 31 * 86400)) "after the upgrade, 31 days later"
+
+# Upgrade from version 4: what migration 5 changed goes back to what
+# migration 4 made (on SQLite, migration 5 changed nothing).
+case $store in
+sqlite) DOWN="" ;;
+postgresql) DOWN="CREATE OR REPLACE FUNCTION vz_host_state_counted() RETURNS trigger
+LANGUAGE plpgsql AS \$f\$ DECLARE o TEXT; g TEXT; BEGIN
+ SELECT org, COALESCE(grp, '') INTO o, g FROM hosts WHERE id = new.host_id;
+ UPDATE state_counts SET n = n - 1 WHERE org = o AND grp = g
+ AND seen = 0 AND products = '' AND day = 0;
+ DELETE FROM state_counts WHERE org = o AND grp = g AND seen = 0
+ AND products = '' AND day = 0 AND n = 0;
+ INSERT INTO state_counts VALUES (o, g, 1, new.products,
+ new.scanned_at / 86400, 1) ON CONFLICT (org, grp, seen, products, day)
+ DO UPDATE SET n = state_counts.n + 1;
+ RETURN NULL; END \$f\$;
+CREATE OR REPLACE FUNCTION vz_host_state_moved() RETURNS trigger
+LANGUAGE plpgsql AS \$f\$ DECLARE o TEXT; g TEXT; BEGIN
+ SELECT org, COALESCE(grp, '') INTO o, g FROM hosts WHERE id = new.host_id;
+ UPDATE state_counts SET n = n - 1 WHERE org = o AND grp = g AND seen = 1
+ AND products = old.products AND day = old.scanned_at / 86400;
+ DELETE FROM state_counts WHERE org = o AND grp = g AND seen = 1
+ AND products = old.products AND day = old.scanned_at / 86400 AND n = 0;
+ INSERT INTO state_counts VALUES (o, g, 1, new.products,
+ new.scanned_at / 86400, 1) ON CONFLICT (org, grp, seen, products, day)
+ DO UPDATE SET n = state_counts.n + 1;
+ RETURN NULL; END \$f\$;
+DROP TRIGGER host_state_moved ON host_state;
+CREATE TRIGGER host_state_moved AFTER UPDATE ON host_state
+ FOR EACH ROW WHEN (old.products IS DISTINCT FROM new.products
+ OR old.scanned_at / 86400 <> new.scanned_at / 86400)
+ EXECUTE FUNCTION vz_host_state_moved();" ;;
+esac
+dbq "BEGIN; $DOWN DELETE FROM vz_schema WHERE version > 4; COMMIT;" >/dev/null
+check "database back at schema version 4" 4 \
+	"$(dbq 'SELECT max(version) FROM vz_schema')"
+export VOORZORG_NOW=$(iso "$T0")
+start_server "$DB" "${CAT[@]}" || finish
+check "upgraded from version 4 to 5" 5 \
+	"$(dbq 'SELECT max(version) FROM vz_schema')"
+check "reports kept by the upgrade from 4" "$nreports" \
+	"$(dbq 'SELECT count(*) FROM reports')"
+dbq "$KEPT" >"$TMP/kept3"
+if cmp -s "$TMP/kept3" "$TMP/recount"; then
+	ok "upgrade from 4: counts kept"
+else
+	bad "upgrade from 4: counts differ"
+	diff "$TMP/kept3" "$TMP/recount" | head -20 | sed 's/^/     | /'
+fi
+# More reports (another seed): the upgraded triggers move the hosts'
+# counts from where migration 4's left them.
+if "$PY" "$HERE/fleet.py" build "$URL" "$TMP/admin.token" \
+	"$TMP/report.json" $((seed + 100)) "$T0" "$TMP/hosts.json" \
+	>"$TMP/fleet.log" 2>&1; then
+	ok "after the upgrade from 4, more reports: $(cat "$TMP/fleet.log")"
+else
+	bad "after the upgrade from 4, more reports"
+	sed 's/^/     | /' "$TMP/fleet.log"
+fi
+stop_server
+dbq "$RECOUNT" >"$TMP/recount4"
+dbq "$KEPT" >"$TMP/kept4"
+if [ "$(wc -l <"$TMP/recount4")" -gt 0 ] &&
+	cmp -s "$TMP/kept4" "$TMP/recount4" &&
+	! cmp -s "$TMP/kept4" "$TMP/recount"; then
+	ok "upgrade from 4, more reports: kept counts = recomputed counts"
+else
+	bad "upgrade from 4, more reports: counts differ (or did not move)"
+	diff "$TMP/kept4" "$TMP/recount4" | head -20 | sed 's/^/     | /'
+fi
+compare_at "$T0" "after the upgrade from 4"
+compare_at $((T0 + 12 * 86400 + 777)) "after the upgrade from 4, 12 days later"
 finish
