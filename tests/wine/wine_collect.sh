@@ -229,5 +229,22 @@ check "exactly: KES running, Network Agent installed" test \
 
 wine "$(winpath "$work/voorzorg-collect.exe")" --bogus >/dev/null 2>&1
 check "an unknown option: exit 2" test $? = 2
+wine "$(winpath "$work/voorzorg-collect.exe")" --help 2>&1 | tr -d '\r' \
+	>"$work/help.txt"
+"$py" - "$src/docs/windows.md" >"$work/help.md" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+i = next(n for n, l in enumerate(lines) if "--help` (tests/wine" in l) + 3
+out = []
+while i < len(lines) and (lines[i] == "" or lines[i].startswith("    ")):
+    out.append(lines[i][4:])
+    i += 1
+print("\n".join(out).rstrip("\n"))
+PY
+if diff -u "$work/help.md" "$work/help.txt" >"$work/help.diff"; then
+	ok "--help is the block in docs/windows.md"
+else
+	not_ok "--help is the block in docs/windows.md" "$(head -20 "$work/help.diff")"
+fi
 
 finish

@@ -134,6 +134,11 @@ collect garbage --post "$POST" --key "$(winpath "$W/garbage.key")" \
 check "a garbage key file: exit 3" 3 "$rc"
 check "... saying it is not a node key and to enrol again" yes \
 	"$(has "$W/garbage.err" "garbage.key: not a node key (vzn_ and 64 hex digits on one line); delete it and enrol again")"
+{ cat "$key"; echo more; } >"$W/trailing.key"
+collect trailing --post "$POST" --key "$(winpath "$W/trailing.key")" \
+	"${common[@]}"
+check "a node key with more after its line: exit 3, not a node key" \
+	"3 yes" "$rc $(has "$W/trailing.err" "trailing.key: not a node key")"
 head -c 100000 /dev/zero | tr '\0' 'a' >"$W/huge.key"
 collect huge --post "$POST" --key "$(winpath "$W/huge.key")" "${common[@]}"
 check "a key file of 100 kB: exit 3, not a node key" "3 yes" \
