@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vz_sink sink = {.ctx = NULL, .record = on_record,
 	                .want_content = want_content, .want_key = want_key};
-	vz_inventory_read in = {NULL, "fuzz-catalogue", 1};
+	vz_inventory_read in = {NULL, "fuzz-catalogue", 1, NULL, 0};
 	vz_inventory_info info;
 	vz_stats *st = vz_stats_new();
 	vz_error err;

@@ -265,8 +265,8 @@ static int wants_80(void *ctx, uint64_t size)
 static void test_sink_questions(void **state)
 {
 	vz_record r[10];
-	vz_inventory_read same = {NULL, "test-catalogue", 7};
-	vz_inventory_read other = {NULL, "test-catalogue", 8};
+	vz_inventory_read same = {NULL, "test-catalogue", 7, NULL, 0};
+	vz_inventory_read other = {NULL, "test-catalogue", 8, NULL, 0};
 	vz_inventory_info info;
 	vz_stats *st = vz_stats_new();
 	vz_sink in;
