@@ -97,6 +97,8 @@ collect first --post "$POST" --key "$wkey" --enroll-secret "$wsecret" \
 	--group den-haag "${common[@]}"
 check "first run (enrol and post): exit 0 [needs /inventories]" 0 "$rc"
 [ "$rc" = 0 ] || sed 's/^/     | /' "$W/first.err"
+check "... saying it enrolled, and where the key is" yes \
+	"$(has "$W/first.out" "enrolled with $URL/api/v1/enroll; node key written to $wkey")"
 check "the key file holds a node key, alone on a line" yes \
 	"$(grep -qxE 'vzn_[0-9a-f]{64}'$'\r''?' "$key" &&
 		[ "$(wc -l <"$key")" = 1 ] && echo yes || echo no)"
@@ -158,6 +160,10 @@ check "... the server's 401, and to enrol again" yes \
 	"$(has "$W/revoked.err" "$POST: the server refused the node key in $wkey (401: ")"
 check "... delete the key file, give the secret" yes \
 	"$(has "$W/revoked.err" "enrol again: delete $wkey and run with --enroll-secret FILE")"
+collect nowhere --post "http://127.0.0.1:9/api/v1/inventories" --key "$wkey" \
+	"${common[@]}"
+check "no server there: exit 3, saying it cannot send" "3 yes" \
+	"$rc $(has "$W/nowhere.err" "http://127.0.0.1:9/api/v1/inventories: cannot send (WinHTTP error")"
 multi=
 for f in "$W"/*.err; do
 	[ "$(wc -l <"$f")" -le 1 ] || multi="$multi ${f##*/}: $(cat "$f")"
