@@ -1,8 +1,9 @@
 /*
  * win/post.c - HTTP POST to the fleet server over WinHTTP, so TLS is
  * Windows' own and its certificate checks apply (no flag here relaxes
- * them), and the system's proxy settings are used. The caller decides
- * what an answer means; this file only sends and reads a bounded answer.
+ * them), and the system's proxy settings are used; redirects are not
+ * followed. The caller decides what an answer means; this file only
+ * sends and reads a bounded answer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,7 @@ long http_post(const wchar_t *url, const wchar_t *type, const char *key,
 	wchar_t host[256], path[2048], hdr[256];
 	HINTERNET s = NULL, c = NULL, r = NULL;
 	DWORD status = 0, size = sizeof(status);
+	DWORD nofollow = WINHTTP_DISABLE_REDIRECTS;
 	long rc = -1;
 
 	if (ans != NULL && cap > 0)
@@ -60,8 +62,12 @@ long http_post(const wchar_t *url, const wchar_t *type, const char *key,
 	/* The key was checked (vzn_ and hex): it cannot break the header. */
 	if (swprintf(hdr, 256, L"Content-Type: %ls\r\n%ls%hs%ls", type,
 	             key ? L"Authorization: Bearer " : L"", key ? key : "",
-	             key ? L"\r\n" : L"") < 0)
+	             key ? L"\r\n" : L"") < 0) {
+		fwprintf(stderr, L"voorzorg-collect: %ls: cannot build the "
+		                 L"request's headers\n",
+		         url);
 		return -1;
+	}
 	s = WinHttpOpen(L"voorzorg-collect/" VZW_VERSION_W,
 	                WINHTTP_ACCESS_TYPE_DEFAULT_PROXY,
 	                WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
@@ -73,7 +79,11 @@ long http_post(const wchar_t *url, const wchar_t *type, const char *key,
 		    WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
 		    u.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE
 		                                       : 0);
+	/* Redirects are not followed (as curl does not in `scan --submit`):
+	 * the key and the secret go to the URL given, nowhere else. */
 	if (r == NULL ||
+	    !WinHttpSetOption(r, WINHTTP_OPTION_DISABLE_FEATURE, &nofollow,
+	                      sizeof(nofollow)) ||
 	    !WinHttpSendRequest(r, hdr, (DWORD)-1L, (void *)(size_t)body,
 	                        (DWORD)len, (DWORD)len, 0) ||
 	    !WinHttpReceiveResponse(r, NULL) ||

@@ -164,6 +164,36 @@ collect nowhere --post "http://127.0.0.1:9/api/v1/inventories" --key "$wkey" \
 	"${common[@]}"
 check "no server there: exit 3, saying it cannot send" "3 yes" \
 	"$rc $(has "$W/nowhere.err" "http://127.0.0.1:9/api/v1/inventories: cannot send (WinHTTP error")"
+# A redirect is not followed: the key goes to the URL given, nowhere else.
+# (The real server never redirects; this one, in Python, only does that.)
+"$PY" - "$W/redirect.port" "$W/redirect.log" <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        open(sys.argv[2], "a").write(self.path + "\n")
+        self.send_response(307)
+        self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_address[1]))
+s.timeout = 30
+s.handle_request()
+s.handle_request()
+PY
+rpid=$!
+for i in $(seq 1 50); do [ -s "$W/redirect.port" ] && break; sleep 0.1; done
+: >"$W/redirect.log"
+printf '%s\n' "$nk" >"$W/redirect.key"
+collect redirect --post "http://127.0.0.1:$(cat "$W/redirect.port")/api/v1/inventories" \
+	--key "$(winpath "$W/redirect.key")" "${common[@]}"
+kill "$rpid" 2>/dev/null
+wait "$rpid" 2>/dev/null
+check "a redirect is not followed: exit 3, one request" "3 /api/v1/inventories" \
+	"$rc $(tr '\n' ' ' <"$W/redirect.log" | sed 's/ $//')"
 multi=
 for f in "$W"/*.err; do
 	[ "$(wc -l <"$f")" -le 1 ] || multi="$multi ${f##*/}: $(cat "$f")"
