@@ -138,8 +138,25 @@ check "collected in the future: 422" 422 "$(post_inv "$TMP/future.jsonl")"
 edit_header "$TMP/inv-dpkg.jsonl" "$TMP/other.jsonl" \
 	'dict(h, host=dict(h["host"], machine_id="0"*32))'
 check "another machine's inventory: 409" 409 "$(post_inv "$TMP/other.jsonl")"
+# What the judged report may not carry is refused as a report would be.
+edit_header "$TMP/inv-dpkg.jsonl" "$TMP/esc.jsonl" \
+	'dict(h, host=dict(h["host"], hostname="ws\x1b[2J"))'
+check "a host name with an escape sequence: 400" 400 \
+	"$(post_inv "$TMP/esc.jsonl")"
+grep -q 'judged inventory: host' "$TMP/body" && ok "says the host name" ||
+	bad "escape: $(cat "$TMP/body")"
+edit_header "$TMP/inv-dpkg.jsonl" "$TMP/noname.jsonl" \
+	'dict(h, host=dict(h["host"], hostname=None))'
+check "no host name: 400" 400 "$(post_inv "$TMP/noname.jsonl")"
 check "wrong content type: 415" 415 \
 	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" application/json)"
+check "no content type: 415" 415 "$(curl -s -o "$TMP/body" -w '%{http_code}' \
+	-X POST -H "Authorization: Bearer $KEY" -H 'Content-Type:' \
+	--data-binary "@$TMP/inv-dpkg.jsonl" "$URL/api/v1/inventories")"
+check "another type of the same prefix: 415" 415 \
+	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" application/x-ndjsonx)"
+check "with a charset: taken (a resend)" 200 \
+	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" 'application/x-ndjson; charset=utf-8')"
 check "no key: 401" 401 "$(post_inv "$TMP/inv-dpkg.jsonl" none)"
 check "unknown key: 401" 401 \
 	"$(post_inv "$TMP/inv-dpkg.jsonl" "vzn_$(printf '0%.0s' $(seq 64))")"
