@@ -166,6 +166,32 @@ head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/big.jsonl"
 check "9 MiB: 413" 413 "$(post_inv "$TMP/big.jsonl")"
 check "bad inventories stored nothing" 3 "$(nreports)"
 
+# An inventory near the limit (85,000 more file records, about 7.8 MiB)
+# is read whole and judged like a small one: the product still found.
+"$PY" - "$TMP/inv-dpkg.jsonl" "$TMP/large.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+end = json.loads(lines[-1])
+n = 85000
+end["records"] += n
+with open(sys.argv[2], "w") as f:
+    f.write("\n".join(lines[:-1]) + "\n")
+    for i in range(n):
+        f.write('{"kind":"file","source":"files","name":"/srv/bulk/d%03d/'
+                'f%05d.dat","type":"regular","size":%d}\n'
+                % (i // 1000, i, 1000 + i))
+    f.write(json.dumps(end) + "\n")
+PY
+check "large inventory is under 8 MiB" true \
+	"$([ "$(stat -c %s "$TMP/large.jsonl")" -lt $((8 * 1024 * 1024)) ] &&
+	echo true || echo false)"
+check "large inventory: 201" 201 "$(post_inv "$TMP/large.jsonl")"
+api GET "/reports/$(sha32 "$TMP/large.jsonl")" >/dev/null
+check "large inventory: the product found" \
+	"$(jx '[f["product_id"] for f in d["findings"]]' <"$TMP/judged-dpkg.json")" \
+	"$(jx '[f["product_id"] for f in d["findings"]]' <"$TMP/body")"
+check "dpkg root still pending" pending "$(state_of dpkg)"
+
 # The other hosts' inventories are theirs alone.
 KEY=$(cat "$TMP/st-residue/node.key")
 check "the same inventory from another host: 409" 409 \
