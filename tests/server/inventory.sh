@@ -46,6 +46,14 @@ post_inv() {
 		--data-binary "@$1" "$URL/api/v1/inventories"
 }
 sha32() { sha256sum "$1" | cut -c1-32; }
+# same NAME EXPR A B : EXPR (see jx) gives the same, and something, over
+# the JSON files A and B.
+same() {
+	local a b
+	a=$(jx "$2" <"$3") && b=$(jx "$2" <"$4") && [ -n "$a" ] &&
+		[ "$a" = "$b" ] && { ok "$1"; return; }
+	bad "$1 (got '$b', wanted '$a')"
+}
 nreports() {
 	api GET "/reports?organisation=min-w" >/dev/null
 	jx 'len(d["items"])' <"$TMP/body"
@@ -86,9 +94,8 @@ for r in dpkg residue; do
 		"${CAT[@]}" --format json --output "$TMP/tool-$r.json" \
 		>/dev/null 2>&1
 	for part in findings coverage host sector report_schema; do
-		check "$r: $part as the tool judges it" \
-			"$(jx "d['$part']" <"$TMP/tool-$r.json")" \
-			"$(jx "d['$part']" <"$TMP/judged-$r.json")"
+		same "$r: $part as the tool judges it" "d['$part']" \
+			"$TMP/tool-$r.json" "$TMP/judged-$r.json"
 	done
 	check "$r: report_id in the report" "$ID" \
 		"$(jx 'd["report_id"]' <"$TMP/judged-$r.json")"
@@ -138,8 +145,25 @@ check "collected in the future: 422" 422 "$(post_inv "$TMP/future.jsonl")"
 edit_header "$TMP/inv-dpkg.jsonl" "$TMP/other.jsonl" \
 	'dict(h, host=dict(h["host"], machine_id="0"*32))'
 check "another machine's inventory: 409" 409 "$(post_inv "$TMP/other.jsonl")"
+# What the judged report may not carry is refused as a report would be.
+edit_header "$TMP/inv-dpkg.jsonl" "$TMP/esc.jsonl" \
+	'dict(h, host=dict(h["host"], hostname="ws\x1b[2J"))'
+check "a host name with an escape sequence: 400" 400 \
+	"$(post_inv "$TMP/esc.jsonl")"
+grep -q 'judged inventory: host' "$TMP/body" && ok "says the host name" ||
+	bad "escape: $(cat "$TMP/body")"
+edit_header "$TMP/inv-dpkg.jsonl" "$TMP/noname.jsonl" \
+	'dict(h, host=dict(h["host"], hostname=None))'
+check "no host name: 400" 400 "$(post_inv "$TMP/noname.jsonl")"
 check "wrong content type: 415" 415 \
 	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" application/json)"
+check "no content type: 415" 415 "$(curl -s -o "$TMP/body" -w '%{http_code}' \
+	-X POST -H "Authorization: Bearer $KEY" -H 'Content-Type:' \
+	--data-binary "@$TMP/inv-dpkg.jsonl" "$URL/api/v1/inventories")"
+check "another type of the same prefix: 415" 415 \
+	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" application/x-ndjsonx)"
+check "with a charset: taken (a resend)" 200 \
+	"$(post_inv "$TMP/inv-dpkg.jsonl" "$KEY" 'application/x-ndjson; charset=utf-8')"
 check "no key: 401" 401 "$(post_inv "$TMP/inv-dpkg.jsonl" none)"
 check "unknown key: 401" 401 \
 	"$(post_inv "$TMP/inv-dpkg.jsonl" "vzn_$(printf '0%.0s' $(seq 64))")"
@@ -148,6 +172,74 @@ check "admin token is no node key: 401" 401 \
 head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/big.jsonl"
 check "9 MiB: 413" 413 "$(post_inv "$TMP/big.jsonl")"
 check "bad inventories stored nothing" 3 "$(nreports)"
+
+# Collected without the server's catalogue, and without the hashes it
+# would have taken: judged all the same, and the report says what was not
+# examined, as the tool's does.
+edit_header "$TMP/inv-dpkg.jsonl" "$TMP/nocat1.jsonl" \
+	'{k: v for k, v in h.items() if k != "collected_for"}'
+unhash() { # unhash IN OUT : the inventory without its files' hashes
+	"$PY" - "$1" "$2" <<'PY'
+import json, sys
+out = []
+for line in open(sys.argv[1]).read().splitlines():
+    d = json.loads(line)
+    if d.pop("sha256", None) is not None:
+        line = json.dumps(d)
+    out.append(line)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+}
+unhash "$TMP/nocat1.jsonl" "$TMP/nocat.jsonl"
+# The same, but saying it was collected for the server's catalogue: the
+# collector is trusted to have hashed what that catalogue wants.
+unhash "$TMP/inv-dpkg.jsonl" "$TMP/unhashed.jsonl"
+for v in nocat unhashed; do
+	check "$v: 201" 201 "$(post_inv "$TMP/$v.jsonl")"
+	api GET "/reports/$(sha32 "$TMP/$v.jsonl")" >/dev/null
+	cp "$TMP/body" "$TMP/judged-$v.json"
+	"$VOORZORG" scan --inventory "$TMP/$v.jsonl" --sector vital \
+		"${CAT[@]}" --format json --output "$TMP/tool-$v.json" \
+		>/dev/null 2>&1
+	for part in 'd["coverage"]' 'd["findings"]' 'd["stats"]["problems"]'
+	do
+		same "$v: $part as the tool's" "$part" \
+			"$TMP/tool-$v.json" "$TMP/judged-$v.json"
+	done
+done
+check "without collected_for: files not hashed are said" true \
+	"$(jx 'any(p["collector"] == "inventory" and
+	    p["reason"].startswith("not hashed when collected")
+	    for p in d["stats"]["problems"])' <"$TMP/judged-nocat.json")"
+check "collected for this catalogue: nothing said" false \
+	"$(jx 'any(p["collector"] == "inventory"
+	    for p in d["stats"]["problems"])' <"$TMP/judged-unhashed.json")"
+
+# An inventory near the limit (85,000 more file records, about 7.8 MiB)
+# is read whole and judged like a small one: the product still found.
+"$PY" - "$TMP/inv-dpkg.jsonl" "$TMP/large.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+end = json.loads(lines[-1])
+n = 85000
+end["records"] += n
+with open(sys.argv[2], "w") as f:
+    f.write("\n".join(lines[:-1]) + "\n")
+    for i in range(n):
+        f.write('{"kind":"file","source":"files","name":"/srv/bulk/d%03d/'
+                'f%05d.dat","type":"regular","size":%d}\n'
+                % (i // 1000, i, 1000 + i))
+    f.write(json.dumps(end) + "\n")
+PY
+check "large inventory is under 8 MiB" true \
+	"$([ "$(stat -c %s "$TMP/large.jsonl")" -lt $((8 * 1024 * 1024)) ] &&
+	echo true || echo false)"
+check "large inventory: 201" 201 "$(post_inv "$TMP/large.jsonl")"
+api GET "/reports/$(sha32 "$TMP/large.jsonl")" >/dev/null
+same "large inventory: the product found" \
+	'[f["product_id"] for f in d["findings"]]' \
+	"$TMP/judged-dpkg.json" "$TMP/body"
+check "dpkg root still pending" pending "$(state_of dpkg)"
 
 # The other hosts' inventories are theirs alone.
 KEY=$(cat "$TMP/st-residue/node.key")
