@@ -7,6 +7,11 @@
  * with a kind and a name, files with a directory part inside the name)
  * and ends with VZ_OK, or refuses the file with an error that names it
  * and says where; it never crashes, leaks or reads out of bounds.
+ * The bytes are read in place (vz_inventory_read.data, as the fleet
+ * server reads a posted body), and the header alone
+ * (vz_inventory_header, which the server reads first) must agree with
+ * the whole: refused with the same error at line 1, or, when the whole
+ * is accepted, accepted with the same facts.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -49,25 +54,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vz_sink sink = {.ctx = NULL, .record = on_record,
 	                .want_content = want_content, .want_key = want_key};
-	vz_inventory_read in = {NULL, "fuzz-catalogue", 1};
-	vz_inventory_info info;
+	vz_inventory_read in = {"fuzz.jsonl", "fuzz-catalogue", 1,
+	                        (const char *)data, size};
+	vz_inventory_info info, head;
 	vz_stats *st = vz_stats_new();
-	vz_error err;
+	vz_error err, herr;
 	size_t n = 0;
-	vz_status rc;
+	vz_status rc, hrc;
 
 	if (st == NULL)
 		return 0;
 	sink.ctx = &n;
 	vz_error_clear(&err);
-	rc = vz_inventory_replay_mem((const char *)data, size, "fuzz.jsonl",
-	                             &in, &sink, st, &info, &err);
+	vz_error_clear(&herr);
+	rc = vz_inventory_replay(&in, &sink, st, &info, &err);
 	if (rc != VZ_OK && rc != VZ_E_NOMEM &&
 	    (err.code != rc || strcmp(err.file, "fuzz.jsonl") != 0 ||
 	     err.msg[0] == '\0' || err.line == 0))
 		abort();
 	if (rc == VZ_OK && info.records < n)
 		abort();
+	hrc = vz_inventory_header(&in, &head, &herr);
+	if (rc != VZ_E_NOMEM && hrc != VZ_E_NOMEM) {
+		if (hrc != VZ_OK &&
+		    (rc != hrc || err.line != 1 || herr.line != 1 ||
+		     strcmp(err.msg, herr.msg) != 0 || head.hostname != NULL))
+			abort();
+		if (rc == VZ_OK &&
+		    (hrc != VZ_OK || head.records != 0 ||
+		     (head.collected_at == NULL) !=
+		         (info.collected_at == NULL) ||
+		     (head.machine_id == NULL) != (info.machine_id == NULL) ||
+		     (head.machine_id &&
+		      strcmp(head.machine_id, info.machine_id) != 0)))
+			abort();
+	}
+	vz_inventory_info_clear(&head);
 	vz_inventory_info_clear(&info);
 	vz_stats_free(st);
 	return 0;

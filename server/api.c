@@ -407,7 +407,7 @@ static int known(const char *c)
 	static const char *const names[] = {
 	    "health",         "enroll",   "reports", "hosts",      "hosts.csv",
 	    "findings",       "measures", "ledger",  "ledger.csv", "compliance",
-	    "compliance.csv", "catalog",  NULL};
+	    "compliance.csv", "catalog",  "inventories", NULL};
 
 	for (size_t i = 0; names[i]; i++)
 		if (strcmp(c, names[i]) == 0)
@@ -448,6 +448,8 @@ void vzs_api_handle(struct vzs_server *s, const struct vzs_req *rq,
 		vzs_h_enroll(s, rq, rs);
 	else if (strcmp(c, "reports") == 0 && n == 1 && is(rq, "POST"))
 		vzs_h_report_post(s, rq, rs);
+	else if (strcmp(c, "inventories") == 0 && n == 1 && is(rq, "POST"))
+		vzs_h_inventory_post(s, rq, rs);
 	else if (strcmp(c, "reports") == 0 && n <= 2 && is(rq, "GET"))
 		vzs_h_reports(s, rq, rs, seg[1]);
 	else if (strcmp(c, "organisations") == 0 && n <= 4)

@@ -55,6 +55,17 @@ void vzs_h_host(struct vzs_server *s, const struct vzs_req *rq,
                 struct vzs_resp *rs, const char *id, const char *sub);
 void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
                        struct vzs_resp *rs);
+/*
+ * Check and store a scan report for the host of node key `tok` (group
+ * commit; docs/api.md, "Reports"), answering in rs. `body` is `len`
+ * bytes with a NUL after them; it is stored as is. `what` names the
+ * body in error messages ("report").
+ */
+void vzs_report_ingest(struct vzs_server *s, const char *tok,
+                       const char *body, size_t len, const char *what,
+                       struct vzs_resp *rs);
+void vzs_h_inventory_post(struct vzs_server *s, const struct vzs_req *rq,
+                          struct vzs_resp *rs);
 void vzs_h_reports(struct vzs_server *s, const struct vzs_req *rq,
                    struct vzs_resp *rs, const char *id);
 void vzs_h_hosts(struct vzs_server *s, const struct vzs_req *rq,

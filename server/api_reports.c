@@ -323,16 +323,58 @@ static void store_grouped(struct vzs_server *s, struct item *it)
 	pthread_cond_destroy(&it->cv);
 }
 
-void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
+void vzs_report_ingest(struct vzs_server *s, const char *tok,
+                       const char *body, size_t len, const char *what,
                        struct vzs_resp *rs)
 {
-	const char *tok = vzs_bearer(rq);
 	struct vzs_report r;
 	struct item it;
 	char msg[600], keyhash[65];
 	int st;
 
 	memset(&it, 0, sizeof(it));
+	st = vzs_report_parse(body, len, &r, msg, sizeof(msg));
+	if (st != 0) {
+		vzs_error(rs, st, "%s: %s", what, msg);
+		return;
+	}
+	if (r.scanned_at > vzs_now() + 86400) {
+		vzs_error(rs, 422, "%s: scanned_at is in the future", what);
+		goto out;
+	}
+	vzs_sha256_hex(tok, strlen(tok), keyhash);
+	it.r = &r;
+	it.keyhash = keyhash;
+	it.body = body;
+	it.len = len;
+	store_grouped(s, &it);
+	if (it.rc != VZS_DB_OK)
+		vzs_db_error(rs, it.rc);
+	else if (it.st == 401)
+		vzs_error(rs, 401, "node key unknown or revoked; enrol again");
+	else if (it.st == 409)
+		vzs_error(rs, 409,
+		          "%s: host.machine_id %s is not the machine this "
+		          "key was issued to",
+		          what, r.machine_id[0] ? r.machine_id : "null");
+	else if (it.inserted[0] == '\0' && strcmp(it.owner, it.k.id) != 0)
+		vzs_error(rs, 409,
+		          "report_id: already stored for another host");
+	else
+		vzs_json(rs, it.inserted[0] ? 201 : 200,
+		         json_pack("{s:s,s:I,s:b}", "report_id", r.report_id,
+		                   "host_id",
+		                   (json_int_t)strtoll(it.k.id, NULL, 10),
+		                   "duplicate", it.inserted[0] == '\0'));
+out:
+	vzs_report_clear(&r);
+}
+
+void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
+                       struct vzs_resp *rs)
+{
+	const char *tok = vzs_bearer(rq);
+
 	if (vzs_params_only(rq, rs, NULL) != 0)
 		return;
 	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
@@ -346,42 +388,8 @@ void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
 		vzs_error(rs, 415, "the body must be application/json");
 		return;
 	}
-	st = vzs_report_parse(rq->body ? rq->body : "", rq->len, &r, msg,
-	                      sizeof(msg));
-	if (st != 0) {
-		vzs_error(rs, st, "report: %s", msg);
-		return;
-	}
-	if (r.scanned_at > vzs_now() + 86400) {
-		vzs_error(rs, 422, "report: scanned_at is in the future");
-		goto out;
-	}
-	vzs_sha256_hex(tok, strlen(tok), keyhash);
-	it.r = &r;
-	it.keyhash = keyhash;
-	it.body = rq->body;
-	it.len = rq->len;
-	store_grouped(s, &it);
-	if (it.rc != VZS_DB_OK)
-		vzs_db_error(rs, it.rc);
-	else if (it.st == 401)
-		vzs_error(rs, 401, "node key unknown or revoked; enrol again");
-	else if (it.st == 409)
-		vzs_error(rs, 409,
-		          "report: host.machine_id %s is not the machine this "
-		          "key was issued to",
-		          r.machine_id[0] ? r.machine_id : "null");
-	else if (it.inserted[0] == '\0' && strcmp(it.owner, it.k.id) != 0)
-		vzs_error(rs, 409,
-		          "report_id: already stored for another host");
-	else
-		vzs_json(rs, it.inserted[0] ? 201 : 200,
-		         json_pack("{s:s,s:I,s:b}", "report_id", r.report_id,
-		                   "host_id",
-		                   (json_int_t)strtoll(it.k.id, NULL, 10),
-		                   "duplicate", it.inserted[0] == '\0'));
-out:
-	vzs_report_clear(&r);
+	vzs_report_ingest(s, tok, rq->body ? rq->body : "", rq->len, "report",
+	                  rs);
 }
 
 /* ---- reading reports ------------------------------------------------- */

@@ -125,9 +125,12 @@ static enum MHD_Result send_static(struct MHD_Connection *c,
 
 size_t vzs_body_limit(const char *method, const char *url)
 {
-	/* A report may carry many findings with evidence; the rest of
-	 * the API takes small objects. */
-	if (strcmp(method, "POST") == 0 && strcmp(url, "/api/v1/reports") == 0)
+	/* A report may carry many findings with evidence, an inventory
+	 * every record of a host; the rest of the API takes small
+	 * objects. */
+	if (strcmp(method, "POST") == 0 &&
+	    (strcmp(url, "/api/v1/reports") == 0 ||
+	     strcmp(url, "/api/v1/inventories") == 0))
 		return VZS_REPORT_MAX;
 	return VZS_BODY_MAX;
 }

@@ -184,8 +184,9 @@ struct vzs_server {
 #define VZS_REPORT_MAX (8u * 1024u * 1024u)
 #define VZS_BODY_MAX (64u * 1024u)
 
-/* The most a request body may hold: VZS_REPORT_MAX for POSTing a report,
- * VZS_BODY_MAX for everything else (http.c; docs/api.md). */
+/* The most a request body may hold: VZS_REPORT_MAX for POSTing a report
+ * or an inventory, VZS_BODY_MAX for everything else (http.c;
+ * docs/api.md). */
 size_t vzs_body_limit(const char *method, const char *url);
 
 struct vzs_req {

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <wchar.h>
 
+#include "answer.h"
+
 /* ---- the inventory being written (jsonl.c) ------------------------- */
 
 struct out {
@@ -135,7 +137,33 @@ void host_free(struct host *h);
 
 /* ---- sending (post.c) ------------------------------------------------- */
 
-/* POST the inventory to url; 0, or -1 with a message printed. */
-int post_inventory(const wchar_t *url, const char *body, size_t len);
+/*
+ * POST body to url as Content-Type `type`, with `Authorization: Bearer
+ * key` when key is not NULL (a checked node key). The HTTP status, with
+ * at most cap - 1 bytes of the answer in ans (NUL-terminated); or -1
+ * when nothing was answered, with a message printed.
+ */
+long http_post(const wchar_t *url, const wchar_t *type, const char *key,
+               const char *body, size_t len, char *ans, size_t cap);
+/* The server's {"error": ...} (or the answer's start) as printable
+ * ASCII in out, for a one-line message. */
+void server_error(const char *ans, char *out, size_t size);
+
+/* ---- enrolment and the node key (enroll.c) ----------------------------- */
+
+/* The key file's node key: 0; 1 when the file does not exist; -1 when it
+ * cannot be read or holds no node key (message printed). */
+int key_read(const wchar_t *file, char key[VZW_NODE_KEY_LEN + 1]);
+/* The enrolment secret's first line into out: 0, or -1 (message
+ * printed). The caller wipes out after use. */
+int secret_read(const wchar_t *file, char *out, size_t cap);
+/*
+ * Enrol with the server of the --post URL and write the node key to
+ * key_file (and key): 0; 2 when the server refused the secret (400,
+ * 401) or the URL is wrong; 3 otherwise. Messages are printed.
+ */
+int enroll(const wchar_t *post, const wchar_t *secret_file,
+           const char *secret, const struct host *h, const char *group,
+           const wchar_t *key_file, char key[VZW_NODE_KEY_LEN + 1]);
 
 #endif /* VZW_COLLECT_H */

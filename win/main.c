@@ -1,7 +1,8 @@
 /*
  * win/main.c - voorzorg-collect.exe: collect this Windows host's
  * inventory and write it to a file (atomically: a temporary file renamed
- * over it) or POST it to the fleet server. See docs/windows.md.
+ * over it) or POST it to the fleet server with this host's node key,
+ * enrolling first when it has none (enroll.c). See docs/windows.md.
  *
  * Exit status: 0 written or sent, 2 usage error, 3 the inventory could
  * not be written or sent.
@@ -16,7 +17,10 @@
 #include "collect.h"
 
 static const wchar_t help[] =
-    L"usage: voorzorg-collect.exe (--output FILE | --post URL)\n"
+    L"usage: voorzorg-collect.exe --output FILE\n"
+    L"                            [--keys FILE] [--no-signers]\n"
+    L"       voorzorg-collect.exe --post URL --key FILE\n"
+    L"                            [--enroll-secret FILE] [--group G]\n"
     L"                            [--keys FILE] [--no-signers]\n"
     L"\n"
     L"Collect what voorzorg judges on this Windows host: installed\n"
@@ -25,12 +29,25 @@ static const wchar_t help[] =
     L"paths, running processes with their executables, vendor registry\n"
     L"keys, and the Authenticode signer of each service, driver and\n"
     L"process image as Windows verifies it. Writes a voorzorg inventory\n"
-    L"(docs/inventory.md) for 'voorzorg scan --inventory FILE'.\n"
+    L"(docs/inventory.md) for 'voorzorg scan --inventory FILE', or sends\n"
+    L"it to the fleet server, which judges it.\n"
     L"\n"
     L"options:\n"
     L"  --output FILE   write the inventory to FILE\n"
-    L"  --post URL      send it to the fleet server: POST URL with the\n"
-    L"                  inventory as the body (TLS as Windows checks it)\n"
+    L"  --post URL      send it to the fleet server: POST URL (e.g.\n"
+    L"                  https://fleet.example.org/api/v1/inventories)\n"
+    L"                  with the inventory as the body and this host's\n"
+    L"                  node key (TLS as Windows checks it)\n"
+    L"  --key FILE      where this host's node key is kept (e.g.\n"
+    L"                  C:\\ProgramData\\voorzorg\\node.key); needed\n"
+    L"                  with --post\n"
+    L"  --enroll-secret FILE\n"
+    L"                  the organisation's enrolment secret (one line):\n"
+    L"                  when the key file does not exist, enrol first\n"
+    L"                  (POST /api/v1/enroll on the --post URL's server)\n"
+    L"                  and write the node key to the key file\n"
+    L"  --group G       the host's group when it enrols (a location or\n"
+    L"                  department, 1 to 64 characters)\n"
     L"  --keys FILE     read these registry keys with their values and\n"
     L"                  subkeys (one key a line, e.g.\n"
     L"                  HKLM\\SOFTWARE\\KasperskyLab, as written by\n"
@@ -41,8 +58,9 @@ static const wchar_t help[] =
     L"  --version       print the version\n"
     L"  -h, --help      show this help\n"
     L"\n"
-    L"exit status: 0 written or sent, 2 usage error, 3 not written or "
-    L"not sent\n";
+    L"exit status: 0 written or sent, 2 usage error (or the server\n"
+    L"refused the enrolment secret), 3 not written or not sent (a node\n"
+    L"key the server refuses: delete the key file and enrol again)\n";
 
 static int usage(const wchar_t *what)
 {
@@ -125,9 +143,38 @@ fail:
 	return -1;
 }
 
+/* POST the inventory with the node key: 0 when stored, else 3. */
+static int send_inventory(const wchar_t *url, const wchar_t *key_file,
+                          const char *key, const struct out *o)
+{
+	char ans[4096], why[256];
+	long st = http_post(url, L"application/x-ndjson", key, o->buf,
+	                    o->len, ans, sizeof(ans));
+
+	if (st == 200 || st == 201)
+		return 0;
+	if (st < 0)
+		return 3;
+	server_error(ans, why, sizeof(why));
+	if (st == 401)
+		fwprintf(stderr, L"voorzorg-collect: %ls: the server refused "
+		                 L"the node key in %ls (401: %hs); enrol "
+		                 L"again: delete %ls and run with "
+		                 L"--enroll-secret FILE\n",
+		         url, key_file, why, key_file);
+	else
+		fwprintf(stderr, L"voorzorg-collect: %ls: not stored: the "
+		                 L"server answered %ld: %hs\n",
+		         url, st, why);
+	return 3;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	const wchar_t *output = NULL, *post = NULL, *keys = NULL;
+	const wchar_t *key_file = NULL, *secret_file = NULL, *wgroup = NULL;
+	char key[VZW_NODE_KEY_LEN + 1], secret[1025], *group = NULL;
+	int enrol = 0;
 	struct keylist kl = {NULL, 0};
 	struct images im = {NULL, 0, 0};
 	struct stats st;
@@ -161,16 +208,64 @@ int wmain(int argc, wchar_t **argv)
 			post = argv[++i];
 		else if (wcscmp(a, L"--keys") == 0)
 			keys = argv[++i];
+		else if (wcscmp(a, L"--key") == 0)
+			key_file = argv[++i];
+		else if (wcscmp(a, L"--enroll-secret") == 0)
+			secret_file = argv[++i];
+		else if (wcscmp(a, L"--group") == 0)
+			wgroup = argv[++i];
 		else
 			return usage(L"unknown option");
 	}
 	if ((output == NULL) == (post == NULL))
 		return usage(L"give --output FILE or --post URL");
+	if (post == NULL &&
+	    (key_file != NULL || secret_file != NULL || wgroup != NULL))
+		return usage(L"--key, --enroll-secret and --group go with "
+		             L"--post");
+	if (post != NULL && key_file == NULL)
+		return usage(L"--post needs --key FILE (where the node key "
+		             L"is kept)");
+	if (wgroup != NULL && (wgroup[0] == L'\0' || wcslen(wgroup) > 64))
+		return usage(L"--group takes 1 to 64 characters");
+	if (post != NULL) {
+		/* Before collecting: a missing or broken key or secret
+		 * should not cost a collection. */
+		switch (key_read(key_file, key)) {
+		case 0:
+			break;
+		case 1:
+			if (secret_file == NULL) {
+				fwprintf(stderr,
+				         L"voorzorg-collect: %ls: no node key "
+				         L"there; give --enroll-secret FILE to "
+				         L"enrol (see --help)\n",
+				         key_file);
+				return 2;
+			}
+			if (secret_read(secret_file, secret,
+			                sizeof(secret)) != 0)
+				return 2;
+			enrol = 1;
+			break;
+		default:
+			return 3;
+		}
+	}
 	if (keys != NULL && read_keys(keys, &kl) != 0)
 		return 2;
 	memset(&st, 0, sizeof(st));
 	memset(&o, 0, sizeof(o));
 	host_probe(&h);
+	if (enrol) {
+		group = utf8(wgroup);
+		rc = enroll(post, secret_file, secret, &h, group, key_file,
+		            key);
+		SecureZeroMemory(secret, sizeof(secret));
+		if (rc != 0)
+			goto done;
+		rc = 3;
+	}
 	GetSystemTime(&t);
 	snprintf(when, sizeof(when), "%04u-%02u-%02uT%02u:%02u:%02uZ",
 	         t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
@@ -217,8 +312,10 @@ int wmain(int argc, wchar_t **argv)
 	if (output != NULL)
 		rc = write_file(output, o.buf, o.len) == 0 ? 0 : 3;
 	else
-		rc = post_inventory(post, o.buf, o.len) == 0 ? 0 : 3;
+		rc = send_inventory(post, key_file, key, &o);
 done:
+	SecureZeroMemory(key, sizeof(key));
+	free(group);
 	free(o.buf);
 	images_free(&im);
 	host_free(&h);

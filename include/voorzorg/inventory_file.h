@@ -96,7 +96,9 @@ VZ_API void vz_inventory_info_clear(vz_inventory_info *info);
 
 /* How to read an inventory. */
 typedef struct vz_inventory_read {
-	const char *path; /* the file (vz_inventory_replay, the source) */
+	/* The file (vz_inventory_replay, the source); with `data`, only
+	 * the name errors give it. */
+	const char *path;
 	/*
 	 * The catalogue the records will be matched with, if known. When
 	 * the inventory was collected for another one (or none), what the
@@ -105,21 +107,41 @@ typedef struct vz_inventory_read {
 	 */
 	const char *catalog_id;
 	int64_t catalog_version;
+	/*
+	 * NULL: read the file at `path`. Else the inventory is these `len`
+	 * bytes in memory (borrowed; e.g. a body a fleet server received),
+	 * read in place: no copy, and no file is opened.
+	 */
+	const char *data;
+	size_t len;
 } vz_inventory_read;
 
 /*
- * Read the inventory at in->path and send its records to `sink`, as the
- * collectors would have: only the kinds the sink is interested in and
- * the registry keys it wants, with file and key changes marked as the
- * collectors mark them. Its statistics, collector runs and problems go
- * into `st`. When the inventory was collected for another catalogue
- * than in->catalog_id, a file of a size the sink would hash but
+ * Read only the header line of the inventory (in->data, else the file at
+ * in->path) into *info (owned: vz_inventory_info_clear; `records` is 0):
+ * what the inventory says about itself, e.g. its machine and when it was
+ * collected, known before it is judged. Only that line is read and
+ * checked; the rest may still be wrong (vz_inventory_replay says). Errors
+ * as vz_inventory_replay's for the first line, VZ_E_PARSE for an empty
+ * inventory.
+ */
+VZ_API vz_status vz_inventory_header(const vz_inventory_read *in,
+                                     vz_inventory_info *info,
+                                     vz_error *err);
+
+/*
+ * Read the inventory (in->data, else the file at in->path) and send its
+ * records to `sink`, as the collectors would have: only the kinds the sink
+ * is interested in and the registry keys it wants, with file and key changes
+ * marked as the collectors mark them. Its statistics, collector runs and
+ * problems go into `st`. When the inventory was collected for another
+ * catalogue than in->catalog_id, a file of a size the sink would hash but
  * collected without its hash, and a signature the sink would verify but
- * collected unverified, are counted in `st` as not examined, so a scan
- * says so. Errors: VZ_E_IO (cannot read), VZ_E_PARSE or
- * VZ_E_UNSUPPORTED (another schema) with err naming file, line and
- * column; VZ_E_NOMEM; or what the sink returned. Records already sent
- * stay sent: a caller discards the sink's results on error.
+ * collected unverified, are counted in `st` as not examined, so a scan says
+ * so. Errors: VZ_E_IO (cannot read), VZ_E_PARSE or VZ_E_UNSUPPORTED (another
+ * schema) with err naming file, line and column; VZ_E_NOMEM; or what the
+ * sink returned. Records already sent stay sent: a caller discards the
+ * sink's results on error.
  */
 VZ_API vz_status vz_inventory_replay(const vz_inventory_read *in,
                                      const vz_sink *sink, vz_stats *st,
@@ -136,7 +158,8 @@ VZ_API vz_status vz_inventory_replay_mem(const char *data, size_t len,
 
 /*
  * A vz_source (collect.h) that replays an inventory into a scan: ctx is
- * a const vz_inventory_read *. The host and root are the inventory's.
+ * a const vz_inventory_read * (a file, or bytes in memory). The host and
+ * root are the inventory's.
  */
 VZ_API vz_status vz_inventory_source(void *ctx, const vz_sink *sink,
                                      vz_stats *st, vz_host *host,

@@ -109,6 +109,19 @@ typedef struct vz_scan_opts {
 	/* Worker threads for hashing and signature checks (see
 	 * vz_collect_opts); 0: one per online CPU. */
 	unsigned jobs;
+	/*
+	 * The report's id (32 lowercase hex digits), for a caller that
+	 * derives it from what it judges (a fleet server: from the
+	 * inventory's bytes, so a resend is the same report). NULL: 128
+	 * random bits, as for every scan of the tool.
+	 */
+	const char *report_id;
+	/*
+	 * The report's scanned_at, an RFC 3339 instant in UTC
+	 * ("2026-12-06T03:03:05Z"), for a caller judging records seen
+	 * earlier (an inventory's collected_at). NULL: now.
+	 */
+	const char *scanned_at;
 } vz_scan_opts;
 
 typedef struct vz_scan vz_scan;
@@ -117,7 +130,8 @@ VZ_API void vz_scan_opts_init(vz_scan_opts *opts);
 
 /*
  * Scan. `cat` must outlive the scan. On success *out is owned
- * (vz_scan_free). Errors: VZ_E_USAGE (unknown sector) and VZ_E_IO (root
+ * (vz_scan_free). Errors: VZ_E_USAGE (unknown sector, a report_id or
+ * scanned_at not of the form above; nothing is read) and VZ_E_IO (root
  * cannot be opened), with err filled; VZ_E_IO, VZ_E_PARSE or
  * VZ_E_UNSUPPORTED for an artefact that cannot be read, is corrupt or
  * needs a library this build lacks, with err naming the file and what is

@@ -767,10 +767,11 @@ static vz_status one_line(struct rd *r)
 	return rc;
 }
 
+/* head_only: stop after the header line (vz_inventory_header). */
 static vz_status replay(struct line_src *src, const char *name,
                         const vz_inventory_read *in, const vz_sink *sink,
                         vz_stats *st, vz_inventory_info *info,
-                        vz_error *err)
+                        vz_error *err, int head_only)
 {
 	struct rd r;
 	vz_status rc = VZ_OK;
@@ -800,8 +801,10 @@ static vz_status replay(struct line_src *src, const char *name,
 			    info->catalog_version != in->catalog_version;
 		}
 		rc = one_line(&r);
+		if (head_only)
+			break;
 	}
-	if (rc != VZ_OK)
+	if (rc != VZ_OK || (head_only && r.lineno == 1))
 		goto out;
 	if (got == -1) {
 		rc = VZ_E_IO;
@@ -855,27 +858,52 @@ vz_status vz_inventory_replay_mem(const char *data, size_t len,
 	memset(&src, 0, sizeof(src));
 	src.mem = data;
 	src.memlen = len;
-	return replay(&src, name, in, sink, st, info, err);
+	return replay(&src, name, in, sink, st, info, err, 0);
 }
 
-vz_status vz_inventory_replay(const vz_inventory_read *in,
-                              const vz_sink *sink, vz_stats *st,
-                              vz_inventory_info *info, vz_error *err)
+/* The file or the bytes of `in`, whole or its header line alone. */
+static vz_status read_in(const vz_inventory_read *in, const vz_sink *sink,
+                         vz_stats *st, vz_inventory_info *info,
+                         vz_error *err, int head_only)
 {
 	struct line_src src;
 	vz_status rc;
 
 	memset(&src, 0, sizeof(src));
 	memset(info, 0, sizeof(*info));
+	if (in->data != NULL) {
+		src.mem = in->data;
+		src.memlen = in->len;
+		return replay(&src, in->path ? in->path : "inventory", in,
+		              sink, st, info, err, head_only);
+	}
 	src.fp = fopen(in->path, "rbe");
 	if (src.fp == NULL) {
 		vz__error_set(err, VZ_E_IO, in->path, "cannot open: %s",
 		              strerror(errno));
 		return VZ_E_IO;
 	}
-	rc = replay(&src, in->path, in, sink, st, info, err);
+	rc = replay(&src, in->path, in, sink, st, info, err, head_only);
 	fclose(src.fp);
 	vz__free(src.buf);
+	return rc;
+}
+
+vz_status vz_inventory_replay(const vz_inventory_read *in,
+                              const vz_sink *sink, vz_stats *st,
+                              vz_inventory_info *info, vz_error *err)
+{
+	return read_in(in, sink, st, info, err, 0);
+}
+
+vz_status vz_inventory_header(const vz_inventory_read *in,
+                              vz_inventory_info *info, vz_error *err)
+{
+	vz_status rc = read_in(in, NULL, NULL, info, err, 1);
+
+	/* A failed read leaves nothing for the caller to clear. */
+	if (rc != VZ_OK)
+		vz_inventory_info_clear(info);
 	return rc;
 }
 

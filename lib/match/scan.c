@@ -277,6 +277,20 @@ static int new_report_id(char out[33])
 	return 0;
 }
 
+/* A caller's report id: 32 lowercase hex digits, as new_report_id's. */
+static int report_id_ok(const char *s)
+{
+	return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
+}
+
+/* A caller's scanned_at: exactly the form this file writes, a valid
+ * instant in UTC, so a report never carries another. */
+static int scanned_at_ok(const char *s)
+{
+	return strlen(s) == 20 && s[10] == 'T' && s[19] == 'Z' &&
+	       vz__date_parse(s, NULL) == 0;
+}
+
 static char *dup_or_null(const char *s, int *bad)
 {
 	char *d;
@@ -317,6 +331,17 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 		vz__error_set(err, VZ_E_USAGE, vz_catalog_file(cat),
 		              "unknown sector \"%s\" (not in the catalogue)",
 		              opts->sector);
+		return VZ_E_USAGE;
+	}
+	if (opts->report_id != NULL && !report_id_ok(opts->report_id)) {
+		vz__error_set(err, VZ_E_USAGE, NULL,
+		              "report_id: not 32 lowercase hex digits");
+		return VZ_E_USAGE;
+	}
+	if (opts->scanned_at != NULL && !scanned_at_ok(opts->scanned_at)) {
+		vz__error_set(err, VZ_E_USAGE, NULL,
+		              "scanned_at: not an RFC 3339 instant in UTC "
+		              "(YYYY-MM-DDTHH:MM:SSZ)");
 		return VZ_E_USAGE;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -392,15 +417,20 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	}
 	if (vz__coverage_build(&s->cov, s->st, opts->strict) != VZ_OK)
 		goto nomem;
-	if (new_report_id(s->report_id) != 0) {
+	if (opts->report_id != NULL) {
+		memcpy(s->report_id, opts->report_id, sizeof(s->report_id));
+	} else if (new_report_id(s->report_id) != 0) {
 		rc = VZ_E_INTERNAL;
 		vz__error_set(err, rc, NULL, "no random bytes for a report id");
 		goto fail;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	gmtime_r(&now, &tm);
-	strftime(s->scanned_at, sizeof(s->scanned_at), "%Y-%m-%dT%H:%M:%SZ",
-	         &tm);
+	if (opts->scanned_at != NULL)
+		memcpy(s->scanned_at, opts->scanned_at, 21);
+	else
+		strftime(s->scanned_at, sizeof(s->scanned_at),
+		         "%Y-%m-%dT%H:%M:%SZ", &tm);
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
 	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);

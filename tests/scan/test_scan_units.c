@@ -756,6 +756,80 @@ static void test_scan_alloc_failures(void **state)
 	remove_tree(root);
 }
 
+/* ---- a caller's report id and scan time --------------------------------- */
+
+/*
+ * A caller judging records seen earlier (the fleet server, an inventory)
+ * gives the report's id and scanned_at; each is refused unless exactly of
+ * the form a scan writes, before anything is read. Without them: a random
+ * id and the time of the scan.
+ */
+static void test_scan_given_id(void **state)
+{
+	static const char *const bad_ids[] = {
+	    "0123456789ABCDEF0123456789abcdef", "0123456789abcdef",
+	    "0123456789abcdef0123456789abcdef0", "0123456789abcdef0123456789abcdeg",
+	    ""};
+	static const char *const bad_times[] = {
+	    "2026-01-02", "2026-02-30T00:00:00Z", "2026-01-02T03:04:05+01:00",
+	    "2026-01-02T03:04:05.5Z", "2026-01-02 03:04:05Z",
+	    "2026-01-02T24:00:00Z", "yesterday", ""};
+	vz_catalog *cat = load_catalog();
+	const vz_scan_info *in;
+	vz_scan_opts o;
+	vz_scan *s = NULL;
+	vz_error err;
+	char root[256], *json = NULL, first[33];
+	size_t i;
+
+	(void)state;
+	make_tree(root, sizeof(root));
+	vz_scan_opts_init(&o);
+	o.root = root;
+	o.jobs = 1;
+	o.report_id = "0123456789abcdef0123456789abcdef";
+	o.scanned_at = "2026-01-02T03:04:05Z";
+	assert_int_equal(vz_scan_run(cat, &o, &s, &err), VZ_OK);
+	in = vz_scan_get_info(s);
+	assert_string_equal(in->report_id, o.report_id);
+	assert_string_equal(in->scanned_at, o.scanned_at);
+	assert_int_equal(vz_report_render(s, VZ_REPORT_JSON, &json), VZ_OK);
+	assert_non_null(strstr(json, "\"report_id\": "
+	                             "\"0123456789abcdef0123456789abcdef\""));
+	assert_non_null(strstr(json, "\"scanned_at\": "
+	                             "\"2026-01-02T03:04:05Z\""));
+	vz_free(json);
+	vz_scan_free(s);
+	for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		o.report_id = bad_ids[i];
+		s = (vz_scan *)&o; /* must be reset */
+		assert_int_equal(vz_scan_run(cat, &o, &s, &err), VZ_E_USAGE);
+		assert_null(s);
+		assert_non_null(strstr(err.msg, "report_id"));
+	}
+	o.report_id = NULL;
+	for (i = 0; i < sizeof(bad_times) / sizeof(bad_times[0]); i++) {
+		o.scanned_at = bad_times[i];
+		assert_int_equal(vz_scan_run(cat, &o, &s, &err), VZ_E_USAGE);
+		assert_null(s);
+		assert_non_null(strstr(err.msg, "scanned_at"));
+	}
+	/* Neither given: a random id (two scans, two ids) and now. */
+	o.scanned_at = NULL;
+	assert_int_equal(vz_scan_run(cat, &o, &s, &err), VZ_OK);
+	in = vz_scan_get_info(s);
+	assert_int_equal(strlen(in->report_id), 32);
+	assert_int_equal(strspn(in->report_id, "0123456789abcdef"), 32);
+	assert_true(strncmp(in->scanned_at, "2026-01-02", 10) != 0);
+	memcpy(first, in->report_id, sizeof(first));
+	vz_scan_free(s);
+	assert_int_equal(vz_scan_run(cat, &o, &s, &err), VZ_OK);
+	assert_string_not_equal(vz_scan_get_info(s)->report_id, first);
+	vz_scan_free(s);
+	vz_catalog_free(cat);
+	remove_tree(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_coverage_verdict),
 		cmocka_unit_test(test_walk_vanishing),
 		cmocka_unit_test(test_scan_alloc_failures),
+		cmocka_unit_test(test_scan_given_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

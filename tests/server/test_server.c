@@ -517,6 +517,13 @@ static void body_limits(void **state)
 	assert_int_equal(vzs_body_limit("POST", "/api/v1/reports/x"),
 	                 64u * 1024u);
 	assert_int_equal(vzs_body_limit("POST", "/api/v1/enroll"), 64u * 1024u);
+	/* An inventory is a host's records: a report's limit. */
+	assert_int_equal(vzs_body_limit("POST", "/api/v1/inventories"),
+	                 8u * 1024u * 1024u);
+	assert_int_equal(vzs_body_limit("GET", "/api/v1/inventories"),
+	                 64u * 1024u);
+	assert_int_equal(vzs_body_limit("POST", "/api/v1/inventories/x"),
+	                 64u * 1024u);
 }
 
 static const char admin[] = "0123456789abcdef0123456789abcdef-admin";

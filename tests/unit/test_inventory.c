@@ -7,6 +7,8 @@
  * at every point give VZ_E_NOMEM, never a crash, a leak or a half
  * success, in the writer and both readers.
  */
+#include <unistd.h>
+
 #include "vz_test.h"
 
 #include <voorzorg/inventory_file.h>
@@ -265,8 +267,8 @@ static int wants_80(void *ctx, uint64_t size)
 static void test_sink_questions(void **state)
 {
 	vz_record r[10];
-	vz_inventory_read same = {NULL, "test-catalogue", 7};
-	vz_inventory_read other = {NULL, "test-catalogue", 8};
+	vz_inventory_read same = {NULL, "test-catalogue", 7, NULL, 0};
+	vz_inventory_read other = {NULL, "test-catalogue", 8, NULL, 0};
 	vz_inventory_info info;
 	vz_stats *st = vz_stats_new();
 	vz_sink in;
@@ -695,6 +697,141 @@ static void test_inventory_nested_column(void **state)
 	vz_stats_free(st);
 }
 
+/* ---- in memory, and the header alone ----------------------------------- */
+
+/*
+ * vz_inventory_read's data/len read the inventory in place, as a file
+ * (the fleet server's body); vz_inventory_header reads its first line
+ * only, so what it says about itself is known before it is judged.
+ */
+static void test_header_and_memory(void **state)
+{
+	vz_record r[10];
+	vz_inventory_read in;
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new(), *st2 = vz_stats_new();
+	vz_sink sink;
+	vz_host host;
+	vz_error err;
+	char *text = NULL, *root = NULL, *nl, path[] = "/tmp/vz-inv-XXXXXX";
+	size_t n, count = 0;
+	int fd;
+
+	(void)state;
+	records(r, &n);
+	assert_int_equal(write_all(r, n, st, &text), VZ_OK);
+	memset(&in, 0, sizeof(in));
+	in.path = "body";
+	in.data = text;
+	in.len = strlen(text);
+	vz_error_clear(&err);
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_OK);
+	assert_string_equal(info.collected_at, "2026-12-06T03:00:00Z");
+	assert_string_equal(info.machine_id, meta.machine_id);
+	assert_string_equal(info.catalog_id, "test-catalogue");
+	assert_int_equal(info.schema, VZ_INVENTORY_SCHEMA);
+	assert_int_equal(info.records, 0);
+	vz_inventory_info_clear(&info);
+
+	/* From memory, whole: every record, no file opened. */
+	memset(&sink, 0, sizeof(sink));
+	sink.record = ignore;
+	sink.ctx = &count;
+	assert_int_equal(vz_inventory_replay(&in, &sink, st2, &info, &err),
+	                 VZ_OK);
+	assert_int_equal(count, n);
+	assert_int_equal(info.records, n);
+	vz_inventory_info_clear(&info);
+
+	/* The source reads it from memory too: the host is the header's. */
+	memset(&host, 0, sizeof(host));
+	assert_int_equal(vz_inventory_source(&in, &sink, st2, &host, &root,
+	                                     &err),
+	                 VZ_OK);
+	assert_string_equal(host.machine_id, meta.machine_id);
+	assert_string_equal(host.fqdn, "host-1.example.org");
+	assert_string_equal(root, "/mnt/image");
+	vz_host_clear(&host);
+	vz_free(root);
+
+	/* From a file, the same header. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	in.path = path;
+	in.data = NULL;
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_OK);
+	assert_string_equal(info.collected_at, "2026-12-06T03:00:00Z");
+	vz_inventory_info_clear(&info);
+	unlink(path);
+	in.path = "body";
+
+	/* The header line alone: a header, but no inventory (truncated),
+	 * named by the path given, at its line. */
+	nl = strchr(text, '\n');
+	in.data = text;
+	in.len = (size_t)(nl - text) + 1;
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_OK);
+	vz_inventory_info_clear(&info);
+	assert_int_equal(vz_inventory_replay(&in, &sink, st2, &info, &err),
+	                 VZ_E_PARSE);
+	assert_string_equal(err.file, "body");
+	assert_non_null(strstr(err.msg, "truncated"));
+	vz_inventory_info_clear(&info);
+
+	/* No data at all, a line of garbage, a header that is no inventory:
+	 * refused at line 1, and nothing left to clear. */
+	in.len = 0;
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_E_PARSE);
+	assert_int_equal(err.line, 1);
+	assert_null(info.collected_at);
+	in.data = "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":2}\n";
+	in.len = strlen(in.data);
+	assert_int_equal(vz_inventory_header(&in, &info, &err),
+	                 VZ_E_UNSUPPORTED);
+	assert_string_equal(err.file, "body");
+	in.data = "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":1,"
+	          "\"host\":{\"live\":true,\"machine_id\":\"x\"}}";
+	in.len = strlen(in.data);
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_E_PARSE);
+	assert_non_null(strstr(err.msg, "machine_id"));
+	assert_null(info.machine_id);
+	in.data = "not json";
+	in.len = strlen(in.data);
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_E_PARSE);
+	assert_int_equal(err.line, 1);
+	/* With no path, a memory inventory is "inventory" in messages. */
+	in.path = NULL;
+	assert_int_equal(vz_inventory_header(&in, &info, &err), VZ_E_PARSE);
+	assert_string_equal(err.file, "inventory");
+
+	vz_free(text);
+	vz_stats_free(st);
+	vz_stats_free(st2);
+}
+
+static vz_status op_header(const char *data, size_t len, size_t *count)
+{
+	vz_inventory_read in;
+	vz_inventory_info info;
+	vz_status rc;
+
+	memset(&in, 0, sizeof(in));
+	in.data = data;
+	in.len = len;
+	rc = vz_inventory_header(&in, &info, NULL);
+	*count = rc == VZ_OK && info.hostname ? strlen(info.hostname) : 0;
+	vz_inventory_info_clear(&info);
+	return rc;
+}
+
+static void test_oom_header(void **state)
+{
+	(void)state;
+	torture("fuzz/corpus/inventory/windows-volume.jsonl", op_header);
+}
+
 static void test_oom_replay(void **state)
 {
 	(void)state;
@@ -724,6 +861,8 @@ int main(void)
 		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_hex_nul_refused),
 		cmocka_unit_test(test_osquery_rows),
+		cmocka_unit_test(test_header_and_memory),
+		cmocka_unit_test(test_oom_header),
 		cmocka_unit_test(test_oom_replay),
 		cmocka_unit_test(test_oom_osquery),
 		cmocka_unit_test(test_oom_write),

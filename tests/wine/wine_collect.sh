@@ -8,7 +8,7 @@
 # one started as a process, one changed after signing; then the
 # collector's inventory judged by `voorzorg scan --inventory` must give
 # exactly the findings, states and tampered files of golden/wine.json.
-# The inventory is also sent with --post to a server on 127.0.0.1.
+# Sending it to the fleet server (--post) is tests/wine/wine_fleet.sh.
 #
 # It FAILS (never skips) without wine, mingw-w64 or osslsigncode: CI
 # must run it (scripts/install-deps.sh test installs them).
@@ -23,13 +23,11 @@ exe=${VZ_COLLECT_EXE:-$build/win/voorzorg-collect.exe}
 py=/usr/bin/python3
 . "$src/tests/inventory/lib.sh"
 
-missing=
-for tool in wine wineserver x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres \
-	osslsigncode openssl; do
-	command -v "$tool" >/dev/null || missing="$missing $tool"
-done
-if [ -n "$missing" ]; then
-	not_ok "wine, mingw-w64 and osslsigncode are installed (missing:$missing)" \
+. "$here/prefix.sh"
+
+if ! wine_check_tools wine wineserver x86_64-w64-mingw32-gcc \
+	x86_64-w64-mingw32-windres osslsigncode openssl; then
+	not_ok "wine, mingw-w64 and osslsigncode are installed (missing:$wine_missing)" \
 		"scripts/install-deps.sh test installs them"
 	finish
 fi
@@ -41,13 +39,9 @@ ok "voorzorg-collect.exe was built"
 
 # Everything lives in the build tree and goes when the test ends.
 tmp=$(mktemp -d "$build/wine-test.XXXXXX") || exit 2
-export WINEPREFIX=$tmp/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-export WINEARCH=win64
-server=
+wine_env "$tmp"
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null
-	wineserver -k 2>/dev/null
-	wineserver -w 2>/dev/null
+	wine_stop
 	[ -n "${VZ_KEEP:-}" ] && cp -r "$work" /dev/shm/wine-work; rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -55,19 +49,12 @@ work=$tmp/work
 mkdir -p "$work"
 
 # ---- a prefix, seeded ----------------------------------------------------
-if ! wine cmd /c exit >"$work/boot.log" 2>&1; then
+if ! wine_boot "$work/boot.log"; then
 	not_ok "a Wine prefix starts" "$(tail -3 "$work/boot.log")"
 	finish
 fi
-cp "$here/seed.reg" "$work/seed.reg"
-wine regedit /S 'Z:'"$(echo "$work/seed.reg" | tr / '\\')" >"$work/reg.log" 2>&1
-wine reg add 'HKLM\SYSTEM\CurrentControlSet\Services\klif' /v ImagePath \
-	/t REG_EXPAND_SZ /d '\SystemRoot\System32\drivers\klif.sys' /f \
-	>>"$work/reg.log" 2>&1
-wineserver -w
 check "the registry is seeded (the KES Uninstall entry is there)" \
-	grep -qi 'Kaspersky Endpoint Security for Windows' \
-	"$WINEPREFIX/system.reg"
+	wine_seed "$work"
 
 # ---- signed programs ---------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
@@ -138,7 +125,6 @@ cp "$exe" "$work/voorzorg-collect.exe"
 check "voorzorg collect --windows-keys: exit 0 (got $?)" test $? = 0
 check "voorzorg collect --windows-keys writes the catalogue's keys" \
 	grep -qx 'HKLM\\software\\kasperskylab\\protected' "$work/keys.txt"
-winpath() { echo "Z:$(echo "$1" | tr / '\\')"; }
 wine "$(winpath "$work/voorzorg-collect.exe")" \
 	--keys "$(winpath "$work/keys.txt")" \
 	--output "$(winpath "$work/inventory.jsonl")" \
@@ -241,44 +227,24 @@ check "exactly: KES running, Network Agent installed" test \
 	"$(cat "$work/states")" = \
 	"[('kaspersky-endpoint-security-windows', 'running'), ('kaspersky-network-agent-windows', 'installed')]"
 
-# ---- sent to a server ------------------------------------------------------------------
-"$py" - "$work/posted.jsonl" "$work/port" <<'PY' &
-import http.server, sys
-out, portfile = sys.argv[1], sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(n)
-        open(out, "wb").write(body)
-        open(out + ".type", "w").write(self.headers.get("Content-Type", ""))
-        self.send_response(201)
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-s = http.server.HTTPServer(("127.0.0.1", 0), H)
-open(portfile, "w").write(str(s.server_address[1]))
-s.timeout = 60
-s.handle_request()
-PY
-server=$!
-for i in $(seq 1 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-wine "$(winpath "$work/voorzorg-collect.exe")" --no-signers \
-	--post "http://127.0.0.1:$(cat "$work/port")/api/v1/inventories" \
-	>/dev/null 2>"$work/post.err"
-rc=$?
-wait "$server" 2>/dev/null
-server=
-check "--post: exit 0 (got $rc), the server got an inventory" test "$rc" = 0 -a \
-	-s "$work/posted.jsonl"
-check "--post: sent as application/x-ndjson" grep -qx 'application/x-ndjson' \
-	"$work/posted.jsonl.type"
-"$vz" scan --inventory "$work/posted.jsonl" --format json >/dev/null 2>&1
-check "--post: what the server got is a valid inventory (exit 1: findings)" \
-	test $? = 1
-wine "$(winpath "$work/voorzorg-collect.exe")" --post "http://127.0.0.1:9/x" \
-	>/dev/null 2>"$work/post2.err"
-check "--post to nowhere: exit 3 with a message" test $? = 3 -a -s "$work/post2.err"
 wine "$(winpath "$work/voorzorg-collect.exe")" --bogus >/dev/null 2>&1
 check "an unknown option: exit 2" test $? = 2
+wine "$(winpath "$work/voorzorg-collect.exe")" --help 2>&1 | tr -d '\r' \
+	>"$work/help.txt"
+"$py" - "$src/docs/windows.md" >"$work/help.md" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+i = next(n for n, l in enumerate(lines) if "--help` (tests/wine" in l) + 3
+out = []
+while i < len(lines) and (lines[i] == "" or lines[i].startswith("    ")):
+    out.append(lines[i][4:])
+    i += 1
+print("\n".join(out).rstrip("\n"))
+PY
+if diff -u "$work/help.md" "$work/help.txt" >"$work/help.diff"; then
+	ok "--help is the block in docs/windows.md"
+else
+	not_ok "--help is the block in docs/windows.md" "$(head -20 "$work/help.diff")"
+fi
 
 finish
