@@ -93,6 +93,8 @@ static int read_measure(const vz_catalog *cat, const char *id,
 	char *text = NULL;
 	vz_error err;
 	json_t *o = NULL, *a;
+	const char **ids = NULL;
+	size_t n;
 	int rc = -1;
 
 	vz_error_clear(&err);
@@ -106,15 +108,21 @@ static int read_measure(const vz_catalog *cat, const char *id,
 	m->title = dupstr(json_string_value(json_object_get(o, "title")));
 	m->reference =
 	    dupstr(json_string_value(json_object_get(o, "reference")));
-	a = json_object_get(o, "products");
-	m->products = calloc(json_array_size(a) + 1, sizeof(char *));
-	if (m->id == NULL || m->products == NULL)
+	/* The products come from the library's one derivation of the
+	 * measure's scope ("covers": a vendor, its classes, brands, named
+	 * products, exceptions; or a plain "products" list), as scan,
+	 * assess and policy have them: reading the "products" member here
+	 * missed every measure whose text names a vendor, not products. */
+	n = vz_measure_products(cat, id, NULL, 0);
+	ids = calloc(n + 1, sizeof(*ids));
+	m->products = calloc(n + 1, sizeof(char *));
+	if (m->id == NULL || m->products == NULL || ids == NULL)
 		goto out;
-	for (size_t i = 0; i < json_array_size(a); i++) {
-		const char *p = json_string_value(json_array_get(a, i));
-
-		if (p != NULL && (m->products[m->nproducts] = dupstr(p)))
-			m->nproducts++;
+	n = vz_measure_products(cat, id, ids, n);
+	for (size_t i = 0; i < n; i++) {
+		if ((m->products[m->nproducts] = dupstr(ids[i])) == NULL)
+			goto out;
+		m->nproducts++;
 	}
 	a = json_object_get(o, "sectors");
 	m->sectors = calloc(json_array_size(a) + 1, sizeof(*m->sectors));
@@ -130,6 +138,7 @@ static int read_measure(const vz_catalog *cat, const char *id,
 	}
 	rc = 0;
 out:
+	free(ids);
 	json_decref(o);
 	return rc;
 }

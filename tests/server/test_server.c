@@ -344,6 +344,70 @@ static void jscan_values(void **state)
 	assert_null(d.t);
 }
 
+/* ---- measures.c: which products a measure covers -------------------- */
+
+/*
+ * The server's view of each measure covers exactly what the library's
+ * derivation says (vz_measure_covers), for every measure and product of
+ * the bundled catalogue, whose measures mostly state their scope as a
+ * vendor or a vendor's product classes ("covers"), not as named
+ * products. The view once read only a "products" member, so a host
+ * with Kaspersky anti-virus was compliant with the Dutch measure.
+ */
+static void measures_cover_as_library(void **state)
+{
+	const char *src = getenv("VZ_SOURCE_ROOT");
+	char path[4096], dir[] = "/tmp/vz-measures-XXXXXX", msg[512];
+	struct vzs_catalog_opts o;
+	struct vzs_catview *cv = NULL;
+	const struct vzs_measure *nl;
+	size_t np, covered = 0;
+	int status = 0;
+
+	(void)state;
+	assert_non_null(src);
+	assert_non_null(mkdtemp(dir));
+	/* Its own state directory: the rollback record is not shared. */
+	assert_int_equal(setenv("VOORZORG_STATE_DIR", dir, 1), 0);
+	snprintf(path, sizeof(path), "%s/catalog/voorzorg.json", src);
+	memset(&o, 0, sizeof(o));
+	o.path = path;
+	o.allow_unsigned = 1;
+	if (vzs_catview_open(&o, &cv, &status, msg, sizeof(msg)) != 0)
+		fail_msg("%s: %s", path, msg);
+	np = vz_catalog_count(cv->cat, VZ_KIND_PRODUCT);
+	assert_true(np > 0 && cv->nmeasures > 0);
+	for (size_t i = 0; i < cv->nmeasures; i++) {
+		const struct vzs_measure *m = &cv->measures[i];
+
+		for (size_t j = 0; j < np; j++) {
+			const char *p =
+			    vz_catalog_entry_id(cv->cat, VZ_KIND_PRODUCT, j);
+			int want = vz_measure_covers(cv->cat, m->id, p);
+
+			if (vzs_measure_covers(m, p) != want)
+				fail_msg("%s, %s: server %d, library %d", m->id,
+				         p, !want, want);
+			covered += (size_t)want;
+		}
+	}
+	assert_true(covered > 0);
+	/* The founding case, by name: "antivirussoftware van Kaspersky
+	 * Lab" takes in the Linux endpoint product. */
+	nl = vzs_measure_find(cv, "nl-2018-kaspersky-antivirus");
+	assert_non_null(nl);
+	assert_true(
+	    vzs_measure_covers(nl, "kaspersky-endpoint-security-linux"));
+	assert_false(vzs_measure_covers(nl, "tiktok"));
+	vzs_catview_free(cv);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 /* ---- state.c: the ledger's rules ----------------------------------- */
 
 #define DAY 86400
@@ -718,6 +782,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(report_good),   cmocka_unit_test(report_refusals),
 	    cmocka_unit_test(jscan_verdicts), cmocka_unit_test(jscan_values),
+	    cmocka_unit_test(measures_cover_as_library),
 	    cmocka_unit_test(state_rules),   cmocka_unit_test(exemption_scope),
 	    cmocka_unit_test(csv_fields),    cmocka_unit_test(csv_response),
 	    cmocka_unit_test(body_limits),   cmocka_unit_test(admin_token),

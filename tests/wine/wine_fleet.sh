@@ -124,8 +124,16 @@ api GET "/reports/$rid" >/dev/null
 check "the stored report has the seeded KES and Network Agent [needs /inventories]" \
 	"[['kaspersky-endpoint-security-windows', 'installed'], ['kaspersky-network-agent-windows', 'installed']]" \
 	"$(jx 'str(sorted([f["product_id"], f["state"]] for f in d["findings"]))' <"$TMP/body" 2>&1)"
-# (The ledger's states are not checked here: they are the server's
-# business, tests/server/ledger.sh and inventory.sh.)
+# The founding case end to end: Kaspersky's endpoint product on a
+# Windows host of central government is not compliant with the Dutch
+# measure, whose scope names the vendor's anti-virus software, not
+# products (the server once read only named products, and this host
+# was compliant). Which of the other states it is, the ledger's own
+# tests check.
+api GET "/ledger?organisation=min-w&measure=nl-2018-kaspersky-antivirus" >/dev/null
+check "the ledger: the host is not compliant with nl-2018-kaspersky-antivirus [needs /inventories]" \
+	"True: ['kaspersky-endpoint-security-windows']" \
+	"$(jx '"%s: %s" % (bool(d["items"]) and d["items"][0]["state"] in ("pending", "overdue"), d["items"][0]["products"] if d["items"] else None)' <"$TMP/body" 2>&1)"
 
 # ---- 2. the key file is there: no secret needed --------------------------
 collect second --post "$POST" --key "$wkey" "${common[@]}"
