@@ -45,6 +45,9 @@ struct rd {
 	unsigned long lineno;
 	const char *text; /* the current line */
 	size_t len;
+	/* The member of the line whose object the fields being read are
+	 * in ("host"), for their columns; NULL for the line's own. */
+	const char *within;
 	char *tmp[MAX_TMP]; /* owned strings of the current record */
 	size_t ntmp;
 	/* The directory (files) and key (registry) of the last record. */
@@ -141,13 +144,16 @@ static vz_status fail_at(struct rd *r, vz_status code, unsigned long col,
 	return code;
 }
 
-/* Column of member `key` in the current line (1 if it cannot be found). */
+/* Column of member `key` in the current line, or in its member
+ * r->within (1 if it cannot be found). */
 static unsigned long col_of(struct rd *r, const char *key)
 {
-	struct vz_jseg seg = {key, 0};
+	struct vz_jseg seg[2] = {{r->within, 0}, {key, 0}};
+	size_t n = r->within != NULL ? 2 : 1;
 	unsigned long l = 1, c = 1;
 
-	if (vz__json_locate(r->text, r->len, &seg, 1, 1, &l, &c) != 0 ||
+	if (vz__json_locate(r->text, r->len, seg + 2 - n, n, 1, &l, &c) !=
+	        0 ||
 	    l != 1)
 		return 1;
 	return c;
@@ -588,7 +594,9 @@ static vz_status header(struct rd *r, json_t *o)
 	in->schema = VZ_INVENTORY_SCHEMA;
 	if (!json_is_object(h) || !json_is_boolean(json_object_get(h, "live")))
 		return bad_field(r, "host", "not an object with \"live\"");
+	r->within = "host";
 	rc = only_keys(r, h, hkeys);
+	r->within = NULL;
 	in->live = json_is_true(json_object_get(h, "live"));
 	if (rc == VZ_OK)
 		rc = dup_str(r, o, "tool", &in->tool);
@@ -596,6 +604,7 @@ static vz_status header(struct rd *r, json_t *o)
 		rc = dup_str(r, o, "tool_version", &in->tool_version);
 	if (rc == VZ_OK)
 		rc = dup_str(r, o, "collected_at", &in->collected_at);
+	r->within = "host";
 	if (rc == VZ_OK)
 		rc = machine_id(r, h, &in->machine_id);
 	if (rc == VZ_OK)
@@ -606,6 +615,7 @@ static vz_status header(struct rd *r, json_t *o)
 		rc = dup_str(r, h, "os", &in->os);
 	if (rc == VZ_OK)
 		rc = dup_str(r, h, "root", &in->root);
+	r->within = NULL;
 	if (rc != VZ_OK || cf == NULL)
 		return rc;
 	if (!json_is_object(cf) ||
@@ -615,7 +625,10 @@ static vz_status header(struct rd *r, json_t *o)
 		                 "not {\"catalog\": ID, \"version\": N}");
 	in->catalog_version = json_integer_value(json_object_get(cf,
 	                                                         "version"));
-	return dup_str(r, cf, "catalog", &in->catalog_id);
+	r->within = "collected_for";
+	rc = dup_str(r, cf, "catalog", &in->catalog_id);
+	r->within = NULL;
+	return rc;
 }
 
 static vz_status end_line(struct rd *r, json_t *o)

@@ -130,14 +130,13 @@ const char *vz__scan_recorded(const vz_catalog *cat, const char *product_id,
 
 /*
  * The measure that governs product `pid` for `sector` (may be NULL): one
- * issued by the catalogue's own assessing state before a foreign one (a
- * Dutch catalogue reports the Dutch measure to a Dutch ministry), then
- * the strictest action for the sector, then the latest.
+ * issued by `own`, the catalogue's assessing state (may be NULL), before
+ * a foreign one (a Dutch catalogue reports the Dutch measure to a Dutch
+ * ministry), then the strictest action for the sector, then the latest.
  */
-static json_t *governing(const vz_catalog *cat, const char *pid,
-                         const char *sector, size_t *count)
+static json_t *governing(const vz_catalog *cat, const char *own,
+                         const char *pid, const char *sector, size_t *count)
 {
-	const char *own = str(vz__catalog_root(cat), "assessing_state");
 	json_t *best = NULL;
 	int best_rank = -1;
 	size_t i;
@@ -229,7 +228,10 @@ static void legacy_deadlines(vz_finding *f)
 	f->deadline_note = note;
 }
 
-static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
+/* `own` is the catalogue's assessing state (may be NULL), looked up once
+ * per scan. */
+static void fill(const vz_catalog *cat, vz_finding *f, const char *sector,
+                 const char *own)
 {
 	json_t *p = vz__catalog_get(cat, f->product_id, NULL), *m, *se;
 	json_t *v;
@@ -238,11 +240,8 @@ static void fill(const vz_catalog *cat, vz_finding *f, const char *sector)
 	f->vendor_id = str(p, "vendor");
 	v = f->vendor_id ? vz__catalog_get(cat, f->vendor_id, NULL) : NULL;
 	f->vendor = v ? str(v, "name") : NULL;
-	m = governing(cat, f->product_id, sector, &f->nmeasures);
+	m = governing(cat, own, f->product_id, sector, &f->nmeasures);
 	if (m != NULL) {
-		const char *own = str(vz__catalog_root(cat),
-		                      "assessing_state");
-
 		f->measure_id = str(m, "id");
 		f->measure_title = str(m, "title");
 		f->issuing_state = str(m, "issuing_state");
@@ -307,6 +306,8 @@ static char *dup_or_null(const char *s, int *bad)
 vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
                       vz_scan **out, vz_error *err)
 {
+	/* The assessing state, looked up once for fill() and the report. */
+	const char *own = str(vz__catalog_root(cat), "assessing_state");
 	vz_scan_opts defaults;
 	vz_collect_opts co;
 	struct timespec t0, t1;
@@ -409,7 +410,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 
 		f->product_id = vz_matcher_hit(s->m, i, &f->state, &f->evidence,
 		                               &f->nevidence, &f->omitted);
-		fill(cat, f, s->sector);
+		fill(cat, f, s->sector, own);
 		/* Only running out of memory stops it (see assess_finding). */
 		if (assess_finding(cat, f, s->assessed) != VZ_OK)
 			goto nomem;
@@ -433,8 +434,7 @@ vz_status vz_scan_run(const vz_catalog *cat, const vz_scan_opts *opts,
 	s->info.catalog_id = s->catalog_id;
 	s->info.catalog_version = vz_catalog_version(cat);
 	s->info.catalog_trusted_version = vz_catalog_trusted_version(cat);
-	s->info.assessing_state =
-	    str(vz__catalog_root(cat), "assessing_state");
+	s->info.assessing_state = own;
 	s->info.signature = s->signature;
 	s->info.hostname = s->host.hostname;
 	s->info.fqdn = s->host.fqdn;

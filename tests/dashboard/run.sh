@@ -137,4 +137,5 @@ else
 	bad "browser: $(tail -n 1 "$TMP/browser.out")"
 fi
 sed 's/^/     | /' "$TMP/browser.out"
+stop_server
 finish

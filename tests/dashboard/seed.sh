@@ -46,8 +46,10 @@ seed_all() {
 	mkdir -p "$TMP/tpl"
 	"$VOORZORG" scan --root "$TMP/roots/dpkg" "${CAT[@]}" \
 		--format json --output "$TMP/tpl/with.json" >/dev/null 2>&1
+	check "fixture scan with the product: exit 1" 1 $?
 	"$VOORZORG" scan --root "$TMP/roots/decoy" "${CAT[@]}" \
 		--format json --output "$TMP/tpl/clean.json" >/dev/null 2>&1
+	check "fixture scan without it: exit 0" 0 $?
 	# The roots hold stand-ins of the product: gone at once, so that a
 	# live scan of this machine running beside this test (scan_live)
 	# does not find them.

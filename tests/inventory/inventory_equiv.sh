@@ -212,6 +212,12 @@ bad nul '"name": hex: not the hex digits of bytes other than NUL'
 bad nul2 'bad-nul2.inv:2:33: not JSON: '
 sed '1s/"inventory_schema":1/"inventory_schema":2/' "$good" >"$tmp/bad-schema.inv"
 bad schema 'inventory schema 2 is not supported (this voorzorg reads schema 1)'
+# A field inside host: the column is the field's, not the line's.
+sed '1s/"host":{"live":false,/&"machine_id":"$(reboot)",/' "$good" \
+	>"$tmp/bad-machine.inv"
+col=$(head -n 1 "$tmp/bad-machine.inv" | "$py" -c 'import sys
+print(sys.stdin.read().index("\"machine_id\":\"$(") + 1)')
+bad machine "bad-machine.inv:1:$col: \"machine_id\": not a machine-id"
 echo '{"format":"something-else"}' >"$tmp/bad-format.inv"
 bad format 'bad-format.inv:1:1: not a voorzorg inventory'
 : >"$tmp/bad-empty.inv"

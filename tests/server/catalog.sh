@@ -61,7 +61,10 @@ for v in 9:1:$PAST 10:0:- 11:1:- 12:1:$PAST; do
 	IFS=: read -r n p r <<<"$v"
 	mkcat "$TMP/srv/v$n.json" "$n" "$p" "$r"
 	"$VOORZORG" catalog sign --key "$TMP/k/a.key" "$TMP/srv/v$n.json" \
-		>/dev/null 2>&1 || { bad "catalog sign v$n"; finish; }
+		>/dev/null 2>&1
+	check "catalog sign v$n" 0 $?
+	# Without a signature the rest cannot run; with one it goes on.
+	[ -s "$TMP/srv/v$n.json.minisig" ] || { bad "no v$n.minisig"; finish; }
 done
 CATF="$TMP/cat/voorzorg.json"
 mkdir -p "$TMP/cat"

@@ -31,6 +31,7 @@ PY
 CAT=(--catalog "$TMP/catalog.json" --allow-unsigned)
 "$VOORZORG" scan --root "$TMP/roots/dpkg" "${CAT[@]}" --format json \
 	--output "$TMP/report.json" >/dev/null 2>&1
+check "fixture scan (findings)" 1 $?
 [ -s "$TMP/report.json" ] || { bad "fixture scan"; finish; }
 
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }

@@ -15,6 +15,7 @@ bash "$VZ_SOURCE_ROOT/tests/scan/mkroots.sh" "$TMP/roots" >/dev/null 2>&1 ||
 CAT=(--catalog "$VZ_SOURCE_ROOT/tests/scan/catalog.json" --allow-unsigned)
 "$VOORZORG" scan --root "$TMP/roots/dpkg" "${CAT[@]}" --format json \
 	--output "$TMP/report.json" 2>/dev/null
+check "scan of the dpkg root (findings)" 1 $?
 "$PY" "$HERE/mktemplate.py" "$TMP/report.json" "$TMP/template.json"
 
 start_server "$DB" "${CAT[@]}" || { bad "server start"; finish; }

@@ -58,10 +58,12 @@ check "no temporary file left" 0 "$(find "$SPOOL" -name '.tmp-*' | wc -l | tr -d
 cp "$SPOOL"/*.json "$TMP/"
 start_server "$DB" "${CAT[@]}" || { bad "restart"; finish; }
 scan "$URL"
+check "next run: scan exit status" 1 $?
 check "next run: spool empty" 0 "$(spooled)"
 check "next run: three stored" 3 "$(grep -c ': stored$' "$TMP/scan.err")"
 cp "$TMP"/0*.json "$SPOOL/"
 scan "$URL"
+check "resent: scan exit status" 1 $?
 check "resent: counted before" 2 "$(grep -c 'stored before' "$TMP/scan.err")"
 api GET "/reports?organisation=o" >/dev/null
 check "four reports, each once" 4 "$(jx 'len(d["items"])' <"$TMP/body")"
@@ -70,9 +72,11 @@ check "four reports, each once" 4 "$(jx 'len(d["items"])' <"$TMP/body")"
 # others still go.
 printf '{"report_schema": 3}' >"$SPOOL/00000000000000000001-$(printf 'e%.0s' $(seq 32)).json"
 scan "$URL"
+check "refused report: scan exit status" 1 $?
 check "refused report moved aside" 1 \
 	"$(find "$SPOOL/rejected" -name '*.json' | wc -l | tr -d ' ')"
 grep -q 'report_schema' "$SPOOL"/rejected/*.why && ok "the reason is kept" ||
 	bad "no reason beside the refused report"
 check "the others still sent" 0 "$(spooled)"
+stop_server
 finish

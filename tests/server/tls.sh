@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# tests/server/tls.sh sqlite - the server over TLS, with a CA and a server
+# tests/server/tls.sh STORE - the server over TLS, with a CA and a server
 # certificate made here with openssl: `voorzorg enroll` and
 # `scan --submit https://...` work with --ca; without --ca, or with
 # another CA, verification refuses the server and the report stays in the
 # spool, to go with the next run that has the right CA; a plain-HTTP
 # client to the TLS port gets no data; a missing, malformed, encrypted or
 # mismatched key or certificate is a one-line error naming the file, exit
-# 2, before any database is created.
+# 2, before the store given (sqlite or postgresql) is touched.
 . "$(dirname "$0")/lib.sh"
 store=${1:?usage: tls.sh sqlite|postgresql}
 
@@ -40,15 +40,24 @@ TLS=(--tls-cert "$K/server.pem" --tls-key "$K/server.key")
 printf 'not a key\n' >"$K/garbage"
 openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 \
 	-aes-256-cbc -pass pass:secret -out "$K/encrypted.key" >/dev/null 2>&1
+# no_db : the store given holds nothing yet (no SQLite file; no table in
+# the PostgreSQL database, which createdb made empty).
+no_db() {
+	case $store in
+	sqlite) [ ! -e "$TMP/ledger.db" ] ;;
+	postgresql) [ "$(psql_n "SELECT count(*) FROM pg_tables
+		WHERE schemaname = 'public'")" = 0 ] ;;
+	esac
+}
 bad_tls() { # bad_tls NAME FILE-IN-MESSAGE CERT KEY
 	local name=$1 file=$2 rc
-	"$VOORZORG" serve --db "sqlite:$TMP/bad.db" --listen 127.0.0.1:0 \
+	"$VOORZORG" serve --db "$DB" --listen 127.0.0.1:0 \
 		"${CAT[@]}" --admin-token-file "$TMP/admin.token" \
 		--tls-cert "$3" --tls-key "$4" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
 		grep -q "^voorzorg serve: $file: " "$TMP/err" &&
-		[ ! -e "$TMP/bad.db" ] && [ ! -s "$TMP/out" ]; then
+		no_db && [ ! -s "$TMP/out" ]; then
 		ok "$name: exit 2, one line naming $(basename "$file")"
 	else
 		bad "$name (exit $rc)"; sed 's/^/     | /' "$TMP/err"
@@ -64,9 +73,11 @@ bad_tls "encrypted key" "$K/encrypted.key" "$K/server.pem" \
 	"$K/encrypted.key"
 bad_tls "another certificate's key" "$K/ca.key" "$K/server.pem" \
 	"$K/ca.key"
-"$VOORZORG" serve --db "sqlite:$TMP/bad.db" --listen 127.0.0.1:0 \
+"$VOORZORG" serve --db "$DB" --listen 127.0.0.1:0 \
 	"${CAT[@]}" --tls-cert "$K/server.pem" >/dev/null 2>"$TMP/err"
 check "--tls-cert without --tls-key: exit 2" 2 $?
+no_db && ok "no database made by the refused starts" ||
+	bad "a refused start made the database"
 
 # 2. The server over TLS.
 start_server "$DB" "${CAT[@]}" "${TLS[@]}" || { bad "server start"; finish; }

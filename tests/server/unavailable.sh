@@ -16,9 +16,14 @@ bash "$VZ_SOURCE_ROOT/tests/scan/mkroots.sh" "$TMP/roots" >/dev/null 2>&1 ||
 	{ bad "mkroots.sh failed"; finish; }
 CAT=(--catalog "$VZ_SOURCE_ROOT/tests/scan/catalog.json" --allow-unsigned)
 
-post_new() { # a fresh report from the dpkg root; the status
+new_report() { # a fresh report from the dpkg root (findings: exit 1)
+	local rc
 	"$VOORZORG" scan --root "$TMP/roots/dpkg" "${CAT[@]}" --format json \
 		--output "$TMP/r.json" 2>/dev/null
+	rc=$?
+	[ "$rc" = 1 ] || bad "scan of the dpkg root: exit $rc, wanted 1"
+}
+post_new() { # post the report of new_report; the status
 	curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' -X POST \
 		-H "Authorization: Bearer $KEY" \
 		-H 'Content-Type: application/json' --data-binary "@$TMP/r.json" \
@@ -34,7 +39,9 @@ api POST /organisations '{"id":"o","name":"O","sector":"vital"}' >/dev/null
 jx 'd["enroll_secret"]' <"$TMP/body" >"$TMP/secret"
 VOORZORG_STATE_DIR="$TMP/host" "$VOORZORG" enroll "$URL" \
 	--secret-file "$TMP/secret" --root "$TMP/roots/dpkg" >/dev/null
+check "enroll" 0 $?
 KEY=$(cat "$TMP/host/node.key")
+new_report
 check "a report stored" 201 "$(post_new)"
 
 case $store in
@@ -52,6 +59,7 @@ sqlite)
 	got=""
 	before=$(count_reports)
 	for i in $(seq 1 60); do
+		new_report
 		st=$(post_new)
 		if [ "$st" = 503 ]; then got=503; break; fi
 		[ "$st" = 201 ] || { got=$st; break; }
@@ -61,8 +69,12 @@ sqlite)
 	check "503 has a JSON error" true "$(jx '"error" in d' <"$TMP/body")"
 	check "reads still answered" 200 "$(api GET /compliance)"
 	stored=$(count_reports)
-	kill "$SERVER_PID"; wait "$SUB" 2>/dev/null; SERVER_PID=""
+	# The subshell's status is the server's.
+	kill "$SERVER_PID"; wait "$SUB" 2>/dev/null
+	check "the server on a full disk stopped cleanly" 0 $?
+	SERVER_PID=""
 	start_server "$DB" "${CAT[@]}" || { bad "restart"; finish; }
+	new_report
 	check "after the disk is freed: stored" 201 "$(post_new)"
 	check "nothing half-stored, nothing lost" $((stored + 1)) \
 		"$(count_reports)"
@@ -76,6 +88,7 @@ postgresql)
 	psql_n "ALTER SYSTEM SET default_transaction_read_only = on" >/dev/null
 	psql_n "SELECT pg_reload_conf()" >/dev/null
 	sleep 1
+	new_report
 	check "read-only database: 503" 503 "$(post_new)"
 	check "503 has a JSON error" true "$(jx '"error" in d' <"$TMP/body")"
 	check "health degraded" 503 "$(api GET /health)"
@@ -85,14 +98,18 @@ postgresql)
 		psql_n "ALTER SYSTEM RESET default_transaction_read_only" >/dev/null
 	psql_n "SELECT pg_reload_conf()" >/dev/null
 	sleep 1
+	new_report
 	check "writable again: stored" 201 "$(post_new)"
 	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null
+	new_report
 	check "database gone: 503" 503 "$(post_new)"
 	"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
 		-o "-k $PG_DIR -p $PG_PORT -c listen_addresses=''" start >/dev/null
+	new_report
 	check "database back: stored (reconnected)" 201 "$(post_new)"
 	check "every acknowledged report there" $((before + 2)) \
 		"$(count_reports)"
 	;;
 esac
+stop_server
 finish

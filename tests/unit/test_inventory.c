@@ -650,6 +650,9 @@ static void test_inventory_machine_id(void **state)
 	                 VZ_E_PARSE);
 	assert_string_equal(err.file, "w.jsonl");
 	assert_int_equal(err.line, 1);
+	/* The column is the field's (host.machine_id), not the line's. */
+	assert_int_equal(err.column,
+	                 strstr(text, "\"machine_id\"") - text + 1);
 	assert_non_null(strstr(err.msg, "machine_id"));
 	assert_null(info.machine_id);
 	vz_inventory_info_clear(&info);
@@ -791,6 +794,44 @@ static void test_oom_header(void **state)
 	torture("fuzz/corpus/inventory/windows-volume.jsonl", op_header);
 }
 
+/* Every field inside host is refused at its own column, not at the
+ * line's start: a value of the wrong type, or a name that is no field. */
+static void test_inventory_nested_column(void **state)
+{
+	static const char *const heads[] = {
+	    "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":1,"
+	    "\"host\":{\"live\":true,\"hostname\":5}}\n",
+	    "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":1,"
+	    "\"host\":{\"live\":false,\"root\":\"/\",\"os\":[]}}\n",
+	    "{\"format\":\"voorzorg-inventory\",\"inventory_schema\":1,"
+	    "\"host\":{\"live\":false,\"colour\":1}}\n",
+	};
+	static const char *const fields[] = {"\"hostname\"", "\"os\"",
+	                                     "\"colour\""};
+	vz_inventory_info info;
+	vz_stats *st = vz_stats_new();
+	vz_sink in;
+	vz_error err;
+	size_t i;
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	in.record = count_record;
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		const char *t = heads[i];
+
+		vz_error_clear(&err);
+		assert_int_equal(vz_inventory_replay_mem(t, strlen(t), "h.jsonl",
+		                                         NULL, &in, st, &info,
+		                                         &err),
+		                 VZ_E_PARSE);
+		assert_int_equal(err.line, 1);
+		assert_int_equal(err.column, strstr(t, fields[i]) - t + 1);
+		vz_inventory_info_clear(&info);
+	}
+	vz_stats_free(st);
+}
+
 static void test_oom_replay(void **state)
 {
 	(void)state;
@@ -816,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_sink_questions),
 		cmocka_unit_test(test_machine_id),
 		cmocka_unit_test(test_inventory_machine_id),
+		cmocka_unit_test(test_inventory_nested_column),
 		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_hex_nul_refused),
 		cmocka_unit_test(test_osquery_rows),
