@@ -85,14 +85,16 @@ check "residue root: compliant" compliant "$(state_of residue)"
 check "decoy root: compliant" compliant "$(state_of decoy)"
 check "three reports stored" 3 "$(nreports)"
 
-# The judged report is the tool's judgement of the same inventory.
+# The judged report is the tool's judgement of the same inventory (for
+# the tool, both roots have a finding that needs action: exit 1).
 for r in dpkg residue; do
 	ID=$(sha32 "$TMP/inv-$r.jsonl")
 	check "$r: judged report readable" 200 "$(api GET "/reports/$ID")"
 	cp "$TMP/body" "$TMP/judged-$r.json"
 	"$VOORZORG" scan --inventory "$TMP/inv-$r.jsonl" --sector vital \
 		"${CAT[@]}" --format json --output "$TMP/tool-$r.json" \
-		>/dev/null 2>&1
+		>/dev/null 2>"$TMP/err"
+	check "$r: the tool's exit status" 1 "$?"
 	for part in findings coverage host sector report_schema; do
 		same "$r: $part as the tool judges it" "d['$part']" \
 			"$TMP/tool-$r.json" "$TMP/judged-$r.json"
@@ -200,7 +202,8 @@ for v in nocat unhashed; do
 	cp "$TMP/body" "$TMP/judged-$v.json"
 	"$VOORZORG" scan --inventory "$TMP/$v.jsonl" --sector vital \
 		"${CAT[@]}" --format json --output "$TMP/tool-$v.json" \
-		>/dev/null 2>&1
+		>/dev/null 2>"$TMP/err"
+	check "$v: the tool's exit status" 1 "$?"
 	for part in 'd["coverage"]' 'd["findings"]' 'd["stats"]["problems"]'
 	do
 		same "$v: $part as the tool's" "$part" \
