@@ -141,7 +141,7 @@ for conns in $conns_list; do
 		ingest sqlite "sqlite:$TMP/bench.db" ;;
 	esac
 	case " $stores " in *" postgresql "*)
-		psql_n "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+		psql_n "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null 2>&1
 		ingest postgresql "$PG_URI" ;;
 	esac
 done
