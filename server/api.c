@@ -98,6 +98,19 @@ const char *vzs_bearer(const struct vzs_req *rq)
 	return rq->auth + 7;
 }
 
+const char *vzs_node_key(const struct vzs_req *rq, struct vzs_resp *rs)
+{
+	const char *tok = vzs_bearer(rq);
+
+	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
+		vzs_error(rs, 401,
+		          "a node key is required "
+		          "(Authorization: Bearer vzn_...)");
+		return NULL;
+	}
+	return tok;
+}
+
 int vzs_admin(struct vzs_server *s, const struct vzs_req *rq,
               struct vzs_resp *rs)
 {

@@ -18,6 +18,9 @@ int vzs_admin(struct vzs_server *s, const struct vzs_req *rq,
               struct vzs_resp *rs);
 /* The bearer token, or NULL. */
 const char *vzs_bearer(const struct vzs_req *rq);
+/* The request's node key (a bearer token vzn_...), or NULL with 401 set:
+ * what a host's writes (reports, inventories) carry. */
+const char *vzs_node_key(const struct vzs_req *rq, struct vzs_resp *rs);
 /* The JSON object in the body, checked for members in `allowed`;
  * NULL with rs set on any problem. */
 json_t *vzs_body(const struct vzs_req *rq, struct vzs_resp *rs,

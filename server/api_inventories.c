@@ -157,7 +157,7 @@ out:
 void vzs_h_inventory_post(struct vzs_server *s, const struct vzs_req *rq,
                           struct vzs_resp *rs)
 {
-	const char *tok = vzs_bearer(rq);
+	const char *tok;
 	vz_inventory_read in;
 	vz_inventory_info info;
 	struct keyorg k;
@@ -171,12 +171,9 @@ void vzs_h_inventory_post(struct vzs_server *s, const struct vzs_req *rq,
 	memset(&err, 0, sizeof(err));
 	if (vzs_params_only(rq, rs, NULL) != 0)
 		return;
-	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
-		vzs_error(rs, 401,
-		          "a node key is required "
-		          "(Authorization: Bearer vzn_...)");
+	tok = vzs_node_key(rq, rs);
+	if (tok == NULL)
 		return;
-	}
 	if (!ndjson(rq->ctype)) {
 		vzs_error(rs, 415, "the body must be application/x-ndjson");
 		return;

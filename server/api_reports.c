@@ -373,16 +373,13 @@ out:
 void vzs_h_report_post(struct vzs_server *s, const struct vzs_req *rq,
                        struct vzs_resp *rs)
 {
-	const char *tok = vzs_bearer(rq);
+	const char *tok;
 
 	if (vzs_params_only(rq, rs, NULL) != 0)
 		return;
-	if (tok == NULL || strncmp(tok, "vzn_", 4) != 0) {
-		vzs_error(rs, 401,
-		          "a node key is required "
-		          "(Authorization: Bearer vzn_...)");
+	tok = vzs_node_key(rq, rs);
+	if (tok == NULL)
 		return;
-	}
 	if (rq->ctype == NULL ||
 	    strncmp(rq->ctype, "application/json", 16) != 0) {
 		vzs_error(rs, 415, "the body must be application/json");
