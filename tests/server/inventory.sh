@@ -19,18 +19,7 @@ bash "$VZ_SOURCE_ROOT/tests/scan/mkroots.sh" "$TMP/roots" >/dev/null 2>&1 ||
 
 # The scan tests' catalogue, with the removal deadline for 'vital' ten
 # days ahead, so that a root with the product is pending.
-"$PY" - "$VZ_SOURCE_ROOT/tests/scan/catalog.json" "$TMP/catalog.json" \
-	"$(day 10)" <<'PY'
-import json, sys
-src, out, remove = sys.argv[1:]
-c = json.load(open(src))
-for m in c["measures"]:
-    for s in m["sectors"]:
-        if s["sector"] == "vital" and m["id"] == "nl-2018-kaspersky-antivirus":
-            s["deadlines"] = [{"verb": "complete-removal", "date": remove,
-                               "sources": ["ro-2018"]}]
-json.dump(c, open(out, "w"), indent=1)
-PY
+vital_catalog "$TMP/catalog.json" "$(day 10)"
 CAT=(--catalog "$TMP/catalog.json" --allow-unsigned)
 
 start_server "$DB" "${CAT[@]}" || { bad "server start"; finish; }

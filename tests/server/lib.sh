@@ -170,6 +170,24 @@ psql_n() {
 		-d voorzorg -Atc "$1"
 }
 
+# vital_catalog OUT REMOVE : the scan tests' catalogue, with the Dutch
+# measure's removal deadline for the 'vital' sector on day REMOVE
+# (YYYY-MM-DD), so that a root with the product is pending before it
+# and overdue after.
+vital_catalog() {
+	"$PY" - "$VZ_SOURCE_ROOT/tests/scan/catalog.json" "$1" "$2" <<'PY'
+import json, sys
+src, out, remove = sys.argv[1:]
+c = json.load(open(src))
+for m in c["measures"]:
+    for s in m["sectors"]:
+        if s["sector"] == "vital" and m["id"] == "nl-2018-kaspersky-antivirus":
+            s["deadlines"] = [{"verb": "complete-removal", "date": remove,
+                               "sources": ["ro-2018"]}]
+json.dump(c, open(out, "w"), indent=1)
+PY
+}
+
 # db_for STORE : the --db value for sqlite or postgresql (starting it).
 db_for() {
 	case $1 in
