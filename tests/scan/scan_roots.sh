@@ -143,8 +143,12 @@ check "decoy: the same-size file was hashed (and did not match)" test \
 # ---- robustness: scanned as a user to whom /locked is closed -------
 runas=()
 if [ "$(id -u)" = 0 ]; then
-	runas=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-	mkdir -p "$tmp/bin"
+	# Its own state directory too: the build tree's may be closed to
+	# nobody (a checkout under a private directory, as mktemp -d makes).
+	mkdir -p "$tmp/bin" "$tmp/state"
+	chown 65534:65534 "$tmp/state"
+	runas=(setpriv --reuid=65534 --regid=65534 --clear-groups
+		env VOORZORG_STATE_DIR="$tmp/state")
 	cp "$vz" "$tmp/bin/voorzorg"
 	cp "$cat" "$tmp/bin/catalog.json"
 	chmod -R a+rX "$tmp/bin"
